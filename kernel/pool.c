@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Pools: physical ranges that the kernel was told at boot not to use
+ * (memmap=SIZE$PHYS, or the RAM hidden above mem=), named on the module's
+ * pools= parameter.  Each one is checked, claimed in /proc/iomem and mapped
+ * write-back with memremap().  Loading is all or nothing: a bad pool leaves
+ * no resource and no mapping behind.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ioport.h>
+#include <linux/io.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/sizes.h>
+
+#include <mbuff/spec.h>
+
+#include "internal.h"
+
+/* Written only at module load and unload; read-only in between. */
+static struct mbuff_pool mbuff_pools[MBUFF_MAX_POOLS];
+static unsigned int mbuff_nr_pools;
+
+static bool mbuff_range_overlaps(phys_addr_t a, size_t alen,
+				 phys_addr_t b, size_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/* Refuse, with the reason in the log, a range we must not take. */
+static int mbuff_pool_check(const struct mbuff_range *r, unsigned int index)
+{
+	unsigned int i;
+
+	if (!PAGE_ALIGNED(r->phys) || !PAGE_ALIGNED(r->size)) {
+		pr_err("pool%u: %#llx@%#llx is not page aligned\n",
+		       index, r->size, r->phys);
+		return -EINVAL;
+	}
+	if (r->phys + r->size - 1 > (u64)(phys_addr_t)~0ULL) {
+		pr_err("pool%u: %#llx@%#llx is beyond the physical address space\n",
+		       index, r->size, r->phys);
+		return -EINVAL;
+	}
+	for (i = 0; i < mbuff_nr_pools; i++) {
+		const struct mbuff_pool *p = &mbuff_pools[i];
+
+		if (mbuff_range_overlaps(r->phys, r->size, p->phys, p->size)) {
+			pr_err("pool%u: %#llx@%#llx overlaps pool%u\n",
+			       index, r->size, r->phys, p->index);
+			return -EINVAL;
+		}
+	}
+	if (region_intersects(r->phys, r->size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT) {
+		pr_err("pool%u: %#llx@%#llx overlaps System RAM; reserve it at boot (memmap=SIZE$PHYS or mem=)\n",
+		       index, r->size, r->phys);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mbuff_pool_claim(const struct mbuff_range *r)
+{
+	struct mbuff_pool *p = &mbuff_pools[mbuff_nr_pools];
+	int ret;
+
+	ret = mbuff_pool_check(r, mbuff_nr_pools);
+	if (ret)
+		return ret;
+
+	p->index = mbuff_nr_pools;
+	p->phys = r->phys;
+	p->size = r->size;
+	snprintf(p->name, sizeof(p->name), "mbuff pool%u", p->index);
+
+	p->res = request_mem_region(p->phys, p->size, p->name);
+	if (!p->res) {
+		pr_err("pool%u: %pa+%#zx is already claimed by another driver\n",
+		       p->index, &p->phys, p->size);
+		return -EBUSY;
+	}
+	p->virt = memremap(p->phys, p->size, MEMREMAP_WB);
+	if (!p->virt) {
+		pr_err("pool%u: cannot map %pa+%#zx\n", p->index, &p->phys,
+		       p->size);
+		ret = -ENOMEM;
+		goto err_release;
+	}
+	mbuff_nr_pools++;
+	pr_info("pool%u: %zu KiB at %pa claimed, write-back\n", p->index,
+		p->size / SZ_1K, &p->phys);
+	return 0;
+
+err_release:
+	release_mem_region(p->phys, p->size);
+	p->res = NULL;
+	return ret;
+}
+
+/**
+ * mbuff_pools_init() - claim every pool of a pools= specification
+ * @spec: "SIZE@PHYS[,SIZE@PHYS...]", or NULL or "" for none
+ *
+ * Return: 0, or a negative errno with every pool released again.
+ */
+int mbuff_pools_init(const char *spec)
+{
+	struct mbuff_range r;
+	const char *s = spec;
+	int ret;
+
+	if (!s)
+		return 0;
+	while ((ret = mbuff_spec_next(&s, &r)) > 0) {
+		if (mbuff_nr_pools == MBUFF_MAX_POOLS) {
+			pr_err("more than %d pools\n", MBUFF_MAX_POOLS);
+			ret = -E2BIG;
+			break;
+		}
+		ret = mbuff_pool_claim(&r);
+		if (ret)
+			break;
+	}
+	if (ret < 0) {
+		if (ret == -EINVAL || ret == -ERANGE)
+			pr_err("pools=%s: cannot use it at '%s'\n", spec, s);
+		mbuff_pools_exit();
+		return ret;
+	}
+	return 0;
+}
+
+/**
+ * mbuff_pools_exit() - unmap and release every claimed pool
+ */
+void mbuff_pools_exit(void)
+{
+	while (mbuff_nr_pools) {
+		struct mbuff_pool *p = &mbuff_pools[--mbuff_nr_pools];
+
+		memunmap(p->virt);
+		release_mem_region(p->phys, p->size);
+		p->virt = NULL;
+		p->res = NULL;
+	}
+}
