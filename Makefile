@@ -33,6 +33,10 @@ Q := @
 MAKEFLAGS += --no-print-directory
 endif
 
+# pipefail: the quiet module build filters Kbuild's output through grep.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
 TOP := $(CURDIR)
 B := $(TOP)/build
 GUEST_ARCH ?= x86_64
@@ -71,7 +75,7 @@ module:
 	$(Q)mkdir -p $(KOBJ)
 	$(Q)cp -p --parents $(KSRC) $(KOBJ)/
 	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) $(if $(filter 1,$(V)),V=1) modules \
-		$(if $(filter 1,$(V)),,| { grep -v -e '^  [A-Z]' -e 'Skipping BTF' -e 'Entering directory' -e 'Leaving directory' || true; })
+		$(if $(filter 1,$(V)),,2>&1 | { grep -v -e '^  [A-Z]' -e 'Skipping BTF' -e 'Entering directory' -e 'Leaving directory' || true; })
 	$(Q)test -f $(KOBJ)/mbuff.ko
 
 guest: module $(GUEST_BIN)
@@ -115,6 +119,6 @@ distclean:
 	$(Q)rm -rf $(B)
 
 help:
-	@sed -n '3,16s/^# \{0,1\}//p' Makefile
+	@sed -n '3,14s/^# \{0,1\}//p' Makefile
 
 endif
