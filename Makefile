@@ -50,7 +50,8 @@ DESTDIR ?=
 CC ?= gcc
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-UCFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I$(TOP)/include
+# include/uapi first: <linux/mbuff.h> is the ABI header in user space.
+UCFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I$(TOP)/include/uapi -I$(TOP)/include
 
 # Kernel sources, copied per kernel version (cp -p keeps their times, so
 # Kbuild rebuilds only what changed).
