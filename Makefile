@@ -4,7 +4,8 @@
 # tests and the demo.  `make help` lists the targets.
 #
 #   make                 build everything for the default kernel
-#   make test            host unit tests, runner self-tests, guest suites
+#   make test            unit tests, static checks, runner self-tests, guests
+#   make check           checkpatch --strict and sparse over the kernel code
 #   make demo            boot a guest and show mbuff at work
 #   make deps            install the Debian packages all of this needs
 #   make install         install module, headers (DESTDIR=, PREFIX=)
@@ -66,18 +67,30 @@ UNIT_C := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_C))
 SHARED_H := $(shell find include -name '*.h') $(wildcard tests/guest/*.h)
 
-.PHONY: all module guest unit test demo deps install clean distclean help
+.PHONY: all module kmod-src sparse-kbuild guest unit test check demo deps \
+	install clean distclean help
 
 all: module guest unit
 
-module:
+kmod-src:
 	$(Q)test -n "$(KVER)" -a -d "$(KDIR)" || \
 		{ echo "no kernel headers (KVER=$(KVER) KDIR=$(KDIR))"; exit 1; }
 	$(Q)mkdir -p $(KOBJ)
 	$(Q)cp -p --parents $(KSRC) $(KOBJ)/
+
+module: kmod-src
 	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) $(if $(filter 1,$(V)),V=1) modules \
 		$(if $(filter 1,$(V)),,2>&1 | { grep -v -e '^  [A-Z]' -e 'Skipping BTF' -e 'Entering directory' -e 'Leaving directory' || true; })
 	$(Q)test -f $(KOBJ)/mbuff.ko
+
+# The module built with sparse run on every source (C=2), its warnings made
+# errors, -k to go on and report every file; scripts/sparse turns Kbuild's
+# output into TAP.  No -D__CHECK_ENDIAN__: since 4.10 __bitwise is always
+# on under sparse and Kbuild's CHECKFLAGS has -Wbitwise.
+SPARSE_CF := -Wsparse-error
+
+sparse-kbuild: kmod-src
+	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) V=0 C=2 CF="$(SPARSE_CF)" -k modules
 
 guest: module $(GUEST_BIN)
 
@@ -100,6 +113,11 @@ $(B)/unit/%: tests/unit/%.c $(SHARED_H)
 test: all
 	$(Q)scripts/run-tests --kernel $(KVER)
 
+# Both run even when the first fails.
+check:
+	$(Q)rc=0; scripts/checkpatch || rc=1; \
+		scripts/sparse --kernel $(KVER) || rc=1; exit $$rc
+
 demo: all
 	$(Q)scripts/demo --kernel $(KVER)
 
@@ -120,6 +138,6 @@ distclean:
 	$(Q)rm -rf $(B)
 
 help:
-	@sed -n '3,14s/^# \{0,1\}//p' Makefile
+	@sed -n '3,16s/^# \{0,1\}//p' Makefile
 
 endif

@@ -1,35 +1,206 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Declarations shared by the files of mbuff.ko.
+ *
+ * Lock order, outermost first:
+ *   mmap_lock -> uio info_lock -> mbuff_file.lock -> mbuff_lock
+ *   uio info_lock -> mbuff_area.doorbell_lock -> (the client's callback,
+ *                                                 which may take mbuff_lock)
+ * Nothing copies to or from user space while holding mbuff_lock, because
+ * a fault takes mmap_lock.
  */
 #ifndef _MBUFF_INTERNAL_H
 #define _MBUFF_INTERNAL_H
 
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/uio_driver.h>
+#include <linux/workqueue.h>
+#include <linux/mbuff.h>
 
 #define MBUFF_MAX_POOLS	8
+
+struct gen_pool;
+struct vm_area_struct;
 
 /**
  * struct mbuff_pool - a boot-reserved physical range claimed by the module
  * @index: position in the pools= parameter, names the pool ("pool0")
  * @phys: first physical address
  * @size: length in bytes, a multiple of PAGE_SIZE
- * @virt: write-back kernel mapping of the whole range (memremap)
+ * @gp: allocator of page-granular sub-ranges; its addresses are physical
  * @res: our busy resource in /proc/iomem
+ * @kobj: /sys/class/misc/mbuff/pools/poolN
  * @name: resource name, "mbuff pool<index>"
  *
- * Pools are set up at module load and stay, unchanged, until unload.
+ * Pools are set up at module load and stay until unload.  Each area maps
+ * its own sub-range with its own memory type, so the pool as a whole is
+ * never mapped (x86 PAT would refuse a second type over one range).
  */
 struct mbuff_pool {
 	unsigned int index;
 	phys_addr_t phys;
 	size_t size;
-	void *virt;
+	struct gen_pool *gp;
 	struct resource *res;
+	struct kobject *kobj;
 	char name[24];
 };
 
+/* What keeps an area alive; it is destroyed when every count is zero. */
+enum mbuff_ref {
+	MBUFF_REF_USER,		/* legacy ALLOCATE, MBUFF_OPEN_HOLD */
+	MBUFF_REF_KERNEL,	/* mbuff_alloc(), mbuff_area_get() */
+	MBUFF_REF_FILE,		/* /dev/mbuff file with it selected, /dev/uioN */
+	MBUFF_REF_MAP,		/* a user VMA */
+	MBUFF_NR_REFS
+};
+
+/**
+ * struct mbuff_area - a named shared-memory area
+ * @kobj: /sys/class/misc/mbuff/areas/<name>; its release frees the area
+ * @node: entry in the registry list, under mbuff_lock
+ * @name: the area's name
+ * @size: bytes, a multiple of PAGE_SIZE
+ * @backend: MBUFF_BACKEND_VMALLOC or MBUFF_BACKEND_CONTIG
+ * @memtype: MBUFF_MEM_*; the kernel mapping and every user mapping use it
+ * @vaddr: kernel mapping of the whole area
+ * @phys: physical base (contiguous areas), 0 for vmalloc areas
+ * @pool: the pool a contiguous area was carved from
+ * @refs: counts by enum mbuff_ref, under mbuff_lock
+ * @dying: all counts reached zero: off the registry, takes no new
+ *	reference, destroy_work is queued; under mbuff_lock
+ * @uio: the area's UIO device; registered for the area's whole life
+ * @uio_name: "mbuff:<name>"
+ * @destroy_work: tears the area down outside the locks its last
+ *	reference may have been dropped under (uio's info_lock, mmap_lock)
+ * @doorbell_lock: protects @doorbell and @doorbell_data and serialises
+ *	calls of @doorbell
+ * @doorbell: the kernel client's callback for user-space rings
+ * @doorbell_data: its argument
+ * @rings: doorbell rings so far
+ */
+struct mbuff_area {
+	struct kobject kobj;
+	struct list_head node;
+	char name[MBUFF_NAME_LEN + 1];
+	size_t size;
+	unsigned int backend;
+	unsigned int memtype;
+	void *vaddr;
+	phys_addr_t phys;
+	struct mbuff_pool *pool;
+	unsigned int refs[MBUFF_NR_REFS];
+	bool dying;
+	struct uio_info uio;
+	char uio_name[MBUFF_NAME_LEN + 8];
+	struct work_struct destroy_work;
+	struct mutex doorbell_lock;
+	mbuff_doorbell_fn doorbell;
+	void *doorbell_data;
+	atomic_t rings;
+};
+
+/**
+ * struct mbuff_open_args - what is asked of mbuff_area_open()
+ * @name: valid area name
+ * @size: bytes wanted; 0 to open an existing area of any size
+ * @backend: MBUFF_BACKEND_*
+ * @memtype: MBUFF_MEM_* for a new area
+ * @flags: MBUFF_OPEN_CREATE, MBUFF_OPEN_EXCL
+ * @align: physical alignment of a new contiguous area, 0 or a power of 2
+ * @any_backend: accept an existing area of any backend (@backend is then
+ *	only what a new area gets: the classic API)
+ */
+struct mbuff_open_args {
+	const char *name;
+	size_t size;
+	unsigned int backend;
+	unsigned int memtype;
+	unsigned int flags;
+	size_t align;
+	bool any_backend;
+};
+
+/* main.c: module parameters */
+extern unsigned int mbuff_max_areas;
+extern unsigned long mbuff_max_vmalloc;
+extern unsigned int mbuff_legacy_backend;
+extern struct workqueue_struct *mbuff_wq;
+
+/* area.c: the registry */
+extern struct mutex mbuff_lock;
+int mbuff_check_name(const char *name);
+int mbuff_area_open(const struct mbuff_open_args *args, unsigned int refmask,
+		    struct mbuff_area **areap);
+struct mbuff_area *mbuff_area_find(const char *name, enum mbuff_ref ref);
+int mbuff_area_ref(struct mbuff_area *area, enum mbuff_ref ref);
+void mbuff_area_unref(struct mbuff_area *area, enum mbuff_ref ref);
+int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
+		    unsigned long pgoff);
+size_t mbuff_areas_names(char *buf, size_t capacity, size_t *count);
+
+/* backend_vmalloc.c, backend_reserved.c */
+int mbuff_vmalloc_create(struct mbuff_area *area);
+void mbuff_vmalloc_destroy(struct mbuff_area *area);
+int mbuff_vmalloc_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
+		       unsigned long pgoff);
+bool mbuff_have_pools(void);
+int mbuff_reserved_create(struct mbuff_area *area, size_t align);
+void mbuff_reserved_destroy(struct mbuff_area *area);
+int mbuff_reserved_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
+			unsigned long pgoff);
+
+/* pool.c */
 int mbuff_pools_init(const char *spec);
 void mbuff_pools_exit(void);
+unsigned int mbuff_nr_pools_claimed(void);
+struct mbuff_pool *mbuff_pool_get(unsigned int i);
+
+/* sysfs.c */
+int mbuff_sysfs_init(struct device *dev);
+void mbuff_sysfs_exit(void);
+int mbuff_sysfs_add_area(struct mbuff_area *area);
+void mbuff_sysfs_del_area(struct mbuff_area *area);
+void mbuff_sysfs_free_area(struct mbuff_area *area);
+int mbuff_sysfs_add_pool(struct mbuff_pool *pool);
+void mbuff_sysfs_del_pool(struct mbuff_pool *pool);
+
+/* ctl.c, legacy.c: /dev/mbuff */
+struct mbuff_file {
+	struct mutex lock;		/* protects area */
+	struct mbuff_area *area;	/* selected; holds a MBUFF_REF_FILE */
+};
+int mbuff_ctl_init(void);
+void mbuff_ctl_exit(void);
+struct device *mbuff_ctl_device(void);
+void mbuff_file_select(struct mbuff_file *mf, struct mbuff_area *area);
+long mbuff_legacy_ioctl(struct mbuff_file *mf, unsigned int cmd,
+			unsigned long arg);
+long mbuff_legacy_compat_ioctl(struct mbuff_file *mf, unsigned int cmd,
+			       unsigned long arg);
+
+/* uio/area_uio.c */
+int mbuff_uio_add(struct mbuff_area *area, struct device *parent);
+void mbuff_uio_remove(struct mbuff_area *area);
+
+static inline const char *mbuff_backend_name(unsigned int backend)
+{
+	return backend == MBUFF_BACKEND_CONTIG ? "contiguous" : "vmalloc";
+}
+
+static inline const char *mbuff_memtype_name(unsigned int memtype)
+{
+	switch (memtype) {
+	case MBUFF_MEM_WC:
+		return "write-combined";
+	case MBUFF_MEM_UNCACHED:
+		return "uncached";
+	default:
+		return "cached";
+	}
+}
 
 #endif /* _MBUFF_INTERNAL_H */

@@ -7,6 +7,9 @@
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "internal.h"
 
@@ -15,14 +18,81 @@ module_param_named(pools, mbuff_param_pools, charp, 0444);
 MODULE_PARM_DESC(pools,
 		 "Boot-reserved physical ranges to claim, SIZE@PHYS[,SIZE@PHYS...], e.g. 64M@256M (default: none)");
 
+static char *mbuff_param_legacy_backend = "vmalloc";
+module_param_named(legacy_backend, mbuff_param_legacy_backend, charp, 0444);
+MODULE_PARM_DESC(legacy_backend,
+		 "Backend of areas created by the classic calls and the 0.7.2 ioctls: vmalloc, contiguous or any (default: vmalloc)");
+
+unsigned int mbuff_max_areas = 256;
+module_param_named(max_areas, mbuff_max_areas, uint, 0444);
+MODULE_PARM_DESC(max_areas, "Most areas that may exist at once (default: 256)");
+
+static unsigned int mbuff_param_max_vmalloc_mb = 1024;
+module_param_named(max_vmalloc_mb, mbuff_param_max_vmalloc_mb, uint, 0444);
+MODULE_PARM_DESC(max_vmalloc_mb,
+		 "Most MiB all vmalloc areas together may use, 0 for no limit (default: 1024)");
+
+unsigned long mbuff_max_vmalloc;
+unsigned int mbuff_legacy_backend;
+struct workqueue_struct *mbuff_wq;
+
+static int mbuff_parse_params(void)
+{
+	static const char * const names[] = {
+		[MBUFF_BACKEND_ANY] = "any",
+		[MBUFF_BACKEND_VMALLOC] = "vmalloc",
+		[MBUFF_BACKEND_CONTIG] = "contiguous",
+	};
+	int i = sysfs_match_string(names, mbuff_param_legacy_backend);
+
+	if (i < 0) {
+		pr_err("legacy_backend=%s: use vmalloc, contiguous or any\n",
+		       mbuff_param_legacy_backend);
+		return -EINVAL;
+	}
+	mbuff_legacy_backend = i;
+	mbuff_max_vmalloc = (unsigned long)mbuff_param_max_vmalloc_mb * SZ_1M;
+	return 0;
+}
+
 static int __init mbuff_init(void)
 {
-	return mbuff_pools_init(mbuff_param_pools);
+	int ret;
+
+	ret = mbuff_parse_params();
+	if (ret)
+		return ret;
+	mbuff_wq = alloc_workqueue("mbuff", 0, 0);
+	if (!mbuff_wq)
+		return -ENOMEM;
+	ret = mbuff_ctl_init();
+	if (ret)
+		goto err_wq;
+	ret = mbuff_sysfs_init(mbuff_ctl_device());
+	if (ret)
+		goto err_ctl;
+	ret = mbuff_pools_init(mbuff_param_pools);
+	if (ret)
+		goto err_sysfs;
+	return 0;
+
+err_sysfs:
+	mbuff_sysfs_exit();
+err_ctl:
+	mbuff_ctl_exit();
+err_wq:
+	destroy_workqueue(mbuff_wq);
+	return ret;
 }
 
 static void __exit mbuff_exit(void)
 {
+	/* Every area holds a module reference: none is left but those
+	 * whose teardown is still running; wait for them. */
+	destroy_workqueue(mbuff_wq);
 	mbuff_pools_exit();
+	mbuff_sysfs_exit();
+	mbuff_ctl_exit();
 }
 
 module_init(mbuff_init);

@@ -2,14 +2,14 @@
 /*
  * Pools: physical ranges that the kernel was told at boot not to use
  * (memmap=SIZE$PHYS, or the RAM hidden above mem=), named on the module's
- * pools= parameter.  Each one is checked, claimed in /proc/iomem and mapped
- * write-back with memremap().  Loading is all or nothing: a bad pool leaves
- * no resource and no mapping behind.
+ * pools= parameter.  Each one is checked, claimed in /proc/iomem and handed
+ * to a genalloc pool that carves areas out of it.  Loading is all or
+ * nothing: a bad pool leaves nothing claimed behind.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/genalloc.h>
 #include <linux/ioport.h>
-#include <linux/io.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
@@ -36,6 +36,11 @@ static int mbuff_pool_check(const struct mbuff_range *r, unsigned int index)
 	if (!PAGE_ALIGNED(r->phys) || !PAGE_ALIGNED(r->size)) {
 		pr_err("pool%u: %#llx@%#llx is not page aligned\n",
 		       index, r->size, r->phys);
+		return -EINVAL;
+	}
+	if (!r->phys) {
+		pr_err("pool%u: a pool cannot start at physical address 0\n",
+		       index);
 		return -EINVAL;
 	}
 	if (r->phys + r->size - 1 > (u64)(phys_addr_t)~0ULL) {
@@ -81,18 +86,26 @@ static int mbuff_pool_claim(const struct mbuff_range *r)
 		       p->index, &p->phys, p->size);
 		return -EBUSY;
 	}
-	p->virt = memremap(p->phys, p->size, MEMREMAP_WB);
-	if (!p->virt) {
-		pr_err("pool%u: cannot map %pa+%#zx\n", p->index, &p->phys,
-		       p->size);
+	/* Page-granular; addresses handed out are physical (never 0). */
+	p->gp = gen_pool_create(PAGE_SHIFT, NUMA_NO_NODE);
+	if (!p->gp) {
 		ret = -ENOMEM;
 		goto err_release;
 	}
+	ret = gen_pool_add(p->gp, p->phys, p->size, NUMA_NO_NODE);
+	if (ret)
+		goto err_destroy;
+	ret = mbuff_sysfs_add_pool(p);
+	if (ret)
+		goto err_destroy;
 	mbuff_nr_pools++;
-	pr_info("pool%u: %zu KiB at %pa claimed, write-back\n", p->index,
+	pr_info("pool%u: %zu KiB at %pa claimed\n", p->index,
 		p->size / SZ_1K, &p->phys);
 	return 0;
 
+err_destroy:
+	gen_pool_destroy(p->gp);
+	p->gp = NULL;
 err_release:
 	release_mem_region(p->phys, p->size);
 	p->res = NULL;
@@ -133,16 +146,28 @@ int mbuff_pools_init(const char *spec)
 }
 
 /**
- * mbuff_pools_exit() - unmap and release every claimed pool
+ * mbuff_pools_exit() - release every claimed pool
  */
 void mbuff_pools_exit(void)
 {
 	while (mbuff_nr_pools) {
 		struct mbuff_pool *p = &mbuff_pools[--mbuff_nr_pools];
 
-		memunmap(p->virt);
+		mbuff_sysfs_del_pool(p);
+		/* Every area is gone: the module is pinned while one exists. */
+		gen_pool_destroy(p->gp);
 		release_mem_region(p->phys, p->size);
-		p->virt = NULL;
+		p->gp = NULL;
 		p->res = NULL;
 	}
+}
+
+unsigned int mbuff_nr_pools_claimed(void)
+{
+	return mbuff_nr_pools;
+}
+
+struct mbuff_pool *mbuff_pool_get(unsigned int i)
+{
+	return i < mbuff_nr_pools ? &mbuff_pools[i] : NULL;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
 /*
  * The area name rule, shared unchanged by the module and user space:
- * 1 to MBUFF_NAME_LEN bytes of printable ASCII, without '/' or space.
+ * 1 to MBUFF_NAME_LEN bytes of printable ASCII, without '/' or space;
+ * "." and ".." are refused too, since every area is a sysfs directory.
  */
 #ifndef _MBUFF_NAME_H
 #define _MBUFF_NAME_H
@@ -24,7 +25,10 @@ static inline unsigned int mbuff_name_valid(const char *name)
 		if (c <= ' ' || c > '~' || c == '/')
 			return 0;
 	}
-	return n <= MBUFF_NAME_LEN ? n : 0;
+	if (n > MBUFF_NAME_LEN || (name[0] == '.' && (n == 1 ||
+						    (n == 2 && name[1] == '.'))))
+		return 0;
+	return n;
 }
 
 /**

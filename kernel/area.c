@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The area registry: named areas, create-or-attach, the four counts that
+ * keep an area alive (user, kernel, open files, mappings) and its teardown
+ * once all are zero.  Each area holds a reference on the module, so the
+ * module cannot be unloaded while any area exists.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <mbuff/name.h>
+
+#include "internal.h"
+
+/* Protects mbuff_areas, mbuff_nr_areas, mbuff_vmalloc_bytes, and each
+ * area's refs[] and dying. */
+DEFINE_MUTEX(mbuff_lock);
+static LIST_HEAD(mbuff_areas);
+static unsigned int mbuff_nr_areas;
+static unsigned long mbuff_vmalloc_bytes;
+
+/**
+ * mbuff_check_name() - check an area name, saying why it is refused
+ * @name: NUL-terminated name
+ *
+ * Return: 0 or -EINVAL.
+ */
+int mbuff_check_name(const char *name)
+{
+	if (mbuff_name_valid(name))
+		return 0;
+	pr_info_ratelimited("invalid area name '%*pE': use 1 to %d printable ASCII characters without '/' or space, not '.' or '..'\n",
+			    (int)strnlen(name, MBUFF_NAME_LEN + 1), name,
+			    MBUFF_NAME_LEN);
+	return -EINVAL;
+}
+
+static struct mbuff_area *mbuff_area_lookup(const char *name)
+{
+	struct mbuff_area *area;
+
+	lockdep_assert_held(&mbuff_lock);
+	list_for_each_entry(area, &mbuff_areas, node)
+		if (!strcmp(area->name, name))
+			return area;
+	return NULL;
+}
+
+static bool mbuff_area_unused(const struct mbuff_area *area)
+{
+	int i;
+
+	for (i = 0; i < MBUFF_NR_REFS; i++)
+		if (area->refs[i])
+			return false;
+	return true;
+}
+
+static void mbuff_area_destroy_work(struct work_struct *work)
+{
+	struct mbuff_area *area = container_of(work, struct mbuff_area,
+					       destroy_work);
+
+	pr_debug("destroying area '%s'\n", area->name);
+	/* No file, mapping or kernel user is left: nothing can reach the
+	 * memory, so it may go back to its pool or to vmalloc. */
+	mbuff_uio_remove(area);
+	mbuff_sysfs_del_area(area);
+	if (area->backend == MBUFF_BACKEND_CONTIG) {
+		mbuff_reserved_destroy(area);
+	} else {
+		mbuff_vmalloc_destroy(area);
+		mutex_lock(&mbuff_lock);
+		mbuff_vmalloc_bytes -= area->size;
+		mutex_unlock(&mbuff_lock);
+	}
+	mbuff_sysfs_free_area(area);
+	/* mbuff_exit() drains mbuff_wq, so this code outlives the put. */
+	module_put(THIS_MODULE);
+}
+
+/* Called with mbuff_lock held, when an area may have lost its last user. */
+static void mbuff_area_maybe_destroy(struct mbuff_area *area)
+{
+	lockdep_assert_held(&mbuff_lock);
+	if (area->dying || !mbuff_area_unused(area))
+		return;
+	area->dying = true;
+	list_del_init(&area->node);
+	mbuff_nr_areas--;
+	queue_work(mbuff_wq, &area->destroy_work);
+}
+
+static unsigned int mbuff_pick_backend(const struct mbuff_open_args *args)
+{
+	if (args->backend != MBUFF_BACKEND_ANY)
+		return args->backend;
+	return mbuff_have_pools() ? MBUFF_BACKEND_CONTIG : MBUFF_BACKEND_VMALLOC;
+}
+
+static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args)
+{
+	struct mbuff_area *area;
+	unsigned int backend = mbuff_pick_backend(args);
+	size_t size = PAGE_ALIGN(args->size);
+	int ret;
+
+	lockdep_assert_held(&mbuff_lock);
+	if (!size || size < args->size)
+		return ERR_PTR(-EINVAL);
+	if (mbuff_nr_areas >= mbuff_max_areas) {
+		pr_info_ratelimited("cannot create '%s': max_areas=%u reached\n",
+				    args->name, mbuff_max_areas);
+		return ERR_PTR(-ENOSPC);
+	}
+	if (backend == MBUFF_BACKEND_VMALLOC &&
+	    args->memtype != MBUFF_MEM_CACHED) {
+		pr_info_ratelimited("cannot create '%s': vmalloc areas are cached only\n",
+				    args->name);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	if (backend == MBUFF_BACKEND_VMALLOC && mbuff_max_vmalloc &&
+	    size > mbuff_max_vmalloc - mbuff_vmalloc_bytes) {
+		pr_info_ratelimited("cannot create '%s': max_vmalloc_mb reached\n",
+				    args->name);
+		return ERR_PTR(-ENOMEM);
+	}
+
+	area = kzalloc(sizeof(*area), GFP_KERNEL);
+	if (!area)
+		return ERR_PTR(-ENOMEM);
+	strscpy(area->name, args->name, sizeof(area->name));
+	snprintf(area->uio_name, sizeof(area->uio_name), "mbuff:%s", area->name);
+	area->size = size;
+	area->backend = backend;
+	area->memtype = args->memtype;
+	INIT_LIST_HEAD(&area->node);
+	INIT_WORK(&area->destroy_work, mbuff_area_destroy_work);
+	mutex_init(&area->doorbell_lock);
+	atomic_set(&area->rings, 0);
+
+	if (backend == MBUFF_BACKEND_CONTIG)
+		ret = mbuff_reserved_create(area, args->align);
+	else
+		ret = mbuff_vmalloc_create(area);
+	if (ret)
+		goto err_free;
+	ret = mbuff_sysfs_add_area(area);
+	if (ret)
+		goto err_backend;
+	ret = mbuff_uio_add(area, mbuff_ctl_device());
+	if (ret)
+		goto err_sysfs;
+
+	__module_get(THIS_MODULE);
+	if (backend == MBUFF_BACKEND_VMALLOC)
+		mbuff_vmalloc_bytes += size;
+	list_add_tail(&area->node, &mbuff_areas);
+	mbuff_nr_areas++;
+	pr_debug("created area '%s': %zu bytes, %s, %s\n", area->name, size,
+		 mbuff_backend_name(backend), mbuff_memtype_name(area->memtype));
+	return area;
+
+err_sysfs:
+	mbuff_sysfs_del_area(area);
+err_backend:
+	if (backend == MBUFF_BACKEND_CONTIG)
+		mbuff_reserved_destroy(area);
+	else
+		mbuff_vmalloc_destroy(area);
+	mbuff_sysfs_free_area(area);
+	return ERR_PTR(ret);
+err_free:
+	kfree(area);
+	return ERR_PTR(ret);
+}
+
+/**
+ * mbuff_area_open() - find or create an area and take references on it
+ * @args: name, size, backend, memory type, flags, alignment
+ * @refmask: BIT(enum mbuff_ref) of each reference to take
+ * @areap: the area, on success
+ *
+ * An existing area is refused when it is smaller than @args->size
+ * (-EINVAL), when a specific backend other than its own is asked
+ * (-EINVAL), or with MBUFF_OPEN_EXCL (-EEXIST).  A missing one is created
+ * with MBUFF_OPEN_CREATE and a non-zero size, else -ENOENT or -EINVAL.
+ *
+ * Return: 0 or a negative errno.
+ */
+int mbuff_area_open(const struct mbuff_open_args *args, unsigned int refmask,
+		    struct mbuff_area **areap)
+{
+	struct mbuff_area *area;
+	int i, ret = 0;
+
+	mutex_lock(&mbuff_lock);
+	area = mbuff_area_lookup(args->name);
+	if (area) {
+		if (args->flags & MBUFF_OPEN_EXCL)
+			ret = -EEXIST;
+		else if (args->size > area->size)
+			ret = -EINVAL;
+		else if (args->backend != MBUFF_BACKEND_ANY &&
+			 !args->any_backend && args->backend != area->backend)
+			ret = -EINVAL;
+	} else if (!(args->flags & MBUFF_OPEN_CREATE)) {
+		ret = -ENOENT;
+	} else if (!args->size) {
+		ret = -EINVAL;
+	} else {
+		area = mbuff_area_create(args);
+		if (IS_ERR(area))
+			ret = PTR_ERR(area);
+	}
+	if (!ret) {
+		for (i = 0; i < MBUFF_NR_REFS; i++)
+			if (refmask & BIT(i))
+				area->refs[i]++;
+		*areap = area;
+	}
+	mutex_unlock(&mbuff_lock);
+	return ret;
+}
+
+/**
+ * mbuff_area_find() - look an area up by name and take one reference
+ * @name: area name
+ * @ref: the reference to take
+ *
+ * Return: the area, or NULL when no live area has that name.
+ */
+struct mbuff_area *mbuff_area_find(const char *name, enum mbuff_ref ref)
+{
+	struct mbuff_area *area;
+
+	mutex_lock(&mbuff_lock);
+	area = mbuff_area_lookup(name);
+	if (area)
+		area->refs[ref]++;
+	mutex_unlock(&mbuff_lock);
+	return area;
+}
+
+/**
+ * mbuff_area_ref() - take one more reference on an area
+ * @area: an area the caller can reach (it holds a reference, or it is
+ *	called back by the area's UIO device, which exists until teardown)
+ * @ref: the reference to take
+ *
+ * Return: 0, or -ENODEV when the area is already being torn down.
+ */
+int mbuff_area_ref(struct mbuff_area *area, enum mbuff_ref ref)
+{
+	int ret = 0;
+
+	mutex_lock(&mbuff_lock);
+	if (area->dying)
+		ret = -ENODEV;
+	else
+		area->refs[ref]++;
+	mutex_unlock(&mbuff_lock);
+	return ret;
+}
+
+/**
+ * mbuff_area_unref() - drop a reference; the last one destroys the area
+ * @area: the area
+ * @ref: the reference to drop, which the caller holds
+ */
+void mbuff_area_unref(struct mbuff_area *area, enum mbuff_ref ref)
+{
+	mutex_lock(&mbuff_lock);
+	if (!WARN_ON(!area->refs[ref]))
+		area->refs[ref]--;
+	mbuff_area_maybe_destroy(area);
+	mutex_unlock(&mbuff_lock);
+}
+
+static void mbuff_vm_open(struct vm_area_struct *vma)
+{
+	struct mbuff_area *area = vma->vm_private_data;
+
+	/* A split or fork copies a VMA that already holds the area. */
+	mutex_lock(&mbuff_lock);
+	area->refs[MBUFF_REF_MAP]++;
+	mutex_unlock(&mbuff_lock);
+}
+
+static void mbuff_vm_close(struct vm_area_struct *vma)
+{
+	mbuff_area_unref(vma->vm_private_data, MBUFF_REF_MAP);
+}
+
+static const struct vm_operations_struct mbuff_vm_ops = {
+	.open = mbuff_vm_open,
+	.close = mbuff_vm_close,
+};
+
+/**
+ * mbuff_area_mmap() - map an area into user space
+ * @area: the area, held by the caller
+ * @vma: a shared mapping
+ * @pgoff: offset into the area in pages
+ *
+ * The whole VMA is populated at once with the area's memory type, so the
+ * user mapping never takes a page fault and always agrees with the kernel
+ * mapping.
+ *
+ * Return: 0, -EINVAL for a private mapping or one past the area's end,
+ * -ENODEV if the area is being torn down.
+ */
+int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
+		    unsigned long pgoff)
+{
+	unsigned long len = vma->vm_end - vma->vm_start;
+	int ret;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (pgoff >= area->size >> PAGE_SHIFT ||
+	    len > area->size - (pgoff << PAGE_SHIFT))
+		return -EINVAL;
+
+	ret = mbuff_area_ref(area, MBUFF_REF_MAP);
+	if (ret)
+		return ret;
+	if (area->backend == MBUFF_BACKEND_CONTIG)
+		ret = mbuff_reserved_mmap(area, vma, pgoff);
+	else
+		ret = mbuff_vmalloc_mmap(area, vma, pgoff);
+	if (ret) {
+		mbuff_area_unref(area, MBUFF_REF_MAP);
+		return ret;
+	}
+	vma->vm_private_data = area;
+	vma->vm_ops = &mbuff_vm_ops;
+	return 0;
+}
+
+/**
+ * mbuff_areas_names() - copy the names of all areas
+ * @buf: room for @capacity names of MBUFF_NAME_SIZE bytes
+ * @capacity: names that fit in @buf
+ * @count: number of areas
+ *
+ * Return: names written.
+ */
+size_t mbuff_areas_names(char *buf, size_t capacity, size_t *count)
+{
+	struct mbuff_area *area;
+	size_t n = 0;
+
+	mutex_lock(&mbuff_lock);
+	list_for_each_entry(area, &mbuff_areas, node) {
+		if (n < capacity)
+			strscpy(buf + n * MBUFF_NAME_SIZE, area->name,
+				MBUFF_NAME_SIZE);
+		n++;
+	}
+	mutex_unlock(&mbuff_lock);
+	*count = n;
+	return min(n, capacity);
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Differences between kernel versions and architectures, as named shims.
+ * Nothing else in the module tests LINUX_VERSION_CODE or CONFIG_X86.
+ */
+#ifndef _MBUFF_COMPAT_H
+#define _MBUFF_COMPAT_H
+
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/mbuff.h>
+
+/*
+ * The user page protection for a memory type.  "Uncached" is UC- on x86
+ * (what pgprot_noncached gives and ioremap uses, so PAT sees one type).
+ * Elsewhere it is Normal non-cacheable, the same as write-combined: on
+ * arm64 pgprot_noncached is Device memory, which must never map DRAM
+ * (unaligned accesses and DC ZVA in memset fault there).
+ */
+static inline pgprot_t mbuff_pgprot(unsigned int memtype, pgprot_t prot)
+{
+	switch (memtype) {
+	case MBUFF_MEM_WC:
+		return pgprot_writecombine(prot);
+	case MBUFF_MEM_UNCACHED:
+#ifdef CONFIG_X86
+		return pgprot_noncached(prot);
+#else
+		return pgprot_writecombine(prot);
+#endif
+	default:
+		return prot;
+	}
+}
+
+/*
+ * The kernel mapping of a physical range, with the same memory type as
+ * mbuff_pgprot() gives user space.  The range is DRAM, not MMIO, so the
+ * ioremap cookie is used as a plain pointer; memunmap() undoes both kinds.
+ */
+static inline void *mbuff_memremap(phys_addr_t phys, size_t size,
+				   unsigned int memtype)
+{
+	switch (memtype) {
+	case MBUFF_MEM_WC:
+		return memremap(phys, size, MEMREMAP_WC);
+	case MBUFF_MEM_UNCACHED:
+#ifdef CONFIG_X86
+		return (__force void *)ioremap(phys, size);
+#else
+		return memremap(phys, size, MEMREMAP_WC);
+#endif
+	default:
+		return memremap(phys, size, MEMREMAP_WB);
+	}
+}
+
+#endif /* _MBUFF_COMPAT_H */

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A kernel client of mbuff's exported API, driven by guest tests through
+ * /sys/kernel/debug/mbuff_test/ctl: write one command, read its result.
+ *
+ *   alloc NAME SIZE        mbuff_alloc()            free NAME
+ *   get NAME SIZE BACKEND MEMTYPE FLAGS             put NAME
+ *        BACKEND any|vmalloc|contig, MEMTYPE cached|wc|uc, FLAGS 0|create|excl
+ *   fill NAME OFF LEN BYTE  write through the kernel mapping
+ *   check NAME OFF LEN BYTE verify through the kernel mapping (-EIO if not)
+ *   info NAME              "size=N phys=0x... memtype=N"
+ *   notify NAME            mbuff_area_notify()
+ *   doorbell NAME on|off   count user-space rings; "rings NAME" reads them
+ *
+ * A failing command makes write() fail with its errno.
+ */
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/mbuff.h>
+
+#define MBUFF_TEST_SLOTS 16
+
+struct mbuff_test_slot {
+	char name[MBUFF_NAME_LEN + 1];
+	struct mbuff_area *area;	/* handle API */
+	void *vaddr;			/* classic API, or the handle's */
+	size_t size;
+	atomic_t rings;
+	atomic_t last;
+};
+
+/* Protects mbuff_test_slots and mbuff_test_result. */
+static DEFINE_MUTEX(mbuff_test_lock);
+static struct mbuff_test_slot mbuff_test_slots[MBUFF_TEST_SLOTS];
+static char mbuff_test_result[128];
+static struct dentry *mbuff_test_dir;
+
+static struct mbuff_test_slot *mbuff_test_slot(const char *name, bool create)
+{
+	struct mbuff_test_slot *free = NULL;
+	int i;
+
+	for (i = 0; i < MBUFF_TEST_SLOTS; i++) {
+		struct mbuff_test_slot *s = &mbuff_test_slots[i];
+
+		if (s->vaddr && !strcmp(s->name, name))
+			return s;
+		if (!s->vaddr && !free)
+			free = s;
+	}
+	if (create && free) {
+		strscpy(free->name, name, sizeof(free->name));
+		return free;
+	}
+	return NULL;
+}
+
+static void mbuff_test_doorbell(struct mbuff_area *area, s32 value, void *data)
+{
+	struct mbuff_test_slot *s = data;
+
+	atomic_set(&s->last, value);
+	atomic_inc(&s->rings);
+}
+
+static void mbuff_test_info(struct mbuff_test_slot *s)
+{
+	phys_addr_t phys = mbuff_area_phys(s->area);
+
+	snprintf(mbuff_test_result, sizeof(mbuff_test_result),
+		 "size=%zu phys=%pa memtype=%u\n", s->size, &phys,
+		 mbuff_area_memtype(s->area));
+}
+
+static int mbuff_test_word(const char *w, const char * const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(w, names[i]))
+			return i;
+	return -EINVAL;
+}
+
+static int mbuff_test_get(struct mbuff_test_slot *s, char **argv)
+{
+	static const char * const backends[] = { "any", "vmalloc", "contig" };
+	static const char * const memtypes[] = { "cached", "wc", "uc" };
+	static const char * const flags[] = { "0", "create", "excl" };
+	static const unsigned int flagbits[] = {
+		0, MBUFF_OPEN_CREATE, MBUFF_OPEN_CREATE | MBUFF_OPEN_EXCL
+	};
+	int b = mbuff_test_word(argv[1], backends, 3);
+	int m = mbuff_test_word(argv[2], memtypes, 3);
+	int f = mbuff_test_word(argv[3], flags, 3);
+	struct mbuff_area *area;
+
+	if (b < 0 || m < 0 || f < 0)
+		return -EINVAL;
+	area = mbuff_area_get(s->name, memparse(argv[0], NULL), b, m,
+			      flagbits[f]);
+	if (IS_ERR(area))
+		return PTR_ERR(area);
+	s->area = area;
+	s->vaddr = mbuff_area_vaddr(area);
+	s->size = mbuff_area_size(area);
+	mbuff_test_info(s);
+	return 0;
+}
+
+static int mbuff_test_fill_check(struct mbuff_test_slot *s, char **argv,
+				 bool check)
+{
+	unsigned long off, len;
+	unsigned int byte;
+	u8 *p;
+
+	if (kstrtoul(argv[0], 0, &off) || kstrtoul(argv[1], 0, &len) ||
+	    kstrtouint(argv[2], 0, &byte) || byte > 0xff ||
+	    off > s->size || len > s->size - off)
+		return -EINVAL;
+	p = (u8 *)s->vaddr + off;
+	if (!check) {
+		memset(p, byte, len);
+		return 0;
+	}
+	for (; len; len--, p++) {
+		if (*p != byte) {
+			snprintf(mbuff_test_result, sizeof(mbuff_test_result),
+				 "mismatch at %#lx: %#x\n",
+				 (unsigned long)(p - (u8 *)s->vaddr), *p);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+static int mbuff_test_run(char *line)
+{
+	char *argv[7], *cmd;
+	struct mbuff_test_slot *s;
+	int argc = 0;
+
+	while (argc < ARRAY_SIZE(argv) && (cmd = strsep(&line, " \n")))
+		if (*cmd)
+			argv[argc++] = cmd;
+	if (argc < 2)
+		return -EINVAL;
+	cmd = argv[0];
+	mbuff_test_result[0] = '\0';
+	s = mbuff_test_slot(argv[1], !strcmp(cmd, "alloc") || !strcmp(cmd, "get"));
+	if (!s)
+		return -ENOENT;
+
+	if (!strcmp(cmd, "alloc") && argc == 3 && !s->vaddr) {
+		int size;
+
+		if (kstrtoint(argv[2], 0, &size))
+			return -EINVAL;
+		s->vaddr = mbuff_alloc(s->name, size);
+		s->size = size;
+		return s->vaddr ? 0 : -ENOMEM;
+	}
+	if (!strcmp(cmd, "get") && argc == 6 && !s->vaddr)
+		return mbuff_test_get(s, argv + 2);
+	if (!s->vaddr)
+		return -ENOENT;
+	if (!strcmp(cmd, "free") && argc == 2 && !s->area) {
+		mbuff_free(s->name, s->vaddr);
+		s->vaddr = NULL;
+		return 0;
+	}
+	if (!strcmp(cmd, "put") && argc == 2 && s->area) {
+		mbuff_area_put(s->area);
+		s->area = NULL;
+		s->vaddr = NULL;
+		return 0;
+	}
+	if (!strcmp(cmd, "fill") && argc == 5)
+		return mbuff_test_fill_check(s, argv + 2, false);
+	if (!strcmp(cmd, "check") && argc == 5)
+		return mbuff_test_fill_check(s, argv + 2, true);
+	if (!s->area)
+		return -EINVAL;
+	if (!strcmp(cmd, "info") && argc == 2) {
+		mbuff_test_info(s);
+		return 0;
+	}
+	if (!strcmp(cmd, "notify") && argc == 2) {
+		mbuff_area_notify(s->area);
+		return 0;
+	}
+	if (!strcmp(cmd, "doorbell") && argc == 3) {
+		bool on = !strcmp(argv[2], "on");
+
+		return mbuff_area_set_doorbell(s->area,
+					       on ? mbuff_test_doorbell : NULL,
+					       on ? s : NULL);
+	}
+	if (!strcmp(cmd, "rings") && argc == 2) {
+		snprintf(mbuff_test_result, sizeof(mbuff_test_result),
+			 "rings=%d last=%d\n", atomic_read(&s->rings),
+			 atomic_read(&s->last));
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static ssize_t mbuff_test_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	char line[128];
+	int ret;
+
+	if (count >= sizeof(line))
+		return -EINVAL;
+	if (copy_from_user(line, ubuf, count))
+		return -EFAULT;
+	line[count] = '\0';
+	mutex_lock(&mbuff_test_lock);
+	ret = mbuff_test_run(line);
+	mutex_unlock(&mbuff_test_lock);
+	return ret ? ret : count;
+}
+
+static ssize_t mbuff_test_read(struct file *file, char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	char buf[sizeof(mbuff_test_result)];
+
+	mutex_lock(&mbuff_test_lock);
+	strscpy(buf, mbuff_test_result, sizeof(buf));
+	mutex_unlock(&mbuff_test_lock);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, strlen(buf));
+}
+
+static const struct file_operations mbuff_test_fops = {
+	.owner = THIS_MODULE,
+	.write = mbuff_test_write,
+	.read = mbuff_test_read,
+	.llseek = default_llseek,
+};
+
+static int __init mbuff_test_init(void)
+{
+	mbuff_test_dir = debugfs_create_dir("mbuff_test", NULL);
+	debugfs_create_file("ctl", 0600, mbuff_test_dir, NULL,
+			    &mbuff_test_fops);
+	return 0;
+}
+
+static void __exit mbuff_test_exit(void)
+{
+	int i;
+
+	debugfs_remove_recursive(mbuff_test_dir);
+	for (i = 0; i < MBUFF_TEST_SLOTS; i++) {
+		struct mbuff_test_slot *s = &mbuff_test_slots[i];
+
+		if (s->area)
+			mbuff_area_put(s->area);
+		else if (s->vaddr)
+			mbuff_free(s->name, s->vaddr);
+	}
+}
+
+module_init(mbuff_test_init);
+module_exit(mbuff_test_exit);
+
+MODULE_DESCRIPTION("mbuff test: a kernel client of the exported API");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * UIO exposure: one UIO device per area, named "mbuff:<area>", whose map 0
+ * is the whole area.  Our own mmap callback maps it with the area's memory
+ * type (stock UIO_MEM_PHYS would force uncached).  There is no hardware
+ * interrupt: the event counter carries kernel->user notifications
+ * (mbuff_area_notify()), and a 32-bit write to /dev/uioN rings the kernel
+ * client's doorbell.
+ *
+ * UIO never zaps user mappings and stops calling release() once a device
+ * is unregistered, so the device is unregistered only when the area has no
+ * open file and no mapping left (each open of /dev/uioN holds a
+ * MBUFF_REF_FILE): no mapping can outlive the memory behind it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/uio_driver.h>
+
+#include "../kernel/internal.h"
+
+#define to_area(info) container_of(info, struct mbuff_area, uio)
+
+static int mbuff_uio_open(struct uio_info *info, struct inode *inode)
+{
+	/* Called under the UIO device's info_lock. */
+	return mbuff_area_ref(to_area(info), MBUFF_REF_FILE);
+}
+
+static int mbuff_uio_release(struct uio_info *info, struct inode *inode)
+{
+	mbuff_area_unref(to_area(info), MBUFF_REF_FILE);
+	return 0;
+}
+
+static int mbuff_uio_mmap(struct uio_info *info, struct vm_area_struct *vma)
+{
+	/* UIO has checked that vm_pgoff selects map 0 and the length fits. */
+	return mbuff_area_mmap(to_area(info), vma, 0);
+}
+
+static int mbuff_uio_irqcontrol(struct uio_info *info, s32 value)
+{
+	struct mbuff_area *area = to_area(info);
+
+	atomic_inc(&area->rings);
+	mutex_lock(&area->doorbell_lock);
+	if (area->doorbell)
+		area->doorbell(area, value, area->doorbell_data);
+	mutex_unlock(&area->doorbell_lock);
+	return 0;
+}
+
+int mbuff_uio_add(struct mbuff_area *area, struct device *parent)
+{
+	struct uio_info *info = &area->uio;
+	struct uio_mem *mem = &info->mem[0];
+
+	info->name = area->uio_name;
+	info->version = "1";
+	info->irq = UIO_IRQ_CUSTOM;
+	info->open = mbuff_uio_open;
+	info->release = mbuff_uio_release;
+	info->mmap = mbuff_uio_mmap;
+	info->irqcontrol = mbuff_uio_irqcontrol;
+
+	mem->name = "area";
+	mem->size = area->size;
+	if (area->backend == MBUFF_BACKEND_CONTIG) {
+		/* maps/map0/addr publishes the physical base. */
+		mem->memtype = UIO_MEM_IOVA;
+		mem->addr = area->phys;
+	} else {
+		/* sysfs prints addr: never a kernel address. */
+		mem->memtype = UIO_MEM_VIRTUAL;
+		mem->addr = 0;
+	}
+	return uio_register_device(parent, info);
+}
+
+void mbuff_uio_remove(struct mbuff_area *area)
+{
+	uio_unregister_device(&area->uio);
+}
