@@ -65,7 +65,7 @@ GUEST_BIN := $(patsubst tests/guest/%.c,$(B)/guest/tests/%,$(GUEST_C)) \
 	$(patsubst tests/guest/%,$(B)/guest/tests/%,$(GUEST_SH))
 UNIT_C := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_C))
-SHARED_H := $(shell find include -name '*.h') $(wildcard tests/guest/*.h)
+SHARED_H := $(shell find include -name '*.h') $(wildcard tests/guest/*.h tests/guest/*/*.h)
 
 .PHONY: all module kmod-src sparse-kbuild guest unit test check demo deps \
 	install clean distclean help

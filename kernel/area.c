@@ -16,8 +16,10 @@
 
 #include "internal.h"
 
-/* Protects mbuff_areas, mbuff_nr_areas, mbuff_vmalloc_bytes, and each
- * area's refs[] and dying. */
+/*
+ * Protects mbuff_areas, mbuff_nr_areas, mbuff_vmalloc_bytes, and each
+ * area's refs[] and dying.
+ */
 DEFINE_MUTEX(mbuff_lock);
 static LIST_HEAD(mbuff_areas);
 static unsigned int mbuff_nr_areas;
@@ -66,8 +68,10 @@ static void mbuff_area_destroy_work(struct work_struct *work)
 					       destroy_work);
 
 	pr_debug("destroying area '%s'\n", area->name);
-	/* No file, mapping or kernel user is left: nothing can reach the
-	 * memory, so it may go back to its pool or to vmalloc. */
+	/*
+	 * No file, mapping or kernel user is left: nothing can reach the
+	 * memory, so it may go back to its pool or to vmalloc.
+	 */
 	mbuff_uio_remove(area);
 	mbuff_sysfs_del_area(area);
 	if (area->backend == MBUFF_BACKEND_CONTIG) {

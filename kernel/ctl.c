@@ -130,8 +130,10 @@ static struct mbuff_area *mbuff_file_area(struct mbuff_file *mf)
 	return area;
 }
 
-/* The area named in a request, or the file's own when the name is empty;
- * returned with a MBUFF_REF_FILE the caller drops. */
+/*
+ * The area named in a request, or the file's own when the name is empty;
+ * returned with a MBUFF_REF_FILE the caller drops.
+ */
 static struct mbuff_area *mbuff_named_or_selected(struct mbuff_file *mf,
 						  const char *name,
 						  size_t size, int *err)
@@ -303,8 +305,10 @@ static long mbuff_ctl_ioctl(struct file *file, unsigned int cmd,
 static long mbuff_ctl_compat_ioctl(struct file *file, unsigned int cmd,
 				   unsigned long arg)
 {
-	/* The modern structs have one layout everywhere; the legacy one
-	 * has a size_t in it. */
+	/*
+	 * The modern structs have one layout everywhere; the legacy one
+	 * has a size_t in it.
+	 */
 	if (cmd <= MBUFF_LEGACY_SELECT)
 		return mbuff_legacy_compat_ioctl(file->private_data, cmd,
 						 (unsigned long)compat_ptr(arg));

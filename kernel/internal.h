@@ -97,7 +97,7 @@ struct mbuff_area {
 	struct uio_info uio;
 	char uio_name[MBUFF_NAME_LEN + 8];
 	struct work_struct destroy_work;
-	struct mutex doorbell_lock;
+	struct mutex doorbell_lock;	/* protects doorbell, doorbell_data */
 	mbuff_doorbell_fn doorbell;
 	void *doorbell_data;
 	atomic_t rings;
@@ -173,6 +173,7 @@ struct mbuff_file {
 	struct mutex lock;		/* protects area */
 	struct mbuff_area *area;	/* selected; holds a MBUFF_REF_FILE */
 };
+
 int mbuff_ctl_init(void);
 void mbuff_ctl_exit(void);
 struct device *mbuff_ctl_device(void);

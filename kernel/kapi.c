@@ -60,13 +60,13 @@ void mbuff_free(const char *name, void *mbuf)
 		name = "default";
 	area = mbuff_area_find(name, MBUFF_REF_FILE);
 	if (!area) {
-		pr_warn("mbuff_free: no area '%s'\n", name);
+		pr_warn("%s: no area '%s'\n", __func__, name);
 		return;
 	}
 	mutex_lock(&mbuff_lock);
 	if (area->vaddr != mbuf || !area->refs[MBUFF_REF_KERNEL]) {
-		pr_warn("mbuff_free: '%s' was not allocated at that address by the kernel\n",
-			name);
+		pr_warn("%s: '%s' was not allocated at that address by the kernel\n",
+			__func__, name);
 	} else {
 		area->refs[MBUFF_REF_KERNEL]--;
 	}

@@ -42,26 +42,47 @@ static long mbuff_legacy_allocate(struct mbuff_file *mf, const char *name,
 	return area->size;
 }
 
-static long mbuff_legacy_deallocate(const char *name)
+static long mbuff_legacy_deallocate(struct mbuff_file *mf, const char *name)
 {
 	struct mbuff_area *area = mbuff_area_find(name, MBUFF_REF_FILE);
+	unsigned int ours;
 	long ret;
 
 	if (!area)
 		return -EINVAL;
+	/*
+	 * As in 0.7.2, a file's selection does not keep the area: only
+	 * other files, mappings and counts do.
+	 */
+	mutex_lock(&mf->lock);
+	ours = 1 + (mf->area == area);
 	mutex_lock(&mbuff_lock);
 	if (!area->refs[MBUFF_REF_USER]) {
 		ret = -EINVAL;
 	} else {
 		area->refs[MBUFF_REF_USER]--;
-		/* 0 when this frees it: only our own reference is left. */
-		if (!area->refs[MBUFF_REF_KERNEL] && !area->refs[MBUFF_REF_MAP] &&
-		    area->refs[MBUFF_REF_FILE] == 1)
+		/* 0 when this frees it: only our own references are left. */
+		if (!area->refs[MBUFF_REF_USER] && !area->refs[MBUFF_REF_KERNEL] &&
+		    !area->refs[MBUFF_REF_MAP] &&
+		    area->refs[MBUFF_REF_FILE] == ours)
 			ret = 0;
 		else
 			ret = area->size;
 	}
 	mutex_unlock(&mbuff_lock);
+	mutex_unlock(&mf->lock);
+	if (!ret && ours == 2) {
+		bool drop = false;
+
+		mutex_lock(&mf->lock);
+		if (mf->area == area) {
+			mf->area = NULL;
+			drop = true;
+		}
+		mutex_unlock(&mf->lock);
+		if (drop)
+			mbuff_area_unref(area, MBUFF_REF_FILE);
+	}
 	mbuff_area_unref(area, MBUFF_REF_FILE);
 	return ret;
 }
@@ -87,7 +108,7 @@ static long mbuff_legacy_do(struct mbuff_file *mf, unsigned int cmd,
 	case MBUFF_LEGACY_ALLOCATE:
 		return mbuff_legacy_allocate(mf, name, size);
 	case MBUFF_LEGACY_DEALLOCATE:
-		return mbuff_legacy_deallocate(name);
+		return mbuff_legacy_deallocate(mf, name);
 	default:
 		return mbuff_legacy_select(mf, name);
 	}

@@ -87,8 +87,10 @@ err_wq:
 
 static void __exit mbuff_exit(void)
 {
-	/* Every area holds a module reference: none is left but those
-	 * whose teardown is still running; wait for them. */
+	/*
+	 * Every area holds a module reference: none is left but those
+	 * whose teardown is still running; wait for them.
+	 */
 	destroy_workqueue(mbuff_wq);
 	mbuff_pools_exit();
 	mbuff_sysfs_exit();

@@ -25,8 +25,9 @@ static inline unsigned int mbuff_name_valid(const char *name)
 		if (c <= ' ' || c > '~' || c == '/')
 			return 0;
 	}
-	if (n > MBUFF_NAME_LEN || (name[0] == '.' && (n == 1 ||
-						    (n == 2 && name[1] == '.'))))
+	if (n > MBUFF_NAME_LEN)
+		return 0;
+	if (name[0] == '.' && (n == 1 || (n == 2 && name[1] == '.')))
 		return 0;
 	return n;
 }

@@ -147,7 +147,8 @@ static int mbuff_test_run(char *line)
 	struct mbuff_test_slot *s;
 	int argc = 0;
 
-	while (argc < ARRAY_SIZE(argv) && (cmd = strsep(&line, " \n")))
+	strreplace(line, '\n', ' ');
+	while (argc < ARRAY_SIZE(argv) && (cmd = strsep(&line, " ")))
 		if (*cmd)
 			argv[argc++] = cmd;
 	if (argc < 2)

@@ -1,0 +1,47 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Module parameters and unloading: rmmod is refused while an area exists
+# and clean afterwards; max_areas, legacy_backend and dev_mode work; a bad
+# legacy_backend is refused at load.  Reloads mbuff.ko several times and
+# leaves it loaded with POOLS.  Usage: module_params.sh POOLS
+. "$(dirname "$0")/tap.sh"
+ko=/lib/modules/mbuff.ko
+pools=$1
+
+gone() {
+	n=0
+	while [ -n "$(ls /sys/class/misc/mbuff/areas 2>/dev/null)" ] && [ $n -lt 100 ]; do
+		sleep 0.05
+		n=$((n + 1))
+	done
+	[ -z "$(ls /sys/class/misc/mbuff/areas 2>/dev/null)" ]
+}
+
+tap_plan 8
+area_poke held create 4096 && ! rmmod mbuff 2>/dev/null && grep -q '^mbuff ' /proc/modules
+tap_ok $? "rmmod mbuff is refused while an area exists"
+area_poke held destroy && gone && rmmod mbuff && ! grep -q '^mbuff ' /proc/modules &&
+	! grep -q mbuff /proc/iomem
+tap_ok $? "after the last area goes, rmmod succeeds and releases the pool"
+
+insmod $ko pools=$pools max_areas=2 && area_poke a1 create 4096 && area_poke a2 create 4096
+tap_ok $? "max_areas=2: two areas"
+err=$(area_poke a3 create 4096 2>&1)
+echo "$err" | grep -q 'No space left on device'
+tap_ok $? "max_areas=2: a third is refused with ENOSPC ($err)"
+area_poke a1 destroy && area_poke a2 destroy && gone && rmmod mbuff
+tap_ok $? "cleaned up and unloaded"
+
+insmod $ko pools=$pools legacy_backend=contiguous dev_mode=0660 &&
+	legacy_poke lg fill 0 4096 0x42 &&
+	[ "$(cat /sys/class/misc/mbuff/areas/lg/backend)" = contiguous ] &&
+	[ "$(stat -c %a /dev/mbuff)" = 660 ]
+tap_ok $? "legacy_backend=contiguous puts 0.7.2 areas in the pool; dev_mode=0660 sets the node's mode"
+while area_poke lg destroy 2>/dev/null; do :; done
+gone && rmmod mbuff
+dmesg -c >/dev/null
+! insmod $ko legacy_backend=bogus 2>/dev/null && dmesg | grep -q 'legacy_backend=bogus: use vmalloc, contiguous or any'
+tap_ok $? "legacy_backend=bogus is refused with a clear message"
+insmod $ko pools=$pools
+tap_ok $? "reloads with pools=$pools"
+tap_done

@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# The kernel mapping and every user mapping of an area share one memory
+# type, read from x86 PAT's own list: cached is write-back, write-combined
+# is write-combining, uncached is uncached-minus - for mappings through
+# /dev/mbuff and /dev/uioN alike.  x86 only; needs a pool and debugfs.
+. "$(dirname "$0")/tap.sh"
+ctl=/sys/kernel/debug/mbuff_test/ctl
+pat=/sys/kernel/debug/x86/pat_memtype_list
+k() { echo "$*" >$ctl; }
+
+tap_plan 4
+if [ ! -r $pat ]; then
+	echo "ok 1 # SKIP no $pat (not x86, or PAT off)"
+	exit 4
+fi
+insmod /lib/modules/mbuff_test_client.ko
+for t in cached wc uc; do
+	k get pat-$t 1M contig $t create
+done
+
+# check NAME EXPECTED: every PAT entry for the area's range has the
+# expected type, and there are at least three (kernel, two users).
+check() {
+	phys=$(cat /sys/class/misc/mbuff/areas/$1/phys_addr)
+	start=$(printf '0x%016x' $((phys)))
+	end=$(printf '0x%016x' $((phys + 1048576)))
+	area_poke --hold 2 $1 check 0 4096 0 &
+	a=$!
+	area_poke --uio --hold 2 $1 check 0 4096 0 &
+	b=$!
+	sleep 1
+	grep -F "[mem $start-$end]" $pat >/tmp/pat.$1
+	wait $a && wait $b || return 1
+	n=$(wc -l </tmp/pat.$1)
+	other=$(grep -v -c " $2\$" /tmp/pat.$1)
+	tap_diag "$1: $n PAT entries: $(sort -u /tmp/pat.$1 | sed 's/.*\] //' | tr '\n' ' ')"
+	[ "$n" -ge 3 ] && [ "$other" -eq 0 ]
+}
+
+check pat-cached write-back
+tap_ok $? "a cached area: kernel, /dev/mbuff and /dev/uioN mappings are all write-back"
+check pat-wc write-combining
+tap_ok $? "a write-combined area: all write-combining"
+check pat-uc uncached-minus
+tap_ok $? "an uncached area: all uncached-minus"
+rmmod mbuff_test_client
+dmesg | grep -q 'x86/PAT:.*expected'
+[ $? -ne 0 ]
+tap_ok $? "no PAT conflict was logged"
+tap_done
