@@ -12,6 +12,7 @@
 
 #include <mbuff/spec.h>
 
+#include "iomem.h"
 #include "mbuff_util.h"
 #include "tap.h"
 
@@ -277,6 +278,51 @@ static void test_contiguous(void)
 	tap_ok(n >= 0 && (int)info.uio_index == n && uaddr == info.phys_addr &&
 	       usize == info.size,
 	       "/dev/uio%d is 'mbuff:contig', map0 is %#llx+%#llx", n, uaddr, usize);
+	{
+		struct iomem_entry e;
+		int found = iomem_find("mbuff pool0", &e);
+
+		tap_ok(found && uaddr >= e.start && uaddr + usize - 1 <= e.end,
+		       "UIO's map0 lies inside 'mbuff pool0' of /proc/iomem (%#llx-%#llx)",
+		       found ? e.start : 0, found ? e.end : 0);
+	}
+	{
+		unsigned char *p = mmap(NULL, 1 * MB, PROT_READ | PROT_WRITE,
+					MAP_SHARED, fd, 0);
+		struct mbuff_info again;
+		int fd3;
+
+		if (p != MAP_FAILED) {
+			memset(p, 0xee, 1 * MB);
+			munmap(p, 1 * MB);
+		}
+		close(fd);
+		mb_gone("contig");
+		fd = mb_open("contig", 1 * MB, MBUFF_BACKEND_CONTIG, 0,
+			     MBUFF_OPEN_CREATE, NULL);
+		mb_info(fd, "", &again);
+		p = fd < 0 ? MAP_FAILED : mmap(NULL, 1 * MB, PROT_READ,
+					       MAP_SHARED, fd, 0);
+		tap_ok(p != MAP_FAILED && again.phys_addr == info.phys_addr &&
+		       mem_check(p, 1 * MB, 0) < 0,
+		       "a new area on the same range (%#llx) is zeroed",
+		       (unsigned long long)again.phys_addr);
+		if (p != MAP_FAILED)
+			munmap(p, 1 * MB);
+		fd3 = mb_open("vm-addr", 4096, MBUFF_BACKEND_VMALLOC, 0,
+			      MBUFF_OPEN_CREATE, NULL);
+		n = mb_uio_index("vm-addr");
+		snprintf(path, sizeof(path), "/sys/class/uio/uio%d/maps/map0/addr", n);
+		buf[0] = '\0';
+		read_file(path, buf, sizeof(buf));
+		tap_ok(fd3 >= 0 && n >= 0 && strtoull(buf, NULL, 0) == 0 &&
+		       mb_sysfs("vm-addr", "phys_addr") == -1,
+		       "a vmalloc area shows no address in UIO (map0/addr %s) nor phys_addr in sysfs",
+		       buf);
+		if (fd3 >= 0)
+			close(fd3);
+		mb_gone("vm-addr");
+	}
 
 	fd2 = mb_open("aligned", 4096, MBUFF_BACKEND_CONTIG, 0, MBUFF_OPEN_CREATE,
 		      NULL);
@@ -391,7 +437,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: area_api SIZE@PHYS (the pool)\n");
 		return 2;
 	}
-	tap_plan(46);
+	tap_plan(49);
 	test_module_info();
 	test_vmalloc_share();
 	test_attach_errors();

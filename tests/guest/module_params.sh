@@ -17,7 +17,7 @@ gone() {
 	[ -z "$(ls /sys/class/misc/mbuff/areas 2>/dev/null)" ]
 }
 
-tap_plan 8
+tap_plan 9
 area_poke held create 4096 && ! rmmod mbuff 2>/dev/null && grep -q '^mbuff ' /proc/modules
 tap_ok $? "rmmod mbuff is refused while an area exists"
 area_poke held destroy && gone && rmmod mbuff && ! grep -q '^mbuff ' /proc/modules &&
@@ -44,4 +44,8 @@ dmesg -c >/dev/null
 tap_ok $? "legacy_backend=bogus is refused with a clear message"
 insmod $ko pools=$pools
 tap_ok $? "reloads with pools=$pools"
+# What modinfo prints: the .modinfo strings of the module file.
+n=$(strings $ko | grep -c -E '^parm=(pools|legacy_backend|max_areas|max_vmalloc_mb|dev_mode):.*default')
+[ "$n" -eq 5 ]
+tap_ok $? "modinfo describes the 5 parameters with their defaults ($n)"
 tap_done
