@@ -35,7 +35,13 @@
 #define MBUFF_NAME_LEN		32
 #define MBUFF_MAX_MMAPS		16	/* per area, in the 0.7.2 driver */
 
-/* ioctl commands: plain numbers, not _IOC-encoded */
+/*
+ * ioctl commands: plain numbers, not _IOC-encoded.  2 is also FIGETBSZ,
+ * which a modern kernel answers itself for every file before the driver
+ * sees it (0, and the block size written to flags): there DEALLOCATE
+ * never reaches the driver, mbuff_free() does not munmap, and the counts
+ * taken by mbuff_alloc() and mbuff_attach() stay.
+ */
 #define IOCTL_MBUFF_INFO	0	/* not implemented: ENOSYS */
 #define IOCTL_MBUFF_ALLOCATE	1	/* returns the area's size */
 #define IOCTL_MBUFF_DEALLOCATE	2	/* returns 0 when the area was freed */
