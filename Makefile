@@ -59,18 +59,71 @@ UCFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I$(TOP)/include/uapi -I$(TO
 KSRC := Kbuild $(wildcard kernel/*.[ch] uio/*.[ch] tests/kmod/*.[ch]) \
 	$(shell find include -name '*.h')
 
+LIBDIR ?= $(PREFIX)/lib
+MANDIR ?= $(PREFIX)/share/man
+LIB_VERSION := 0.1
+LIB_SRC := $(wildcard userspace/lib/*.c)
+LIB_OBJ := $(patsubst userspace/lib/%.c,$(B)/lib/obj/%.o,$(LIB_SRC))
+LIB_H := userspace/lib/mbuff.h userspace/lib/internal.h
+LIBA := $(B)/lib/libmbuff.a
+LIBSO := $(B)/lib/libmbuff.so.$(LIB_VERSION)
+# Programs built on the library see <mbuff.h> and link it statically.
+LIBCFLAGS := -I$(TOP)/userspace/lib
+# One directory per tool: userspace/tools/NAME/*.c builds NAME.
+TOOLS := $(patsubst userspace/tools/%/,%,$(wildcard userspace/tools/*/))
+TOOL_SRC = $(wildcard userspace/tools/$(1)/*.c)
+TOOL_BIN := $(addprefix $(B)/bin/,$(TOOLS))
+GUEST_TOOLS := $(addprefix $(B)/guest/bin/,$(TOOLS))
+
 GUEST_C := $(wildcard tests/guest/*.c)
 GUEST_SH := $(wildcard tests/guest/*.sh) tests/guest/run-guest-tests
 GUEST_BIN := $(patsubst tests/guest/%.c,$(B)/guest/tests/%,$(GUEST_C)) \
 	$(patsubst tests/guest/%,$(B)/guest/tests/%,$(GUEST_SH))
 UNIT_C := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_C))
-SHARED_H := $(shell find include -name '*.h') $(wildcard tests/guest/*.h tests/guest/*/*.h)
+SHARED_H := $(shell find include -name '*.h') $(wildcard tests/guest/*.h tests/guest/*/*.h) \
+	$(LIB_H)
 
-.PHONY: all module kmod-src sparse-kbuild guest unit test check demo deps \
-	install clean distclean help
+.PHONY: all module kmod-src sparse-kbuild lib tools guest unit test check \
+	demo deps install clean distclean help
 
-all: module guest unit
+all: module lib tools guest unit
+
+# libmbuff: one set of PIC objects, hidden unless exported, for both the
+# shared library (with its symbol version map) and the static one.
+lib: $(LIBA) $(LIBSO) $(B)/lib/mbuff.pc
+
+$(B)/lib/obj/%.o: userspace/lib/%.c $(SHARED_H)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC [lib]   $*")
+	$(Q)$(CC) $(UCFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIBSO): $(LIB_OBJ) userspace/lib/libmbuff.map
+	$(if $(Q),@echo "  LD [lib]   libmbuff.so")
+	$(Q)$(CC) -shared -o $@ $(LIB_OBJ) -Wl,-soname,libmbuff.so.0 \
+		-Wl,--version-script=userspace/lib/libmbuff.map
+	$(Q)ln -sf libmbuff.so.$(LIB_VERSION) $(B)/lib/libmbuff.so.0
+	$(Q)ln -sf libmbuff.so.0 $(B)/lib/libmbuff.so
+
+$(B)/lib/mbuff.pc: userspace/lib/mbuff.pc.in Makefile
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(PREFIX)/include|' -e 's|@VERSION@|$(LIB_VERSION)|' \
+		$< >$@
+
+tools: $(TOOL_BIN)
+
+$(B)/bin/%: $(LIBA) $(SHARED_H) $(wildcard userspace/tools/*/*.[ch])
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC [tool]  $*")
+	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -o $@ $(call TOOL_SRC,$*) $(LIBA)
+
+$(B)/guest/bin/%: $(LIBA) $(SHARED_H) $(wildcard userspace/tools/*/*.[ch])
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC [guest] $*")
+	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -static -o $@ $(call TOOL_SRC,$*) $(LIBA)
 
 kmod-src:
 	$(Q)test -n "$(KVER)" -a -d "$(KDIR)" || \
@@ -92,12 +145,12 @@ SPARSE_CF := -Wsparse-error
 sparse-kbuild: kmod-src
 	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) V=0 C=2 CF="$(SPARSE_CF)" -k modules
 
-guest: module $(GUEST_BIN)
+guest: module $(GUEST_BIN) $(GUEST_TOOLS)
 
-$(B)/guest/tests/%: tests/guest/%.c $(SHARED_H)
+$(B)/guest/tests/%: tests/guest/%.c $(SHARED_H) $(LIBA)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC [guest] $*")
-	$(Q)$(CC) $(UCFLAGS) -static -o $@ $<
+	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -static -o $@ $< $(LIBA)
 
 $(B)/guest/tests/%: tests/guest/%
 	@mkdir -p $(@D)
@@ -105,10 +158,10 @@ $(B)/guest/tests/%: tests/guest/%
 
 unit: $(UNIT_BIN)
 
-$(B)/unit/%: tests/unit/%.c $(SHARED_H)
+$(B)/unit/%: tests/unit/%.c $(SHARED_H) $(LIBA)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC [unit]  $*")
-	$(Q)$(CC) $(UCFLAGS) -o $@ $< -lcriterion
+	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -o $@ $< $(LIBA) -lcriterion
 
 test: all
 	$(Q)scripts/run-tests --kernel $(KVER)
@@ -124,15 +177,28 @@ demo: all
 deps:
 	$(Q)scripts/deps
 
-install: module
+install: module lib tools
 	$(Q)install -D -m 644 $(KOBJ)/mbuff.ko \
 		$(DESTDIR)/lib/modules/$(KVER)/updates/mbuff.ko
 	$(Q)$(if $(DESTDIR),:,depmod $(KVER))
-	$(Q)install -d $(DESTDIR)$(PREFIX)/include/mbuff
+	$(Q)install -d $(DESTDIR)$(PREFIX)/include/mbuff \
+		$(DESTDIR)$(PREFIX)/include/linux $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(PREFIX)/bin
 	$(Q)install -m 644 include/mbuff/*.h $(DESTDIR)$(PREFIX)/include/mbuff/
+	$(Q)install -m 644 include/uapi/linux/mbuff.h $(DESTDIR)$(PREFIX)/include/linux/
+	$(Q)install -m 644 userspace/lib/mbuff.h $(DESTDIR)$(PREFIX)/include/
+	$(Q)install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/
+	$(Q)install -m 755 $(LIBSO) $(DESTDIR)$(LIBDIR)/
+	$(Q)ln -sf libmbuff.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/libmbuff.so.0
+	$(Q)ln -sf libmbuff.so.0 $(DESTDIR)$(LIBDIR)/libmbuff.so
+	$(Q)install -m 644 $(B)/lib/mbuff.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	$(Q)$(if $(TOOL_BIN),install -m 755 $(TOOL_BIN) $(DESTDIR)$(PREFIX)/bin/)
+	$(Q)for f in $(wildcard userspace/man/*.[0-9]); do \
+		s=$${f##*.}; install -D -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; \
+	done
 
 clean:
-	$(Q)rm -rf $(B)/kmod $(B)/guest $(B)/unit $(B)/runs $(B)/tests
+	$(Q)rm -rf $(B)/kmod $(B)/guest $(B)/unit $(B)/runs $(B)/tests $(B)/lib $(B)/bin
 
 distclean:
 	$(Q)rm -rf $(B)

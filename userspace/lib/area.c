@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The modern API: open an area by name from one of three sources and use
+ * it through an opaque handle.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static unsigned int mbuff_env_source(void)
+{
+	const char *s = getenv("MBUFF_SOURCE");
+
+	if (!s || !*s || !strcmp(s, "auto"))
+		return MBUFF_SOURCE_AUTO;
+	if (!strcmp(s, "module"))
+		return MBUFF_SOURCE_MODULE;
+	if (!strcmp(s, "devmem"))
+		return MBUFF_SOURCE_DEVMEM;
+	if (!strcmp(s, "process"))
+		return MBUFF_SOURCE_PROCESS;
+	return ~0U;
+}
+
+/*
+ * The automatic choice: MBUFF_SOURCE if set; an area named in MBUFF_DEVMEM
+ * comes from /dev/mem; else the module when /dev/mbuff exists; else
+ * process-only memory - but never for a request of contiguous memory,
+ * which only the module or /dev/mem can give.  ~0U when there is none.
+ */
+unsigned int mbuff_pick_source(const char *name, unsigned int source,
+			       unsigned int backend)
+{
+	uint64_t size, phys;
+
+	if (source != MBUFF_SOURCE_AUTO)
+		return source;
+	source = mbuff_env_source();
+	if (source != MBUFF_SOURCE_AUTO)
+		return source;
+	if (name && !mbuff_devmem_lookup(NULL, name, &size, &phys))
+		return MBUFF_SOURCE_DEVMEM;
+	if (!access("/dev/mbuff", F_OK))
+		return MBUFF_SOURCE_MODULE;
+	if (backend == MBUFF_BACKEND_CONTIG)
+		return ~0U;
+	return MBUFF_SOURCE_PROCESS;
+}
+
+const struct mbuff_source_ops *mbuff_source_ops(unsigned int source)
+{
+	switch (source) {
+	case MBUFF_SOURCE_MODULE:
+		return &mbuff_module_ops;
+	case MBUFF_SOURCE_DEVMEM:
+		return &mbuff_devmem_ops;
+	case MBUFF_SOURCE_PROCESS:
+		return &mbuff_process_ops;
+	default:
+		return NULL;
+	}
+}
+
+/**
+ * mbuff_area_open() - open, or create, a named area
+ * @name: area name
+ * @size: bytes wanted (0: an existing area of any size)
+ * @opts: options, or NULL
+ * @areap: the handle, on success
+ *
+ * Return: 0 or -errno.
+ */
+MBUFF_EXPORT int mbuff_area_open(const char *name, size_t size,
+				 const struct mbuff_opts *opts,
+				 struct mbuff_area **areap)
+{
+	struct mbuff_opts o = { .sz = sizeof(o) };
+	struct mbuff_area *area;
+	unsigned int source;
+	int ret;
+
+	if (!areap)
+		return mbuff_fail(EINVAL, "no handle pointer");
+	*areap = NULL;
+	if (opts) {
+		if (opts->sz < offsetof(struct mbuff_opts, source) ||
+		    opts->sz > sizeof(o))
+			return mbuff_fail(EINVAL, "struct mbuff_opts of unknown size %zu",
+					  opts->sz);
+		memcpy(&o, opts, opts->sz);
+		o.sz = sizeof(o);
+	}
+	ret = mbuff_name_check(name);
+	if (ret)
+		return ret;
+	if (o.flags & ~MBUFF_OPEN_FLAGS || o.backend > MBUFF_BACKEND_CONTIG ||
+	    o.memtype > MBUFF_MEM_UNCACHED || o.source > MBUFF_SOURCE_PROCESS ||
+	    (o.align & (o.align - 1)))
+		return mbuff_fail(EINVAL, "cannot open '%s': bad options", name);
+
+	source = mbuff_pick_source(name, o.source, o.backend);
+	if (source == ~0U)
+		return mbuff_fail(ENODEV,
+				  "cannot open '%s': contiguous memory needs mbuff.ko (/dev/mbuff) or MBUFF_DEVMEM",
+				  name);
+	area = calloc(1, sizeof(*area));
+	if (!area)
+		return mbuff_fail(ENOMEM, "cannot open '%s'", name);
+	strcpy(area->name, name);
+	area->source = source;
+	area->ops = mbuff_source_ops(source);
+	area->fd = -1;
+	area->uio_fd = -1;
+	if (!area->ops) {
+		free(area);
+		return mbuff_fail(EINVAL, "bad MBUFF_SOURCE (use module, devmem, process or auto)");
+	}
+	ret = area->ops->open(area, size, &o);
+	if (ret) {
+		free(area);
+		return mbuff_ret(ret);
+	}
+	*areap = area;
+	return 0;
+}
+
+/**
+ * mbuff_area_close() - unmap an area and free its handle
+ * @area: the handle, or NULL
+ *
+ * The area itself goes when nothing else holds it (module and process
+ * sources: a user count taken with MBUFF_OPEN_HOLD stays).
+ */
+MBUFF_EXPORT void mbuff_area_close(struct mbuff_area *area)
+{
+	if (!area)
+		return;
+	area->ops->close(area);
+	free(area);
+}
+
+MBUFF_EXPORT void *mbuff_area_addr(const struct mbuff_area *area)
+{
+	return area->addr;
+}
+
+MBUFF_EXPORT size_t mbuff_area_size(const struct mbuff_area *area)
+{
+	return area->size;
+}
+
+/**
+ * mbuff_area_phys() - the physical base of an area
+ * @area: the handle
+ * @phys: the address, on success
+ *
+ * Return: 0, or -ENODATA when the area has none (vmalloc or process-only).
+ */
+MBUFF_EXPORT int mbuff_area_phys(const struct mbuff_area *area, uint64_t *phys)
+{
+	if (!area->phys)
+		return mbuff_fail(ENODATA, "area '%s' has no physical address",
+				  area->name);
+	*phys = area->phys;
+	return 0;
+}
+
+MBUFF_EXPORT int mbuff_area_info(const struct mbuff_area *area,
+				 struct mbuff_area_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	strcpy(info->name, area->name);
+	info->size = area->size;
+	info->phys_addr = area->phys;
+	info->source = area->source;
+	info->backend = area->backend;
+	info->memtype = area->memtype;
+	return mbuff_ret(area->ops->info ? area->ops->info(area, info) : 0);
+}
+
+/**
+ * mbuff_area_fd() - a file descriptor that poll() reports readable when
+ * the area was notified
+ * @area: the handle (module source)
+ *
+ * Return: the descriptor (owned by the handle), or -EOPNOTSUPP.
+ */
+MBUFF_EXPORT int mbuff_area_fd(const struct mbuff_area *area)
+{
+	if (area->uio_fd < 0)
+		return mbuff_fail(EOPNOTSUPP, "area '%s' has no notification descriptor",
+				  area->name);
+	return area->uio_fd;
+}
+
+static int mbuff_unsupported(struct mbuff_area *area, const char *what)
+{
+	return mbuff_fail(EOPNOTSUPP, "area '%s': %s is not possible with this source",
+			  area->name, what);
+}
+
+MBUFF_EXPORT int mbuff_area_wait(struct mbuff_area *area, int timeout_ms)
+{
+	if (!area->ops->wait)
+		return mbuff_unsupported(area, "waiting");
+	return mbuff_ret(area->ops->wait(area, timeout_ms));
+}
+
+MBUFF_EXPORT int mbuff_area_notify(struct mbuff_area *area)
+{
+	if (!area->ops->notify)
+		return mbuff_unsupported(area, "notification");
+	return mbuff_ret(area->ops->notify(area));
+}
+
+MBUFF_EXPORT int mbuff_area_ring(struct mbuff_area *area, int32_t value)
+{
+	if (!area->ops->ring)
+		return mbuff_unsupported(area, "ringing the kernel's doorbell");
+	return mbuff_ret(area->ops->ring(area, value));
+}
+
+static const struct mbuff_source_ops *mbuff_named_ops(unsigned int source,
+						      const char *what)
+{
+	const struct mbuff_source_ops *ops;
+
+	ops = mbuff_source_ops(mbuff_pick_source(NULL, source,
+						 MBUFF_BACKEND_ANY));
+	if (!ops)
+		mbuff_fail(EINVAL, "%s: bad source", what);
+	return ops;
+}
+
+/**
+ * mbuff_destroy() - drop a user count of a named area
+ * @name: the area
+ * @source: where it lives (MBUFF_SOURCE_AUTO: the module if loaded)
+ *
+ * Return: 0 or -errno (-ENOENT: no such area; -EINVAL: it has no user
+ * count to drop).
+ */
+MBUFF_EXPORT int mbuff_destroy(const char *name, unsigned int source)
+{
+	const struct mbuff_source_ops *ops;
+	int ret = mbuff_name_check(name);
+
+	if (ret)
+		return ret;
+	ops = mbuff_named_ops(source, "destroy");
+	if (!ops)
+		return -EINVAL;
+	if (!ops->destroy)
+		return mbuff_fail(EOPNOTSUPP, "cannot destroy '%s': not possible with this source",
+				  name);
+	return mbuff_ret(ops->destroy(name));
+}
+
+/**
+ * mbuff_list() - the names of all areas
+ * @names: a malloc()ed array the caller frees
+ * @count: its length
+ * @source: where to look (MBUFF_SOURCE_AUTO: the module if loaded)
+ *
+ * Return: 0 or -errno.
+ */
+MBUFF_EXPORT int mbuff_list(char (**names)[MBUFF_NAME_SIZE], size_t *count,
+			    unsigned int source)
+{
+	const struct mbuff_source_ops *ops = mbuff_named_ops(source, "list");
+
+	*names = NULL;
+	*count = 0;
+	if (!ops)
+		return -EINVAL;
+	if (!ops->list)
+		return mbuff_fail(EOPNOTSUPP, "cannot list areas of this source");
+	return mbuff_ret(ops->list(names, count));
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libmbuff internals: the handle, the per-source operations and the error
+ * helpers.  Nothing here is exported.
+ */
+#ifndef _MBUFF_LIB_INTERNAL_H
+#define _MBUFF_LIB_INTERNAL_H
+
+#include <errno.h>
+#include <stdbool.h>
+
+#include "mbuff.h"
+
+#define MBUFF_EXPORT __attribute__((visibility("default")))
+
+struct mbuff_source_ops;
+
+/**
+ * struct mbuff_area - an open area
+ * @name: its name
+ * @ops: the source's operations
+ * @source: enum mbuff_source
+ * @addr: first byte of the area in this process
+ * @size: its size
+ * @map: the whole mapping (@addr, or a header page before it)
+ * @map_len: length of @map
+ * @phys: physical base, 0 if none
+ * @fd: /dev/mbuff, /dev/mem or the shared-memory object
+ * @uio_fd: the area's /dev/uioN (module source), else -1
+ * @backend: MBUFF_BACKEND_* (module source)
+ * @memtype: MBUFF_MEM_*
+ * @seen: last event count seen (process source)
+ */
+struct mbuff_area {
+	char name[MBUFF_NAME_SIZE];
+	const struct mbuff_source_ops *ops;
+	unsigned int source;
+	void *addr;
+	size_t size;
+	void *map;
+	size_t map_len;
+	uint64_t phys;
+	int fd;
+	int uio_fd;
+	unsigned int backend;
+	unsigned int memtype;
+	uint32_t seen;
+};
+
+struct mbuff_source_ops {
+	int (*open)(struct mbuff_area *area, size_t size,
+		    const struct mbuff_opts *opts);
+	void (*close)(struct mbuff_area *area);
+	int (*info)(const struct mbuff_area *area, struct mbuff_area_info *info);
+	int (*wait)(struct mbuff_area *area, int timeout_ms);
+	int (*notify)(struct mbuff_area *area);
+	int (*ring)(struct mbuff_area *area, int32_t value);
+	int (*destroy)(const char *name);
+	int (*list)(char (**names)[MBUFF_NAME_SIZE], size_t *count);
+};
+
+extern const struct mbuff_source_ops mbuff_module_ops;
+extern const struct mbuff_source_ops mbuff_devmem_ops;
+extern const struct mbuff_source_ops mbuff_process_ops;
+
+/* error.c: record a message for mbuff_last_error() and return -err. */
+int mbuff_fail(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Set errno from a -errno result and pass it on. */
+static inline int mbuff_ret(int ret)
+{
+	if (ret < 0)
+		errno = -ret;
+	return ret;
+}
+
+/* area.c */
+unsigned int mbuff_pick_source(const char *name, unsigned int source,
+			       unsigned int backend);
+const struct mbuff_source_ops *mbuff_source_ops(unsigned int source);
+
+/* source_module.c: the 0.7.2 ALLOCATE, for the classic calls */
+int mbuff_module_allocate(const char *name, int size, void *hint,
+			  void **addrp);
+long mbuff_module_area_size(const char *name);
+
+/* source_process.c */
+size_t mbuff_process_header_size(void);
+void mbuff_process_unmap(void *data);
+
+#endif /* _MBUFF_LIB_INTERNAL_H */

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libmbuff: named shared-memory areas between the kernel and processes.
+ *
+ * Two APIs over three sources of memory:
+ *  - the classic calls of mbuff 0.7.2 (mbuff_alloc() and friends), with
+ *    their 1999 signatures: NULL or nothing on error, errno set;
+ *  - a modern API on an opaque handle, whose int functions return >= 0 or
+ *    -errno (and also set errno).
+ * Sources: the mbuff.ko module (/dev/mbuff and the area's /dev/uioN),
+ * physical ranges through /dev/mem (MBUFF_DEVMEM="name=SIZE@PHYS,..."), and
+ * process-only shared memory for machines without the module.
+ */
+#ifndef _MBUFF_H
+#define _MBUFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/mbuff.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MBUFF_LIB_VERSION_MAJOR	0
+#define MBUFF_LIB_VERSION_MINOR	1
+
+/* The classic calls (mbuff 0.7.2); name NULL means "default". */
+void *mbuff_alloc(const char *name, int size);
+void *mbuff_alloc_at(const char *name, int size, void *addr);
+void mbuff_free(const char *name, void *mbuf);
+void *mbuff_attach(const char *name, int size);
+void *mbuff_attach_at(const char *name, int size, void *addr);
+void mbuff_detach(const char *name, void *mbuf);
+
+/* Where an area's memory comes from. */
+enum mbuff_source {
+	MBUFF_SOURCE_AUTO = 0,	/* see mbuff_area_open(3) */
+	MBUFF_SOURCE_MODULE,	/* mbuff.ko: /dev/mbuff, /dev/uioN */
+	MBUFF_SOURCE_DEVMEM,	/* a physical range through /dev/mem */
+	MBUFF_SOURCE_PROCESS,	/* POSIX shared memory, no kernel side */
+};
+
+/**
+ * struct mbuff_opts - options of mbuff_area_open()
+ * @sz: sizeof(struct mbuff_opts), so the struct can grow
+ * @backend: MBUFF_BACKEND_ANY, _VMALLOC or _CONTIG (module source)
+ * @memtype: MBUFF_MEM_CACHED, _WC or _UNCACHED for a new area
+ * @flags: MBUFF_OPEN_CREATE, MBUFF_OPEN_EXCL, MBUFF_OPEN_HOLD
+ * @align: physical alignment of a new contiguous area, 0 or a power of 2
+ * @source: enum mbuff_source
+ *
+ * A NULL options pointer means: open an existing area of any backend,
+ * cached, from the automatic source.
+ */
+struct mbuff_opts {
+	size_t sz;
+	unsigned int backend;
+	unsigned int memtype;
+	unsigned int flags;
+	size_t align;
+	unsigned int source;
+};
+
+/**
+ * struct mbuff_area_info - what mbuff_area_info() reports
+ * @name: the area's name
+ * @size: its size in bytes
+ * @phys_addr: physical base (contiguous and devmem areas), else 0
+ * @source: enum mbuff_source
+ * @backend: MBUFF_BACKEND_VMALLOC or _CONTIG (module source), else 0
+ * @memtype: MBUFF_MEM_*
+ * @users: user counts; @kernel_users: kernel counts; @files: open files;
+ * @maps: mappings (module source; the process source reports @users only)
+ */
+struct mbuff_area_info {
+	char name[MBUFF_NAME_SIZE];
+	uint64_t size;
+	uint64_t phys_addr;
+	unsigned int source;
+	unsigned int backend;
+	unsigned int memtype;
+	unsigned int users;
+	unsigned int kernel_users;
+	unsigned int files;
+	unsigned int maps;
+};
+
+/**
+ * struct mbuff_pool_info - a pool claimed by the module
+ * @index: N of "poolN"
+ * @phys_addr: first physical address
+ * @size: bytes
+ * @avail: bytes not given to areas
+ */
+struct mbuff_pool_info {
+	unsigned int index;
+	uint64_t phys_addr;
+	uint64_t size;
+	uint64_t avail;
+};
+
+struct mbuff_area;
+
+int mbuff_area_open(const char *name, size_t size,
+		    const struct mbuff_opts *opts, struct mbuff_area **areap);
+void mbuff_area_close(struct mbuff_area *area);
+void *mbuff_area_addr(const struct mbuff_area *area);
+size_t mbuff_area_size(const struct mbuff_area *area);
+int mbuff_area_phys(const struct mbuff_area *area, uint64_t *phys);
+int mbuff_area_info(const struct mbuff_area *area,
+		    struct mbuff_area_info *info);
+int mbuff_area_fd(const struct mbuff_area *area);
+int mbuff_area_wait(struct mbuff_area *area, int timeout_ms);
+int mbuff_area_notify(struct mbuff_area *area);
+int mbuff_area_ring(struct mbuff_area *area, int32_t value);
+
+int mbuff_destroy(const char *name, unsigned int source);
+int mbuff_list(char (**names)[MBUFF_NAME_SIZE], size_t *count,
+	       unsigned int source);
+int mbuff_pools(struct mbuff_pool_info **pools, size_t *count);
+
+int mbuff_name_check(const char *name);
+int mbuff_devmem_lookup(const char *spec, const char *name, uint64_t *size,
+			uint64_t *phys);
+const char *mbuff_last_error(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _MBUFF_H */

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The devmem source, the legacy path: a physical range reserved at boot
+ * (memmap= or mem=) and named in MBUFF_DEVMEM="name=SIZE@PHYS,...",
+ * mapped through /dev/mem with no module at all.  Cached areas map
+ * write-back; uncached ones use O_SYNC (uncached-minus on x86).  Nothing
+ * is counted and nothing is zeroed: the range is plain physical memory.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static bool mbuff_locked_down(void)
+{
+	char buf[128] = "";
+	int fd = open("/sys/kernel/security/lockdown", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return strstr(buf, "[none]") == NULL && n > 0;
+}
+
+static int mbuff_devmem_open(struct mbuff_area *area, size_t size,
+			     const struct mbuff_opts *opts)
+{
+	uint64_t rsize, phys;
+	int fd, ret, flags = O_RDWR | O_CLOEXEC;
+	void *p;
+
+	ret = mbuff_devmem_lookup(NULL, area->name, &rsize, &phys);
+	if (ret == -ENOENT)
+		return mbuff_fail(ENOENT, "area '%s' is not in MBUFF_DEVMEM",
+				  area->name);
+	if (ret)
+		return ret;
+	if (size > rsize)
+		return mbuff_fail(EINVAL, "area '%s' is %llu bytes, less than %zu",
+				  area->name, (unsigned long long)rsize, size);
+	if (opts->backend == MBUFF_BACKEND_VMALLOC)
+		return mbuff_fail(EINVAL, "area '%s' from MBUFF_DEVMEM is contiguous memory",
+				  area->name);
+	if (opts->memtype == MBUFF_MEM_WC)
+		return mbuff_fail(EOPNOTSUPP, "/dev/mem cannot map '%s' write-combined",
+				  area->name);
+	if (opts->memtype == MBUFF_MEM_UNCACHED)
+		flags |= O_SYNC;
+
+	fd = open("/dev/mem", flags);
+	if (fd < 0) {
+		if (errno == EPERM && mbuff_locked_down())
+			return mbuff_fail(EPERM, "cannot open /dev/mem for '%s': the kernel is locked down",
+					  area->name);
+		return mbuff_fail(errno, "cannot open /dev/mem for '%s'", area->name);
+	}
+	p = mmap(NULL, rsize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)phys);
+	if (p == MAP_FAILED) {
+		int err = errno;
+
+		close(fd);
+		if (err == EPERM)
+			return mbuff_fail(EPERM,
+					  "/dev/mem refuses %#llx+%#llx for '%s': a driver claimed the range (mbuff.ko loaded with it as a pool?) or it is System RAM",
+					  (unsigned long long)phys,
+					  (unsigned long long)rsize, area->name);
+		return mbuff_fail(err, "cannot map %#llx+%#llx for '%s' through /dev/mem",
+				  (unsigned long long)phys,
+				  (unsigned long long)rsize, area->name);
+	}
+	area->fd = fd;
+	area->addr = p;
+	area->map = p;
+	area->size = rsize;
+	area->map_len = rsize;
+	area->phys = phys;
+	area->backend = MBUFF_BACKEND_CONTIG;
+	area->memtype = opts->memtype;
+	return 0;
+}
+
+static void mbuff_devmem_close(struct mbuff_area *area)
+{
+	munmap(area->map, area->map_len);
+	close(area->fd);
+}
+
+const struct mbuff_source_ops mbuff_devmem_ops = {
+	.open = mbuff_devmem_open,
+	.close = mbuff_devmem_close,
+};

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The module source: /dev/mbuff for opening, mapping and information, and
+ * the area's /dev/uioN, found by its name "mbuff:<area>" (never by
+ * number), for notifications and the doorbell.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static int mbuff_ctl_open(const char *what)
+{
+	int fd = open("/dev/mbuff", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return mbuff_fail(errno, "%s: cannot open /dev/mbuff", what);
+	return fd;
+}
+
+static void mbuff_set_name(char *dst, const char *name)
+{
+	/* Names were checked: at most MBUFF_NAME_LEN bytes. */
+	memset(dst, 0, MBUFF_NAME_SIZE);
+	memcpy(dst, name, strnlen(name, MBUFF_NAME_LEN));
+}
+
+/* Open the UIO device named "mbuff:NAME"; -errno if there is none. */
+static int mbuff_uio_open(const char *name, int index)
+{
+	char path[64], buf[64], want[MBUFF_NAME_SIZE + 8];
+	int fd, n;
+
+	snprintf(want, sizeof(want), "mbuff:%s", name);
+	snprintf(path, sizeof(path), "/sys/class/uio/uio%d/name", index);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = (int)read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (strcmp(buf, want))
+		return -ENOENT;	/* the number was reused: not ours */
+	snprintf(path, sizeof(path), "/dev/uio%d", index);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int mbuff_module_open(struct mbuff_area *area, size_t size,
+			     const struct mbuff_opts *opts)
+{
+	struct mbuff_open req;
+	struct mbuff_info info;
+	void *p;
+	int fd, ret;
+
+	fd = mbuff_ctl_open(area->name);
+	if (fd < 0)
+		return fd;
+	memset(&req, 0, sizeof(req));
+	mbuff_set_name(req.name, area->name);
+	req.size = size;
+	req.backend = opts->backend;
+	req.memtype = opts->memtype;
+	req.flags = opts->flags;
+	req.align = (uint32_t)opts->align;
+	if (opts->align > UINT32_MAX) {
+		ret = mbuff_fail(EINVAL, "cannot open '%s': alignment too large",
+				 area->name);
+		goto err_close;
+	}
+	if (ioctl(fd, MBUFF_IOC_OPEN, &req) < 0) {
+		ret = mbuff_fail(errno, "cannot open area '%s'", area->name);
+		goto err_close;
+	}
+	memset(&info, 0, sizeof(info));
+	if (ioctl(fd, MBUFF_IOC_INFO, &info) < 0) {
+		ret = mbuff_fail(errno, "cannot read the information of '%s'",
+				 area->name);
+		goto err_close;
+	}
+	p = mmap(NULL, req.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		ret = mbuff_fail(errno, "cannot map area '%s'", area->name);
+		goto err_close;
+	}
+	/* Opened now, so that no notification after this call is missed. */
+	area->uio_fd = mbuff_uio_open(area->name, (int)info.uio_index);
+	area->fd = fd;
+	area->addr = p;
+	area->map = p;
+	area->size = req.size;
+	area->map_len = req.size;
+	area->phys = info.phys_addr;
+	area->backend = info.backend;
+	area->memtype = info.memtype;
+	return 0;
+
+err_close:
+	close(fd);
+	return ret;
+}
+
+static void mbuff_module_close(struct mbuff_area *area)
+{
+	munmap(area->map, area->map_len);
+	if (area->uio_fd >= 0)
+		close(area->uio_fd);
+	close(area->fd);
+}
+
+static int mbuff_module_info(const struct mbuff_area *area,
+			     struct mbuff_area_info *out)
+{
+	struct mbuff_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (ioctl(area->fd, MBUFF_IOC_INFO, &info) < 0)
+		return mbuff_fail(errno, "cannot read the information of '%s'",
+				  area->name);
+	out->users = info.users;
+	out->kernel_users = info.kernel_users;
+	/* Not counting this handle's own file. */
+	out->files = info.files ? info.files - 1 : 0;
+	out->maps = info.maps;
+	return 0;
+}
+
+static int mbuff_module_wait(struct mbuff_area *area, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = area->uio_fd, .events = POLLIN };
+	int32_t count;
+	int ret;
+
+	if (area->uio_fd < 0)
+		return mbuff_fail(ENODEV, "area '%s' has no UIO device", area->name);
+	do {
+		ret = poll(&pfd, 1, timeout_ms);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return mbuff_fail(errno, "waiting on '%s'", area->name);
+	if (!ret)
+		return mbuff_fail(ETIMEDOUT, "no notification of '%s'", area->name);
+	if (read(area->uio_fd, &count, sizeof(count)) != sizeof(count))
+		return mbuff_fail(errno, "reading the event count of '%s'",
+				  area->name);
+	return count & INT32_MAX;
+}
+
+static int mbuff_module_notify(struct mbuff_area *area)
+{
+	struct mbuff_name req;
+
+	memset(&req, 0, sizeof(req));
+	if (ioctl(area->fd, MBUFF_IOC_NOTIFY, &req) < 0)
+		return mbuff_fail(errno, "cannot notify '%s'", area->name);
+	return 0;
+}
+
+static int mbuff_module_ring(struct mbuff_area *area, int32_t value)
+{
+	if (area->uio_fd < 0)
+		return mbuff_fail(ENODEV, "area '%s' has no UIO device", area->name);
+	if (write(area->uio_fd, &value, sizeof(value)) != sizeof(value))
+		return mbuff_fail(errno, "cannot ring the doorbell of '%s'",
+				  area->name);
+	return 0;
+}
+
+static int mbuff_module_destroy(const char *name)
+{
+	struct mbuff_name req;
+	int fd = mbuff_ctl_open(name), ret = 0;
+
+	if (fd < 0)
+		return fd;
+	memset(&req, 0, sizeof(req));
+	mbuff_set_name(req.name, name);
+	if (ioctl(fd, MBUFF_IOC_DESTROY, &req) < 0)
+		ret = mbuff_fail(errno, "cannot destroy '%s'", name);
+	close(fd);
+	return ret;
+}
+
+static int mbuff_module_list(char (**names)[MBUFF_NAME_SIZE], size_t *count)
+{
+	struct mbuff_list req;
+	int fd = mbuff_ctl_open("list"), ret = 0;
+	char (*buf)[MBUFF_NAME_SIZE] = NULL;
+
+	if (fd < 0)
+		return fd;
+	memset(&req, 0, sizeof(req));
+	/* Ask for the count, then for that many; retry if it grew. */
+	for (;;) {
+		if (ioctl(fd, MBUFF_IOC_LIST, &req) < 0) {
+			ret = mbuff_fail(errno, "cannot list areas");
+			break;
+		}
+		if (buf && req.count <= req.capacity)
+			break;
+		free(buf);
+		req.capacity = req.count + 4;
+		buf = calloc(req.capacity, MBUFF_NAME_SIZE);
+		if (!buf) {
+			ret = mbuff_fail(ENOMEM, "cannot list areas");
+			break;
+		}
+		req.names = (uintptr_t)buf;
+	}
+	close(fd);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	*names = buf;
+	*count = req.count;
+	return 0;
+}
+
+const struct mbuff_source_ops mbuff_module_ops = {
+	.open = mbuff_module_open,
+	.close = mbuff_module_close,
+	.info = mbuff_module_info,
+	.wait = mbuff_module_wait,
+	.notify = mbuff_module_notify,
+	.ring = mbuff_module_ring,
+	.destroy = mbuff_module_destroy,
+	.list = mbuff_module_list,
+};
+
+/*
+ * The classic calls use the 0.7.2 ALLOCATE (raw ioctl 1, which reaches the
+ * driver), so areas they create follow the module's legacy_backend
+ * parameter, and take a user count; the count is dropped with
+ * MBUFF_IOC_DESTROY because the 0.7.2 DEALLOCATE (raw ioctl 2) is answered
+ * by the kernel's VFS itself (FIGETBSZ) and never reaches a driver.
+ */
+int mbuff_module_allocate(const char *name, int size, void *hint,
+			  void **addrp)
+{
+	struct mbuff_request_struct req;
+	long got;
+	void *p;
+	int fd = mbuff_ctl_open(name);
+
+	if (fd < 0)
+		return fd;
+	memset(&req, 0, sizeof(req));
+	memcpy(req.name, name, strnlen(name, MBUFF_NAME_LEN));
+	req.size = (size_t)size;
+	got = ioctl(fd, MBUFF_LEGACY_ALLOCATE, &req);
+	if (got < 0) {
+		got = mbuff_fail(errno == EIO ? EINVAL : errno,
+				 "cannot allocate '%s' (%d bytes)", name, size);
+		close(fd);
+		return (int)got;
+	}
+	p = mmap(hint, (size_t)got, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		int err = errno;
+
+		close(fd);
+		mbuff_module_ops.destroy(name);
+		return mbuff_fail(err, "cannot map '%s'", name);
+	}
+	close(fd);
+	*addrp = p;
+	return 0;
+}
+
+/* The size of a named area, or -errno. */
+long mbuff_module_area_size(const char *name)
+{
+	struct mbuff_info info;
+	int fd = mbuff_ctl_open(name);
+	long ret;
+
+	if (fd < 0)
+		return fd;
+	memset(&info, 0, sizeof(info));
+	mbuff_set_name(info.name, name);
+	ret = ioctl(fd, MBUFF_IOC_INFO, &info) < 0 ?
+	      mbuff_fail(errno, "no area '%s'", name) : (long)info.size;
+	close(fd);
+	return ret;
+}

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The process-only source: named areas in POSIX shared memory
+ * (/dev/shm/mbuff.<name>), for machines without the module.  A header page
+ * in front of the data holds the size, a user count and an event counter
+ * that waiters sleep on with a futex.  Never contiguous, always cached.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define MBUFF_SHM_MAGIC		0x4655424dU	/* "MBUF" */
+#define MBUFF_SHM_VERSION	1
+#define MBUFF_SHM_PREFIX	"mbuff."
+
+struct mbuff_shm_header {
+	uint32_t magic;
+	uint32_t version;
+	uint64_t size;
+	uint32_t users;		/* atomic */
+	uint32_t events;	/* atomic; the futex word of waiters */
+};
+
+size_t mbuff_process_header_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Unmap a classic call's mapping, given its data pointer. */
+void mbuff_process_unmap(void *data)
+{
+	size_t hsize = mbuff_process_header_size();
+	struct mbuff_shm_header *h = (void *)((char *)data - hsize);
+
+	munmap(h, hsize + h->size);
+}
+
+static struct mbuff_shm_header *mbuff_hdr(const struct mbuff_area *area)
+{
+	return area->map;
+}
+
+static void mbuff_shm_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "/" MBUFF_SHM_PREFIX "%s", name);
+}
+
+/* Create a new object, or open an existing one; *created says which. */
+static int mbuff_shm_get(const char *name, unsigned int flags, bool *created)
+{
+	char path[MBUFF_NAME_SIZE + 16];
+	int fd;
+
+	mbuff_shm_path(path, sizeof(path), name);
+	*created = false;
+	if (flags & MBUFF_OPEN_CREATE) {
+		fd = shm_open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			*created = true;
+			return fd;
+		}
+		if (errno != EEXIST || flags & MBUFF_OPEN_EXCL)
+			return mbuff_fail(errno, "cannot create area '%s'", name);
+	}
+	fd = shm_open(path, O_RDWR | O_CLOEXEC, 0);
+	if (fd < 0)
+		return mbuff_fail(errno, "cannot open area '%s'", name);
+	return fd;
+}
+
+/* Map the object of an open fd, waiting for its creator to finish. */
+static int mbuff_shm_map(int fd, const char *name, struct mbuff_shm_header **hp,
+			 size_t *lenp)
+{
+	size_t hsize = mbuff_process_header_size();
+	struct mbuff_shm_header *h;
+	struct stat st;
+	int i;
+
+	/* The creator holds an exclusive lock until the header is set. */
+	if (flock(fd, LOCK_SH))
+		return mbuff_fail(errno, "cannot lock area '%s'", name);
+	for (i = 0; i < 1000; i++) {
+		if (fstat(fd, &st))
+			return mbuff_fail(errno, "cannot stat area '%s'", name);
+		if ((size_t)st.st_size > hsize)
+			break;
+		flock(fd, LOCK_UN);
+		usleep(1000);
+		flock(fd, LOCK_SH);
+	}
+	flock(fd, LOCK_UN);
+	if ((size_t)st.st_size <= hsize)
+		return mbuff_fail(EIO, "area '%s' was never finished", name);
+	h = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 fd, 0);
+	if (h == MAP_FAILED)
+		return mbuff_fail(errno, "cannot map area '%s'", name);
+	if (h->magic != MBUFF_SHM_MAGIC || h->version != MBUFF_SHM_VERSION ||
+	    h->size + hsize != (uint64_t)st.st_size) {
+		munmap(h, (size_t)st.st_size);
+		return mbuff_fail(EIO, "/dev/shm/" MBUFF_SHM_PREFIX "%s is not an mbuff area",
+				  name);
+	}
+	*hp = h;
+	*lenp = (size_t)st.st_size;
+	return 0;
+}
+
+static int mbuff_shm_create(int fd, const char *name, size_t size)
+{
+	size_t hsize = mbuff_process_header_size();
+	struct mbuff_shm_header *h;
+
+	if (flock(fd, LOCK_EX))
+		return mbuff_fail(errno, "cannot lock area '%s'", name);
+	if (ftruncate(fd, (off_t)(hsize + size))) {
+		flock(fd, LOCK_UN);
+		return mbuff_fail(errno, "cannot size area '%s'", name);
+	}
+	h = mmap(NULL, hsize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (h == MAP_FAILED) {
+		flock(fd, LOCK_UN);
+		return mbuff_fail(errno, "cannot map area '%s'", name);
+	}
+	h->size = size;
+	h->version = MBUFF_SHM_VERSION;
+	__atomic_store_n(&h->magic, MBUFF_SHM_MAGIC, __ATOMIC_RELEASE);
+	munmap(h, hsize);
+	flock(fd, LOCK_UN);
+	return 0;
+}
+
+static void mbuff_shm_unlink(const char *name)
+{
+	char path[MBUFF_NAME_SIZE + 16];
+
+	mbuff_shm_path(path, sizeof(path), name);
+	shm_unlink(path);
+}
+
+static int mbuff_process_open(struct mbuff_area *area, size_t size,
+			      const struct mbuff_opts *opts)
+{
+	size_t hsize = mbuff_process_header_size(), len;
+	size_t want = (size + hsize - 1) / hsize * hsize;
+	struct mbuff_shm_header *h;
+	bool created;
+	int fd, ret;
+
+	if (opts->backend == MBUFF_BACKEND_CONTIG)
+		return mbuff_fail(EOPNOTSUPP,
+				  "process-only memory cannot give contiguous area '%s'",
+				  area->name);
+	if (opts->memtype != MBUFF_MEM_CACHED)
+		return mbuff_fail(EOPNOTSUPP, "process-only area '%s' is cached only",
+				  area->name);
+	if (want < size)
+		return mbuff_fail(EINVAL, "area '%s': size too large", area->name);
+	if (!size && (opts->flags & MBUFF_OPEN_CREATE)) {
+		/* Size 0 only opens an existing area. */
+		ret = mbuff_shm_get(area->name, opts->flags & ~MBUFF_OPEN_CREATE,
+				    &created);
+		if (ret == -ENOENT)
+			return mbuff_fail(EINVAL, "cannot create area '%s' of size 0",
+					  area->name);
+	} else {
+		ret = mbuff_shm_get(area->name, opts->flags, &created);
+	}
+	if (ret < 0)
+		return ret;
+	fd = ret;
+	if (created) {
+		ret = mbuff_shm_create(fd, area->name, want);
+		if (ret) {
+			mbuff_shm_unlink(area->name);
+			close(fd);
+			return ret;
+		}
+	}
+	ret = mbuff_shm_map(fd, area->name, &h, &len);
+	close(fd);
+	if (ret)
+		return ret;
+	if (size > h->size) {
+		munmap(h, len);
+		return mbuff_fail(EINVAL, "area '%s' is %llu bytes, less than %zu",
+				  area->name, (unsigned long long)h->size, size);
+	}
+	if (opts->flags & MBUFF_OPEN_HOLD)
+		__atomic_add_fetch(&h->users, 1, __ATOMIC_ACQ_REL);
+	area->map = h;
+	area->map_len = len;
+	area->addr = (char *)h + hsize;
+	area->size = h->size;
+	area->memtype = MBUFF_MEM_CACHED;
+	area->seen = __atomic_load_n(&h->events, __ATOMIC_ACQUIRE);
+	return 0;
+}
+
+static void mbuff_process_close(struct mbuff_area *area)
+{
+	munmap(area->map, area->map_len);
+}
+
+static int mbuff_process_info(const struct mbuff_area *area,
+			      struct mbuff_area_info *info)
+{
+	info->users = __atomic_load_n(&mbuff_hdr(area)->users, __ATOMIC_ACQUIRE);
+	return 0;
+}
+
+static long mbuff_futex(uint32_t *word, int op, uint32_t val,
+			const struct timespec *timeout)
+{
+	return syscall(SYS_futex, word, op, val, timeout, NULL, 0);
+}
+
+static int mbuff_process_wait(struct mbuff_area *area, int timeout_ms)
+{
+	uint32_t *events = &mbuff_hdr(area)->events;
+	struct timespec now, end = { 0 }, left;
+
+	if (timeout_ms >= 0) {
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		end.tv_sec += timeout_ms / 1000;
+		end.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+		if (end.tv_nsec >= 1000000000L) {
+			end.tv_sec++;
+			end.tv_nsec -= 1000000000L;
+		}
+	}
+	for (;;) {
+		/* Pairs with the release increment in mbuff_process_notify(). */
+		uint32_t cur = __atomic_load_n(events, __ATOMIC_ACQUIRE);
+
+		if (cur != area->seen) {
+			area->seen = cur;
+			return (int)(cur & INT32_MAX);
+		}
+		if (timeout_ms >= 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left.tv_sec = end.tv_sec - now.tv_sec;
+			left.tv_nsec = end.tv_nsec - now.tv_nsec;
+			if (left.tv_nsec < 0) {
+				left.tv_sec--;
+				left.tv_nsec += 1000000000L;
+			}
+			if (left.tv_sec < 0)
+				return mbuff_fail(ETIMEDOUT, "no notification of '%s'",
+						  area->name);
+		}
+		if (mbuff_futex(events, FUTEX_WAIT, cur,
+				timeout_ms >= 0 ? &left : NULL) &&
+		    errno != EAGAIN && errno != EINTR && errno != ETIMEDOUT)
+			return mbuff_fail(errno, "waiting on '%s'", area->name);
+	}
+}
+
+static int mbuff_process_notify(struct mbuff_area *area)
+{
+	uint32_t *events = &mbuff_hdr(area)->events;
+
+	__atomic_add_fetch(events, 1, __ATOMIC_RELEASE);
+	mbuff_futex(events, FUTEX_WAKE, INT_MAX, NULL);
+	return 0;
+}
+
+static int mbuff_process_destroy(const char *name)
+{
+	struct mbuff_shm_header *h;
+	uint32_t users;
+	size_t len;
+	bool created;
+	int fd, ret;
+
+	fd = mbuff_shm_get(name, 0, &created);
+	if (fd < 0)
+		return fd;
+	ret = mbuff_shm_map(fd, name, &h, &len);
+	close(fd);
+	if (ret)
+		return ret;
+	users = __atomic_load_n(&h->users, __ATOMIC_ACQUIRE);
+	do {
+		if (!users) {
+			munmap(h, len);
+			return mbuff_fail(EINVAL, "area '%s' has no user count to drop",
+					  name);
+		}
+	} while (!__atomic_compare_exchange_n(&h->users, &users, users - 1,
+					      false, __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE));
+	munmap(h, len);
+	/* The name goes with the last count; mappings keep the memory. */
+	if (users == 1)
+		mbuff_shm_unlink(name);
+	return 0;
+}
+
+static int mbuff_process_list(char (**names)[MBUFF_NAME_SIZE], size_t *count)
+{
+	char (*buf)[MBUFF_NAME_SIZE] = NULL, (*more)[MBUFF_NAME_SIZE];
+	size_t n = 0, cap = 0, plen = strlen(MBUFF_SHM_PREFIX);
+	DIR *d = opendir("/dev/shm");
+	struct dirent *e;
+
+	if (!d)
+		return mbuff_fail(errno, "cannot read /dev/shm");
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, MBUFF_SHM_PREFIX, plen) ||
+		    strlen(e->d_name + plen) > MBUFF_NAME_LEN)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			more = realloc(buf, cap * MBUFF_NAME_SIZE);
+			if (!more) {
+				free(buf);
+				closedir(d);
+				return mbuff_fail(ENOMEM, "cannot list areas");
+			}
+			buf = more;
+		}
+		memset(buf[n], 0, MBUFF_NAME_SIZE);
+		strcpy(buf[n++], e->d_name + plen);
+	}
+	closedir(d);
+	*names = buf;
+	*count = n;
+	return 0;
+}
+
+const struct mbuff_source_ops mbuff_process_ops = {
+	.open = mbuff_process_open,
+	.close = mbuff_process_close,
+	.info = mbuff_process_info,
+	.wait = mbuff_process_wait,
+	.notify = mbuff_process_notify,
+	.destroy = mbuff_process_destroy,
+	.list = mbuff_process_list,
+};
