@@ -9,7 +9,7 @@
 
 #include "internal.h"
 
-static unsigned int mbuff_env_source(void)
+static int mbuff_env_source(void)
 {
 	const char *s = getenv("MBUFF_SOURCE");
 
@@ -21,31 +21,36 @@ static unsigned int mbuff_env_source(void)
 		return MBUFF_SOURCE_DEVMEM;
 	if (!strcmp(s, "process"))
 		return MBUFF_SOURCE_PROCESS;
-	return ~0U;
+	return mbuff_fail(EINVAL, "MBUFF_SOURCE=%.20s: use module, devmem, process or auto",
+			  s);
 }
 
 /*
  * The automatic choice: MBUFF_SOURCE if set; an area named in MBUFF_DEVMEM
  * comes from /dev/mem; else the module when /dev/mbuff exists; else
  * process-only memory - but never for a request of contiguous memory,
- * which only the module or /dev/mem can give.  ~0U when there is none.
+ * which only the module or /dev/mem can give.
+ * Return: the source, or -errno with the reason recorded.
  */
-unsigned int mbuff_pick_source(const char *name, unsigned int source,
-			       unsigned int backend)
+int mbuff_pick_source(const char *name, unsigned int source,
+		      unsigned int backend)
 {
 	uint64_t size, phys;
+	int env;
 
 	if (source != MBUFF_SOURCE_AUTO)
-		return source;
-	source = mbuff_env_source();
-	if (source != MBUFF_SOURCE_AUTO)
-		return source;
+		return (int)source;
+	env = mbuff_env_source();
+	if (env != MBUFF_SOURCE_AUTO)
+		return env;
 	if (name && !mbuff_devmem_lookup(NULL, name, &size, &phys))
 		return MBUFF_SOURCE_DEVMEM;
 	if (!access("/dev/mbuff", F_OK))
 		return MBUFF_SOURCE_MODULE;
 	if (backend == MBUFF_BACKEND_CONTIG)
-		return ~0U;
+		return mbuff_fail(ENODEV,
+				  "contiguous memory for '%s' needs mbuff.ko (/dev/mbuff) or MBUFF_DEVMEM",
+				  name ? name : "");
 	return MBUFF_SOURCE_PROCESS;
 }
 
@@ -78,8 +83,7 @@ MBUFF_EXPORT int mbuff_area_open(const char *name, size_t size,
 {
 	struct mbuff_opts o = { .sz = sizeof(o) };
 	struct mbuff_area *area;
-	unsigned int source;
-	int ret;
+	int source, ret;
 
 	if (!areap)
 		return mbuff_fail(EINVAL, "no handle pointer");
@@ -101,22 +105,16 @@ MBUFF_EXPORT int mbuff_area_open(const char *name, size_t size,
 		return mbuff_fail(EINVAL, "cannot open '%s': bad options", name);
 
 	source = mbuff_pick_source(name, o.source, o.backend);
-	if (source == ~0U)
-		return mbuff_fail(ENODEV,
-				  "cannot open '%s': contiguous memory needs mbuff.ko (/dev/mbuff) or MBUFF_DEVMEM",
-				  name);
+	if (source < 0)
+		return source;
 	area = calloc(1, sizeof(*area));
 	if (!area)
 		return mbuff_fail(ENOMEM, "cannot open '%s'", name);
 	strcpy(area->name, name);
-	area->source = source;
-	area->ops = mbuff_source_ops(source);
+	area->source = (unsigned int)source;
+	area->ops = mbuff_source_ops(area->source);
 	area->fd = -1;
 	area->uio_fd = -1;
-	if (!area->ops) {
-		free(area);
-		return mbuff_fail(EINVAL, "bad MBUFF_SOURCE (use module, devmem, process or auto)");
-	}
 	ret = area->ops->open(area, size, &o);
 	if (ret) {
 		free(area);
@@ -222,16 +220,17 @@ MBUFF_EXPORT int mbuff_area_ring(struct mbuff_area *area, int32_t value)
 	return mbuff_ret(area->ops->ring(area, value));
 }
 
-static const struct mbuff_source_ops *mbuff_named_ops(unsigned int source,
-						      const char *what)
+static const struct mbuff_source_ops *mbuff_named_ops(unsigned int source)
 {
-	const struct mbuff_source_ops *ops;
+	int s = mbuff_pick_source(NULL, source, MBUFF_BACKEND_ANY);
 
-	ops = mbuff_source_ops(mbuff_pick_source(NULL, source,
-						 MBUFF_BACKEND_ANY));
-	if (!ops)
-		mbuff_fail(EINVAL, "%s: bad source", what);
-	return ops;
+	if (s < 0)
+		return NULL;
+	if (s > MBUFF_SOURCE_PROCESS) {
+		mbuff_fail(EINVAL, "unknown source %d", s);
+		return NULL;
+	}
+	return mbuff_source_ops((unsigned int)s);
 }
 
 /**
@@ -249,9 +248,9 @@ MBUFF_EXPORT int mbuff_destroy(const char *name, unsigned int source)
 
 	if (ret)
 		return ret;
-	ops = mbuff_named_ops(source, "destroy");
+	ops = mbuff_named_ops(source);
 	if (!ops)
-		return -EINVAL;
+		return -errno;
 	if (!ops->destroy)
 		return mbuff_fail(EOPNOTSUPP, "cannot destroy '%s': not possible with this source",
 				  name);
@@ -269,12 +268,12 @@ MBUFF_EXPORT int mbuff_destroy(const char *name, unsigned int source)
 MBUFF_EXPORT int mbuff_list(char (**names)[MBUFF_NAME_SIZE], size_t *count,
 			    unsigned int source)
 {
-	const struct mbuff_source_ops *ops = mbuff_named_ops(source, "list");
+	const struct mbuff_source_ops *ops = mbuff_named_ops(source);
 
 	*names = NULL;
 	*count = 0;
 	if (!ops)
-		return -EINVAL;
+		return -errno;
 	if (!ops->list)
 		return mbuff_fail(EOPNOTSUPP, "cannot list areas of this source");
 	return mbuff_ret(ops->list(names, count));

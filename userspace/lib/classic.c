@@ -25,8 +25,7 @@ static int mbuff_classic_map(const char *name, int size, void *hint,
 		.flags = MBUFF_OPEN_CREATE | (hold ? MBUFF_OPEN_HOLD : 0),
 	};
 	struct mbuff_area *area;
-	unsigned int source;
-	int ret;
+	int source, ret;
 
 	ret = mbuff_name_check(name);
 	if (ret)
@@ -34,6 +33,8 @@ static int mbuff_classic_map(const char *name, int size, void *hint,
 	if (size < 0)
 		return mbuff_fail(EINVAL, "negative size for '%s'", name);
 	source = mbuff_pick_source(name, MBUFF_SOURCE_AUTO, MBUFF_BACKEND_ANY);
+	if (source < 0)
+		return source;
 	if (source == MBUFF_SOURCE_MODULE) {
 		ret = mbuff_module_allocate(name, size, hint, addrp);
 		if (!ret && !hold)
@@ -41,7 +42,7 @@ static int mbuff_classic_map(const char *name, int size, void *hint,
 		return ret;
 	}
 	/* devmem and process areas: the handle's mapping is the result. */
-	o.source = source;
+	o.source = (unsigned int)source;
 	ret = mbuff_area_open(name, (size_t)size, &o, &area);
 	if (ret)
 		return ret;
@@ -56,9 +57,9 @@ static int mbuff_classic_map(const char *name, int size, void *hint,
 /* Unmap what mbuff_classic_map() mapped. */
 static void mbuff_classic_unmap(const char *name, void *mbuf, bool drop)
 {
-	unsigned int source;
 	uint64_t size, phys;
 	long len;
+	int source;
 
 	if (!mbuf)
 		return;

@@ -75,8 +75,8 @@ static inline int mbuff_ret(int ret)
 }
 
 /* area.c */
-unsigned int mbuff_pick_source(const char *name, unsigned int source,
-			       unsigned int backend);
+int mbuff_pick_source(const char *name, unsigned int source,
+		      unsigned int backend);
 const struct mbuff_source_ops *mbuff_source_ops(unsigned int source);
 
 /* source_module.c: the 0.7.2 ALLOCATE, for the classic calls */

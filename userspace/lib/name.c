@@ -53,7 +53,7 @@ MBUFF_EXPORT int mbuff_devmem_lookup(const char *spec, const char *name,
 		const char *p;
 		int ret;
 
-		if (!eq || !len || len > MBUFF_NAME_LEN)
+		if (!eq || !len || len > MBUFF_NAME_LEN || memchr(s, ',', len))
 			return mbuff_fail(EINVAL, "MBUFF_DEVMEM: expected name=SIZE@PHYS at '%s'", s);
 		memcpy(entry, s, len);
 		entry[len] = '\0';

@@ -195,9 +195,11 @@ static int mbuff_process_open(struct mbuff_area *area, size_t size,
 	if (ret)
 		return ret;
 	if (size > h->size) {
+		unsigned long long have = h->size;
+
 		munmap(h, len);
 		return mbuff_fail(EINVAL, "area '%s' is %llu bytes, less than %zu",
-				  area->name, (unsigned long long)h->size, size);
+				  area->name, have, size);
 	}
 	if (opts->flags & MBUFF_OPEN_HOLD)
 		__atomic_add_fetch(&h->users, 1, __ATOMIC_ACQ_REL);

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libmbuff without the module: names, the MBUFF_DEVMEM parser, the
+ * process-only source through the modern and the classic API, waiting and
+ * notifying across threads and processes, and the error paths.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mbuff.h>
+
+static char *uname_(const char *base)
+{
+	static char buf[8][40];
+	static int i;
+	char *b = buf[i++ % 8];
+
+	snprintf(b, 40, "%s-%d", base, getpid());
+	return b;
+}
+
+static void process_only(void)
+{
+	setenv("MBUFF_SOURCE", "process", 1);
+	unsetenv("MBUFF_DEVMEM");
+}
+
+static struct mbuff_opts opts(unsigned int flags)
+{
+	struct mbuff_opts o = { .sz = sizeof(o), .flags = flags };
+
+	return o;
+}
+
+Test(lib, name_check)
+{
+	const char *good[] = { "a", "default", "x.y-z_1:2", "~!@#$%^&*()",
+			       "12345678901234567890123456789012" };
+	const char *bad[] = { "", "a/b", "a b", "\t", ".", "..", "caf\xc3\xa9",
+			      "123456789012345678901234567890123" };
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		cr_assert_eq(mbuff_name_check(good[i]), 0, "'%s'", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		cr_assert_eq(mbuff_name_check(bad[i]), -EINVAL, "'%s'", bad[i]);
+		cr_assert_eq(errno, EINVAL);
+		cr_assert(strstr(mbuff_last_error(), "invalid area name"),
+			  "message: %s", mbuff_last_error());
+	}
+	cr_assert_eq(mbuff_name_check(NULL), -EINVAL);
+}
+
+Test(lib, devmem_parser)
+{
+	uint64_t size = 0, phys = 0;
+	const char *list = "fb=4M@0x30000000,ring=64M@256M,tiny=4k@0x1000";
+
+	cr_assert_eq(mbuff_devmem_lookup(list, "ring", &size, &phys), 0);
+	cr_assert_eq(size, 64ull << 20);
+	cr_assert_eq(phys, 256ull << 20);
+	cr_assert_eq(mbuff_devmem_lookup(list, "fb", &size, &phys), 0);
+	cr_assert_eq(phys, 0x30000000);
+	cr_assert_eq(mbuff_devmem_lookup(list, "tiny", &size, &phys), 0);
+	cr_assert_eq(size, 4096);
+	cr_assert_eq(mbuff_devmem_lookup(list, "other", &size, &phys), -ENOENT);
+	cr_assert_eq(mbuff_devmem_lookup("", "x", &size, &phys), -ENOENT);
+
+	setenv("MBUFF_DEVMEM", "envarea=1M@512M", 1);
+	cr_assert_eq(mbuff_devmem_lookup(NULL, "envarea", &size, &phys), 0);
+	cr_assert_eq(phys, 512ull << 20);
+	unsetenv("MBUFF_DEVMEM");
+	cr_assert_eq(mbuff_devmem_lookup(NULL, "envarea", &size, &phys), -ENOENT);
+}
+
+Test(lib, devmem_parser_errors)
+{
+	const char *bad[] = { "noequals", "=4M@0", "a=4M", "a=@0", "a=4M@",
+			      "a=4Q@0", "a=4M@0,", "a=4M@0,,b=1M@1G", "a b=4M@0",
+			      "a=0@4096", "a=4M@0;b=1M@1G",
+			      "123456789012345678901234567890123=4k@0" };
+	uint64_t size, phys;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r = mbuff_devmem_lookup(bad[i], "zzz", &size, &phys);
+
+		cr_assert(r == -EINVAL || r == -ERANGE, "'%s' gave %d", bad[i], r);
+		cr_assert(strstr(mbuff_last_error(), "MBUFF_DEVMEM"),
+			  "message for '%s': %s", bad[i], mbuff_last_error());
+	}
+	cr_assert_eq(mbuff_devmem_lookup("a=2@0xffffffffffffffff", "a", &size,
+					 &phys), -ERANGE);
+}
+
+Test(lib, process_create_share, .init = process_only)
+{
+	struct mbuff_opts o = opts(MBUFF_OPEN_CREATE);
+	struct mbuff_area *a, *b;
+	struct mbuff_area_info info;
+	const char *n = uname_("share");
+	unsigned char *p, *q;
+	uint64_t phys;
+
+	cr_assert_eq(mbuff_area_open(n, 5000, &o, &a), 0, "%s", mbuff_last_error());
+	cr_assert_eq(mbuff_area_size(a), 8192);
+	p = mbuff_area_addr(a);
+	for (size_t i = 0; i < 8192; i++)
+		cr_assert_eq(p[i], 0, "byte %zu not zero", i);
+	strcpy((char *)p + 100, "hello");
+
+	cr_assert_eq(mbuff_area_open(n, 0, NULL, &b), 0, "%s", mbuff_last_error());
+	q = mbuff_area_addr(b);
+	cr_assert_neq(p, q);
+	cr_assert_str_eq((char *)q + 100, "hello");
+	q[5000] = 0x5a;
+	cr_assert_eq(p[5000], 0x5a);
+
+	cr_assert_eq(mbuff_area_info(b, &info), 0);
+	cr_assert_str_eq(info.name, n);
+	cr_assert_eq(info.size, 8192);
+	cr_assert_eq(info.source, MBUFF_SOURCE_PROCESS);
+	cr_assert_eq(info.users, 0);
+	cr_assert_eq(mbuff_area_phys(a, &phys), -ENODATA);
+	cr_assert_eq(mbuff_area_fd(a), -EOPNOTSUPP);
+	cr_assert_eq(mbuff_area_ring(a, 1), -EOPNOTSUPP);
+	cr_assert_eq(errno, EOPNOTSUPP);
+	mbuff_area_close(b);
+	mbuff_area_close(a);
+	mbuff_area_close(NULL);
+	/* Without a user count the name stays until destroyed or unlinked:
+	 * drop it by hand. */
+	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), -EINVAL);
+	{
+		char path[64];
+
+		snprintf(path, sizeof(path), "/dev/shm/mbuff.%s", n);
+		cr_assert_eq(unlink(path), 0);
+	}
+}
+
+Test(lib, process_open_errors, .init = process_only)
+{
+	struct mbuff_opts o = opts(MBUFF_OPEN_CREATE | MBUFF_OPEN_HOLD);
+	struct mbuff_opts bad = opts(MBUFF_OPEN_CREATE);
+	struct mbuff_area *a, *b = NULL;
+	const char *n = uname_("errs");
+
+	cr_assert_eq(mbuff_area_open(n, 4096, &o, &a), 0, "%s", mbuff_last_error());
+	cr_assert_eq(mbuff_area_open(n, 8192, NULL, &b), -EINVAL);
+	cr_assert_null(b);
+	cr_assert(strstr(mbuff_last_error(), "less than"), "%s", mbuff_last_error());
+	bad.flags |= MBUFF_OPEN_EXCL;
+	cr_assert_eq(mbuff_area_open(n, 4096, &bad, &b), -EEXIST);
+	cr_assert_eq(mbuff_area_open(uname_("missing"), 4096, NULL, &b), -ENOENT);
+	cr_assert_eq(errno, ENOENT);
+	bad = opts(MBUFF_OPEN_CREATE);
+	cr_assert_eq(mbuff_area_open(uname_("zero"), 0, &bad, &b), -EINVAL);
+	bad.backend = MBUFF_BACKEND_CONTIG;
+	cr_assert_eq(mbuff_area_open(uname_("contig"), 4096, &bad, &b), -EOPNOTSUPP);
+	bad = opts(MBUFF_OPEN_CREATE);
+	bad.memtype = MBUFF_MEM_WC;
+	cr_assert_eq(mbuff_area_open(uname_("wc"), 4096, &bad, &b), -EOPNOTSUPP);
+	bad = opts(1u << 8);
+	cr_assert_eq(mbuff_area_open(n, 0, &bad, &b), -EINVAL);
+	bad = opts(0);
+	bad.sz = 4;
+	cr_assert_eq(mbuff_area_open(n, 0, &bad, &b), -EINVAL);
+	bad = opts(0);
+	bad.align = 3;
+	cr_assert_eq(mbuff_area_open(n, 0, &bad, &b), -EINVAL);
+	cr_assert_eq(mbuff_area_open(n, 0, NULL, NULL), -EINVAL);
+	cr_assert_eq(mbuff_area_open("bad/name", 0, NULL, &b), -EINVAL);
+	mbuff_area_close(a);
+	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), 0);
+	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), -ENOENT);
+}
+
+Test(lib, auto_source_never_fakes_contiguous)
+{
+	struct mbuff_opts o = opts(MBUFF_OPEN_CREATE);
+	struct mbuff_area *a;
+
+	unsetenv("MBUFF_SOURCE");
+	unsetenv("MBUFF_DEVMEM");
+	if (!access("/dev/mbuff", F_OK))
+		cr_skip_test("the module is loaded on this machine");
+	o.backend = MBUFF_BACKEND_CONTIG;
+	cr_assert_eq(mbuff_area_open(uname_("contig"), 4096, &o, &a), -ENODEV);
+	cr_assert(strstr(mbuff_last_error(), "contiguous"), "%s", mbuff_last_error());
+	setenv("MBUFF_SOURCE", "bogus", 1);
+	cr_assert_eq(mbuff_area_open(uname_("x"), 4096, NULL, &a), -EINVAL);
+	unsetenv("MBUFF_SOURCE");
+}
+
+Test(lib, hold_destroy_list, .init = process_only)
+{
+	struct mbuff_opts o = opts(MBUFF_OPEN_CREATE | MBUFF_OPEN_HOLD);
+	char (*names)[MBUFF_NAME_SIZE];
+	struct mbuff_area_info info;
+	struct mbuff_area *a;
+	const char *n = uname_("held");
+	size_t count, i, found = 0;
+
+	cr_assert_eq(mbuff_area_open(n, 4096, &o, &a), 0);
+	mbuff_area_close(a);
+	cr_assert_eq(mbuff_area_open(n, 4096, &o, &a), 0);
+	cr_assert_eq(mbuff_area_info(a, &info), 0);
+	cr_assert_eq(info.users, 2);
+	mbuff_area_close(a);
+
+	cr_assert_eq(mbuff_list(&names, &count, MBUFF_SOURCE_PROCESS), 0);
+	for (i = 0; i < count; i++)
+		found += !strcmp(names[i], n);
+	free(names);
+	cr_assert_eq(found, 1);
+
+	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), 0);
+	cr_assert_eq(mbuff_area_open(n, 0, NULL, &a), 0, "one count is left");
+	mbuff_area_close(a);
+	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), 0);
+	cr_assert_eq(mbuff_area_open(n, 0, NULL, &a), -ENOENT, "the name is gone");
+	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_DEVMEM), -EOPNOTSUPP);
+}
+
+Test(lib, classic_api, .init = process_only)
+{
+	const char *n = uname_("classic");
+	char *p1, *p2, *p3;
+
+	p1 = mbuff_alloc(n, 1 << 20);
+	cr_assert_not_null(p1, "%s", mbuff_last_error());
+	p2 = mbuff_alloc(n, 1 << 20);
+	cr_assert_not_null(p2);
+	cr_assert_neq(p1, p2);
+	strcpy(p1 + 4096, "same memory");
+	cr_assert_str_eq(p2 + 4096, "same memory");
+	cr_assert_null(mbuff_alloc(n, 2 << 20), "larger than the area");
+	cr_assert_eq(errno, EINVAL);
+
+	p3 = mbuff_attach(n, 0);
+	cr_assert_not_null(p3);
+	cr_assert_str_eq(p3 + 4096, "same memory");
+	mbuff_detach(n, p3);
+
+	mbuff_free(n, p1);
+	cr_assert_str_eq(p2 + 4096, "same memory", "the second mapping stays");
+	mbuff_free(n, p2);
+	cr_assert_null(mbuff_attach(n, 0), "the last free destroyed it");
+	cr_assert_eq(errno, EINVAL);
+
+	/* attach alone takes no count: its mapping is all that holds it. */
+	p3 = mbuff_attach(n, 4096);
+	cr_assert_not_null(p3);
+	mbuff_detach(n, p3);
+	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), -EINVAL);
+	{
+		char path[64];
+
+		snprintf(path, sizeof(path), "/dev/shm/mbuff.%s", n);
+		unlink(path);
+	}
+	cr_assert_null(mbuff_alloc("bad name", 4096));
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_null(mbuff_alloc(n, -1));
+	mbuff_free(n, NULL);
+}
+
+Test(lib, classic_default_name, .init = process_only)
+{
+	char *p = mbuff_alloc(NULL, 4096);
+	struct mbuff_area *a;
+
+	cr_assert_not_null(p, "%s", mbuff_last_error());
+	cr_assert_eq(mbuff_area_open("default", 0, NULL, &a), 0);
+	mbuff_area_close(a);
+	mbuff_free(NULL, p);
+}
+
+struct waiter {
+	struct mbuff_area *area;
+	int result;
+};
+
+static void *wait_thread(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->result = mbuff_area_wait(w->area, 5000);
+	return NULL;
+}
+
+Test(lib, wait_notify_threads, .init = process_only)
+{
+	struct mbuff_opts o = opts(MBUFF_OPEN_CREATE | MBUFF_OPEN_HOLD);
+	struct waiter w = { .result = -1 };
+	struct mbuff_area *a, *b;
+	const char *n = uname_("wait");
+	pthread_t t;
+
+	cr_assert_eq(mbuff_area_open(n, 4096, &o, &a), 0);
+	cr_assert_eq(mbuff_area_open(n, 0, NULL, &b), 0);
+	cr_assert_eq(mbuff_area_wait(a, 50), -ETIMEDOUT);
+	cr_assert_eq(errno, ETIMEDOUT);
+	cr_assert(strstr(mbuff_last_error(), "no notification"));
+
+	w.area = a;
+	pthread_create(&t, NULL, wait_thread, &w);
+	usleep(100000);
+	cr_assert_eq(mbuff_area_notify(b), 0);
+	pthread_join(t, NULL);
+	cr_assert_eq(w.result, 1, "woken with count %d", w.result);
+	cr_assert_eq(mbuff_area_wait(a, 0), -ETIMEDOUT, "nothing new since");
+	cr_assert_eq(mbuff_area_notify(b), 0);
+	cr_assert_eq(mbuff_area_notify(b), 0);
+	cr_assert_eq(mbuff_area_wait(a, 0), 3, "two notifications seen at once");
+	mbuff_area_close(b);
+	mbuff_area_close(a);
+	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), 0);
+}
+
+Test(lib, wait_notify_processes, .init = process_only)
+{
+	struct mbuff_opts o = opts(MBUFF_OPEN_CREATE | MBUFF_OPEN_HOLD);
+	struct mbuff_area *a;
+	const char *n = uname_("xproc");
+	int st;
+	pid_t pid;
+
+	cr_assert_eq(mbuff_area_open(n, 4096, &o, &a), 0);
+	pid = fork();
+	if (pid == 0) {
+		struct mbuff_area *c;
+
+		if (mbuff_area_open(n, 0, NULL, &c))
+			_exit(2);
+		usleep(100000);
+		strcpy(mbuff_area_addr(c), "from the child");
+		_exit(mbuff_area_notify(c) ? 3 : 0);
+	}
+	cr_assert_eq(mbuff_area_wait(a, 5000), 1, "%s", mbuff_last_error());
+	cr_assert_str_eq(mbuff_area_addr(a), "from the child");
+	waitpid(pid, &st, 0);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	mbuff_area_close(a);
+	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), 0);
+}
+
+Test(lib, pools_without_module)
+{
+	struct mbuff_pool_info *pools;
+	size_t count;
+
+	if (!access("/sys/class/misc/mbuff", F_OK))
+		cr_skip_test("the module is loaded on this machine");
+	cr_assert_eq(mbuff_pools(&pools, &count), -ENODEV);
+	cr_assert_null(pools);
+	cr_assert(strstr(mbuff_last_error(), "mbuff.ko"), "%s", mbuff_last_error());
+}
