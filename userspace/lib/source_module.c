@@ -123,6 +123,7 @@ static int mbuff_module_info(const struct mbuff_area *area,
 			     struct mbuff_area_info *out)
 {
 	struct mbuff_info info;
+	unsigned int own;
 
 	memset(&info, 0, sizeof(info));
 	if (ioctl(area->fd, MBUFF_IOC_INFO, &info) < 0)
@@ -130,8 +131,9 @@ static int mbuff_module_info(const struct mbuff_area *area,
 				  area->name);
 	out->users = info.users;
 	out->kernel_users = info.kernel_users;
-	/* Not counting this handle's own file. */
-	out->files = info.files ? info.files - 1 : 0;
+	/* Not counting this handle's own files (/dev/mbuff, /dev/uioN). */
+	own = 1 + (area->uio_fd >= 0);
+	out->files = info.files > own ? info.files - own : 0;
 	out->maps = info.maps;
 	return 0;
 }
