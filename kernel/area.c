@@ -17,8 +17,8 @@
 #include "internal.h"
 
 /*
- * Protects mbuff_areas, mbuff_nr_areas, mbuff_vmalloc_bytes, and each
- * area's refs[] and dying.
+ * Protects mbuff_areas, mbuff_nr_areas, mbuff_vmalloc_bytes and each
+ * area's dying; an area on the list has a non-zero total.
  */
 DEFINE_MUTEX(mbuff_lock);
 static LIST_HEAD(mbuff_areas);
@@ -52,16 +52,6 @@ static struct mbuff_area *mbuff_area_lookup(const char *name)
 	return NULL;
 }
 
-static bool mbuff_area_unused(const struct mbuff_area *area)
-{
-	int i;
-
-	for (i = 0; i < MBUFF_NR_REFS; i++)
-		if (area->refs[i])
-			return false;
-	return true;
-}
-
 static void mbuff_area_destroy_work(struct work_struct *work)
 {
 	struct mbuff_area *area = container_of(work, struct mbuff_area,
@@ -73,7 +63,6 @@ static void mbuff_area_destroy_work(struct work_struct *work)
 	 * memory, so it may go back to its pool or to vmalloc.
 	 */
 	mbuff_uio_remove(area);
-	mbuff_sysfs_del_area(area);
 	if (area->backend == MBUFF_BACKEND_CONTIG) {
 		mbuff_reserved_destroy(area);
 	} else {
@@ -87,16 +76,42 @@ static void mbuff_area_destroy_work(struct work_struct *work)
 	module_put(THIS_MODULE);
 }
 
-/* Called with mbuff_lock held, when an area may have lost its last user. */
-static void mbuff_area_maybe_destroy(struct mbuff_area *area)
+/* Drop one from the total; the last one takes the area off the registry. */
+static void mbuff_area_put_total(struct mbuff_area *area)
 {
-	lockdep_assert_held(&mbuff_lock);
-	if (area->dying || !mbuff_area_unused(area))
+	if (!atomic_dec_and_mutex_lock(&area->total, &mbuff_lock))
 		return;
 	area->dying = true;
 	list_del_init(&area->node);
 	mbuff_nr_areas--;
+	/*
+	 * The name is free from now on: its sysfs directory goes at once, so
+	 * that a new area of that name can take it.  Its attributes take no
+	 * lock, so removing it here cannot wait on our callers' locks.
+	 */
+	mbuff_sysfs_del_area(area);
 	queue_work(mbuff_wq, &area->destroy_work);
+	mutex_unlock(&mbuff_lock);
+}
+
+/* Take the references of @refmask on an area that cannot go meanwhile. */
+static void mbuff_area_take(struct mbuff_area *area, unsigned int refmask)
+{
+	int i;
+
+	for (i = 0; i < MBUFF_NR_REFS; i++) {
+		if (refmask & BIT(i)) {
+			atomic_inc(&area->refs[i]);
+			atomic_inc(&area->total);
+		}
+	}
+}
+
+static bool mbuff_vmalloc_fits(size_t size)
+{
+	lockdep_assert_held(&mbuff_lock);
+	return !mbuff_max_vmalloc ||
+	       size <= mbuff_max_vmalloc - mbuff_vmalloc_bytes;
 }
 
 static unsigned int mbuff_pick_backend(const struct mbuff_open_args *args)
@@ -106,7 +121,8 @@ static unsigned int mbuff_pick_backend(const struct mbuff_open_args *args)
 	return mbuff_have_pools() ? MBUFF_BACKEND_CONTIG : MBUFF_BACKEND_VMALLOC;
 }
 
-static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args)
+static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args,
+					    unsigned int refmask)
 {
 	struct mbuff_area *area;
 	unsigned int backend = mbuff_pick_backend(args);
@@ -127,8 +143,7 @@ static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args)
 				    args->name);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
-	if (backend == MBUFF_BACKEND_VMALLOC && mbuff_max_vmalloc &&
-	    size > mbuff_max_vmalloc - mbuff_vmalloc_bytes) {
+	if (backend == MBUFF_BACKEND_VMALLOC && !mbuff_vmalloc_fits(size)) {
 		pr_info_ratelimited("cannot create '%s': max_vmalloc_mb reached\n",
 				    args->name);
 		return ERR_PTR(-ENOMEM);
@@ -137,25 +152,36 @@ static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args)
 	area = kzalloc(sizeof(*area), GFP_KERNEL);
 	if (!area)
 		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&area->node);
 	strscpy(area->name, args->name, sizeof(area->name));
 	snprintf(area->uio_name, sizeof(area->uio_name), "mbuff:%s", area->name);
 	area->size = size;
 	area->backend = backend;
 	area->memtype = args->memtype;
-	INIT_LIST_HEAD(&area->node);
 	INIT_WORK(&area->destroy_work, mbuff_area_destroy_work);
 	mutex_init(&area->doorbell_lock);
 	atomic_set(&area->rings, 0);
 
-	if (backend == MBUFF_BACKEND_CONTIG)
+	if (backend == MBUFF_BACKEND_CONTIG) {
 		ret = mbuff_reserved_create(area, args->align);
-	else
+		/* "Any" takes vmalloc memory when the pools are full. */
+		if (ret == -ENOMEM && args->backend == MBUFF_BACKEND_ANY &&
+		    args->memtype == MBUFF_MEM_CACHED &&
+		    mbuff_vmalloc_fits(size)) {
+			backend = MBUFF_BACKEND_VMALLOC;
+			area->backend = backend;
+			ret = mbuff_vmalloc_create(area);
+		}
+	} else {
 		ret = mbuff_vmalloc_create(area);
+	}
 	if (ret)
 		goto err_free;
 	ret = mbuff_sysfs_add_area(area);
 	if (ret)
 		goto err_backend;
+	/* The caller's references, before /dev/uioN can be opened. */
+	mbuff_area_take(area, refmask);
 	ret = mbuff_uio_add(area, mbuff_ctl_device());
 	if (ret)
 		goto err_sysfs;
@@ -200,7 +226,7 @@ int mbuff_area_open(const struct mbuff_open_args *args, unsigned int refmask,
 		    struct mbuff_area **areap)
 {
 	struct mbuff_area *area;
-	int i, ret = 0;
+	int ret = 0;
 
 	mutex_lock(&mbuff_lock);
 	area = mbuff_area_lookup(args->name);
@@ -217,14 +243,15 @@ int mbuff_area_open(const struct mbuff_open_args *args, unsigned int refmask,
 	} else if (!args->size) {
 		ret = -EINVAL;
 	} else {
-		area = mbuff_area_create(args);
+		area = mbuff_area_create(args, refmask);
 		if (IS_ERR(area))
 			ret = PTR_ERR(area);
+		else
+			refmask = 0;	/* taken at creation */
 	}
 	if (!ret) {
-		for (i = 0; i < MBUFF_NR_REFS; i++)
-			if (refmask & BIT(i))
-				area->refs[i]++;
+		/* On the list, so its total is not zero: it cannot go. */
+		mbuff_area_take(area, refmask);
 		*areap = area;
 	}
 	mutex_unlock(&mbuff_lock);
@@ -245,7 +272,7 @@ struct mbuff_area *mbuff_area_find(const char *name, enum mbuff_ref ref)
 	mutex_lock(&mbuff_lock);
 	area = mbuff_area_lookup(name);
 	if (area)
-		area->refs[ref]++;
+		mbuff_area_take(area, BIT(ref));
 	mutex_unlock(&mbuff_lock);
 	return area;
 }
@@ -256,19 +283,16 @@ struct mbuff_area *mbuff_area_find(const char *name, enum mbuff_ref ref)
  *	called back by the area's UIO device, which exists until teardown)
  * @ref: the reference to take
  *
+ * Takes no lock.
+ *
  * Return: 0, or -ENODEV when the area is already being torn down.
  */
 int mbuff_area_ref(struct mbuff_area *area, enum mbuff_ref ref)
 {
-	int ret = 0;
-
-	mutex_lock(&mbuff_lock);
-	if (area->dying)
-		ret = -ENODEV;
-	else
-		area->refs[ref]++;
-	mutex_unlock(&mbuff_lock);
-	return ret;
+	if (!atomic_inc_not_zero(&area->total))
+		return -ENODEV;
+	atomic_inc(&area->refs[ref]);
+	return 0;
 }
 
 /**
@@ -278,21 +302,31 @@ int mbuff_area_ref(struct mbuff_area *area, enum mbuff_ref ref)
  */
 void mbuff_area_unref(struct mbuff_area *area, enum mbuff_ref ref)
 {
-	mutex_lock(&mbuff_lock);
-	if (!WARN_ON(!area->refs[ref]))
-		area->refs[ref]--;
-	mbuff_area_maybe_destroy(area);
-	mutex_unlock(&mbuff_lock);
+	if (WARN_ON(atomic_dec_if_positive(&area->refs[ref]) < 0))
+		return;
+	mbuff_area_put_total(area);
+}
+
+/**
+ * mbuff_area_drop() - drop a count the caller does not hold itself
+ * @area: the area, on which the caller holds another reference
+ * @ref: the kind of count (a user or kernel count taken earlier)
+ *
+ * Return: true if there was such a count to drop.
+ */
+bool mbuff_area_drop(struct mbuff_area *area, enum mbuff_ref ref)
+{
+	if (atomic_dec_if_positive(&area->refs[ref]) < 0)
+		return false;
+	/* The caller's own reference keeps the total above zero. */
+	atomic_dec(&area->total);
+	return true;
 }
 
 static void mbuff_vm_open(struct vm_area_struct *vma)
 {
-	struct mbuff_area *area = vma->vm_private_data;
-
 	/* A split or fork copies a VMA that already holds the area. */
-	mutex_lock(&mbuff_lock);
-	area->refs[MBUFF_REF_MAP]++;
-	mutex_unlock(&mbuff_lock);
+	mbuff_area_take(vma->vm_private_data, BIT(MBUFF_REF_MAP));
 }
 
 static void mbuff_vm_close(struct vm_area_struct *vma)

@@ -167,14 +167,8 @@ static long mbuff_ioc_destroy(struct mbuff_file *mf, void __user *uarg)
 	if (!area)
 		return ret ? ret : -EINVAL;
 
-	mutex_lock(&mbuff_lock);
-	if (area->refs[MBUFF_REF_USER]) {
-		area->refs[MBUFF_REF_USER]--;
-		ret = 0;
-	} else {
-		ret = -EINVAL;	/* nobody holds it: nothing to drop */
-	}
-	mutex_unlock(&mbuff_lock);
+	/* -EINVAL: no user count to drop. */
+	ret = mbuff_area_drop(area, MBUFF_REF_USER) ? 0 : -EINVAL;
 	mbuff_area_unref(area, MBUFF_REF_FILE);
 	return ret;
 }
@@ -212,13 +206,11 @@ static long mbuff_ioc_info(struct mbuff_file *mf, void __user *uarg)
 		req.backend = area->backend;
 		req.memtype = area->memtype;
 		req.uio_index = area->uio.uio_dev->minor;
-		mutex_lock(&mbuff_lock);
-		req.users = area->refs[MBUFF_REF_USER];
-		req.kernel_users = area->refs[MBUFF_REF_KERNEL];
+		req.users = mbuff_area_count(area, MBUFF_REF_USER);
+		req.kernel_users = mbuff_area_count(area, MBUFF_REF_KERNEL);
 		/* Not counting the reference this call holds. */
-		req.files = area->refs[MBUFF_REF_FILE] - 1;
-		req.maps = area->refs[MBUFF_REF_MAP];
-		mutex_unlock(&mbuff_lock);
+		req.files = mbuff_area_count(area, MBUFF_REF_FILE) - 1;
+		req.maps = mbuff_area_count(area, MBUFF_REF_MAP);
 		mbuff_area_unref(area, MBUFF_REF_FILE);
 	}
 	if (copy_to_user(uarg, &req, sizeof(req)))

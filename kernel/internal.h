@@ -4,8 +4,12 @@
  *
  * Lock order, outermost first:
  *   mmap_lock -> uio info_lock -> mbuff_file.lock -> mbuff_lock
+ *	-> mbuff_uio_lock -> uio info_lock of a dying area
  *   uio info_lock -> mbuff_area.doorbell_lock -> (the client's callback,
  *                                                 which may take mbuff_lock)
+ * Taking a reference never takes a lock (the counts are atomic); only the
+ * last put takes mbuff_lock, to take the area off the registry.  So UIO's
+ * open callback, under info_lock, never waits for mbuff_lock.
  * Nothing copies to or from user space while holding mbuff_lock, because
  * a fault takes mmap_lock.
  */
@@ -69,9 +73,10 @@ enum mbuff_ref {
  * @vaddr: kernel mapping of the whole area
  * @phys: physical base (contiguous areas), 0 for vmalloc areas
  * @pool: the pool a contiguous area was carved from
- * @refs: counts by enum mbuff_ref, under mbuff_lock
- * @dying: all counts reached zero: off the registry, takes no new
- *	reference, destroy_work is queued; under mbuff_lock
+ * @refs: counts by enum mbuff_ref
+ * @total: the sum of @refs; the area is taken off the registry, under
+ *	mbuff_lock, when it drops to zero, and no reference is taken after
+ * @dying: @total reached zero and destroy_work is queued; under mbuff_lock
  * @uio: the area's UIO device; registered for the area's whole life
  * @uio_name: "mbuff:<name>"
  * @destroy_work: tears the area down outside the locks its last
@@ -92,7 +97,8 @@ struct mbuff_area {
 	void *vaddr;
 	phys_addr_t phys;
 	struct mbuff_pool *pool;
-	unsigned int refs[MBUFF_NR_REFS];
+	atomic_t refs[MBUFF_NR_REFS];
+	atomic_t total;
 	bool dying;
 	struct uio_info uio;
 	char uio_name[MBUFF_NAME_LEN + 8];
@@ -138,6 +144,14 @@ int mbuff_area_open(const struct mbuff_open_args *args, unsigned int refmask,
 struct mbuff_area *mbuff_area_find(const char *name, enum mbuff_ref ref);
 int mbuff_area_ref(struct mbuff_area *area, enum mbuff_ref ref);
 void mbuff_area_unref(struct mbuff_area *area, enum mbuff_ref ref);
+bool mbuff_area_drop(struct mbuff_area *area, enum mbuff_ref ref);
+
+static inline unsigned int mbuff_area_count(const struct mbuff_area *area,
+					    enum mbuff_ref ref)
+{
+	return atomic_read(&area->refs[ref]);
+}
+
 int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 		    unsigned long pgoff);
 size_t mbuff_areas_names(char *buf, size_t capacity, size_t *count);

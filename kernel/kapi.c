@@ -63,14 +63,9 @@ void mbuff_free(const char *name, void *mbuf)
 		pr_warn("%s: no area '%s'\n", __func__, name);
 		return;
 	}
-	mutex_lock(&mbuff_lock);
-	if (area->vaddr != mbuf || !area->refs[MBUFF_REF_KERNEL]) {
+	if (area->vaddr != mbuf || !mbuff_area_drop(area, MBUFF_REF_KERNEL))
 		pr_warn("%s: '%s' was not allocated at that address by the kernel\n",
 			__func__, name);
-	} else {
-		area->refs[MBUFF_REF_KERNEL]--;
-	}
-	mutex_unlock(&mbuff_lock);
 	mbuff_area_unref(area, MBUFF_REF_FILE);
 }
 EXPORT_SYMBOL_GPL(mbuff_free);
@@ -146,14 +141,9 @@ EXPORT_SYMBOL_GPL(mbuff_area_get);
  */
 void mbuff_area_put(struct mbuff_area *area)
 {
-	bool last;
-
 	if (IS_ERR_OR_NULL(area))
 		return;
-	mutex_lock(&mbuff_lock);
-	last = area->refs[MBUFF_REF_KERNEL] == 1;
-	mutex_unlock(&mbuff_lock);
-	if (last)
+	if (mbuff_area_count(area, MBUFF_REF_KERNEL) == 1)
 		mbuff_area_set_doorbell(area, NULL, NULL);
 	mbuff_area_unref(area, MBUFF_REF_KERNEL);
 }

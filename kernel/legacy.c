@@ -10,6 +10,7 @@
 
 #include <linux/compat.h>
 #include <linux/limits.h>
+#include <linux/mm.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -29,8 +30,8 @@ static long mbuff_legacy_allocate(struct mbuff_file *mf, const char *name,
 	struct mbuff_area *area;
 	int ret;
 
-	/* The size comes back as the ioctl's int result. */
-	if (size > INT_MAX)
+	/* The size, rounded to pages, comes back as the ioctl's int result. */
+	if (size > INT_MAX || PAGE_ALIGN(size) > INT_MAX)
 		return -EINVAL;
 	ret = mbuff_area_open(&args, BIT(MBUFF_REF_USER) | BIT(MBUFF_REF_FILE),
 			      &area);
@@ -56,20 +57,14 @@ static long mbuff_legacy_deallocate(struct mbuff_file *mf, const char *name)
 	 */
 	mutex_lock(&mf->lock);
 	ours = 1 + (mf->area == area);
-	mutex_lock(&mbuff_lock);
-	if (!area->refs[MBUFF_REF_USER]) {
+	if (!mbuff_area_drop(area, MBUFF_REF_USER))
 		ret = -EINVAL;
-	} else {
-		area->refs[MBUFF_REF_USER]--;
-		/* 0 when this frees it: only our own references are left. */
-		if (!area->refs[MBUFF_REF_USER] && !area->refs[MBUFF_REF_KERNEL] &&
-		    !area->refs[MBUFF_REF_MAP] &&
-		    area->refs[MBUFF_REF_FILE] == ours)
-			ret = 0;
-		else
-			ret = area->size;
-	}
-	mutex_unlock(&mbuff_lock);
+	/* 0 when this frees it: only our own references are left. */
+	else if (atomic_read(&area->total) == ours &&
+		 mbuff_area_count(area, MBUFF_REF_FILE) == ours)
+		ret = 0;
+	else
+		ret = area->size;
 	mutex_unlock(&mf->lock);
 	if (!ret && ours == 2) {
 		bool drop = false;

@@ -62,7 +62,7 @@ static ssize_t doorbells_show(struct kobject *kobj,
 static ssize_t mbuff_ref_show(struct kobject *kobj, enum mbuff_ref ref,
 			      char *buf)
 {
-	return sysfs_emit(buf, "%u\n", READ_ONCE(to_area(kobj)->refs[ref]));
+	return sysfs_emit(buf, "%u\n", mbuff_area_count(to_area(kobj), ref));
 }
 
 #define MBUFF_REF_ATTR(_name, _ref)					\

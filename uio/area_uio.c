@@ -51,8 +51,17 @@ static int mbuff_uio_irqcontrol(struct uio_info *info, s32 value)
 	return 0;
 }
 
+/*
+ * UIO frees a device's minor before the device leaves sysfs, so a device
+ * registered meanwhile can take the same "uioN" and collide with it.
+ * Registration and unregistration are serialised here.
+ */
+static DEFINE_MUTEX(mbuff_uio_lock);
+
 int mbuff_uio_add(struct mbuff_area *area, struct device *parent)
 {
+	int ret;
+
 	struct uio_info *info = &area->uio;
 	struct uio_mem *mem = &info->mem[0];
 
@@ -75,10 +84,15 @@ int mbuff_uio_add(struct mbuff_area *area, struct device *parent)
 		mem->memtype = UIO_MEM_VIRTUAL;
 		mem->addr = 0;
 	}
-	return uio_register_device(parent, info);
+	mutex_lock(&mbuff_uio_lock);
+	ret = uio_register_device(parent, info);
+	mutex_unlock(&mbuff_uio_lock);
+	return ret;
 }
 
 void mbuff_uio_remove(struct mbuff_area *area)
 {
+	mutex_lock(&mbuff_uio_lock);
 	uio_unregister_device(&area->uio);
+	mutex_unlock(&mbuff_uio_lock);
 }

@@ -350,6 +350,15 @@ static void test_contiguous(void)
 	mb_gone("aligned2m");
 }
 
+static long long pool_avail(void)
+{
+	char buf[32];
+
+	if (read_file("/sys/class/misc/mbuff/pools/pool0/avail", buf, sizeof(buf)))
+		return -1;
+	return strtoll(buf, NULL, 0);
+}
+
 /* Fill the pool: the next area fails with ENOMEM and nothing breaks. */
 static void test_exhaustion(void)
 {
@@ -372,6 +381,18 @@ static void test_exhaustion(void)
 		    MBUFF_OPEN_CREATE, NULL);
 	tap_ok(r == -ENOMEM, "an area larger than the pool: ENOMEM (%s)",
 	       strerror(-r));
+	{
+		struct mbuff_open o;
+
+		fd = mb_open("anyfull", pool.size / 8, MBUFF_BACKEND_ANY, 0,
+			     MBUFF_OPEN_CREATE, &o);
+		tap_ok(fd >= 0 && o.backend == MBUFF_BACKEND_VMALLOC,
+		       "with the pool full, backend 'any' takes vmalloc memory (%s)",
+		       fd < 0 ? strerror(-fd) : "ok");
+		if (fd >= 0)
+			close(fd);
+		mb_gone("anyfull");
+	}
 	while (n)
 		close(fds[--n]);
 	for (n = 0; n < 8; n++) {
@@ -380,6 +401,9 @@ static void test_exhaustion(void)
 		snprintf(name, sizeof(name), "fill%d", n);
 		mb_gone(name);
 	}
+	/* The memory goes back to the pool just after the names go. */
+	for (n = 0; n < 200 && pool_avail() != (long long)pool.size; n++)
+		usleep(10000);
 	fd = mb_open("whole", pool.size, MBUFF_BACKEND_CONTIG, 0,
 		     MBUFF_OPEN_CREATE, NULL);
 	tap_ok(fd >= 0, "once they are gone, the whole pool is one area again (%s)",
@@ -387,6 +411,24 @@ static void test_exhaustion(void)
 	if (fd >= 0)
 		close(fd);
 	mb_gone("whole");
+}
+
+/* A name is free again as soon as its area has lost its last user. */
+static void test_recreate(void)
+{
+	int i, fd = -1, ok = 1;
+
+	for (i = 0; i < 20 && ok; i++) {
+		fd = mb_open("again", 4096, i % 2 ? MBUFF_BACKEND_CONTIG :
+			     MBUFF_BACKEND_VMALLOC, 0, MBUFF_OPEN_CREATE |
+			     MBUFF_OPEN_EXCL, NULL);
+		ok = fd >= 0;
+		if (ok)
+			close(fd);
+	}
+	tap_ok(ok, "an area re-created right after its last close, 20 times (%s)",
+	       ok ? "ok" : strerror(-fd));
+	mb_gone("again");
 }
 
 static void test_list_and_hold(void)
@@ -437,7 +479,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: area_api SIZE@PHYS (the pool)\n");
 		return 2;
 	}
-	tap_plan(49);
+	tap_plan(51);
 	test_module_info();
 	test_vmalloc_share();
 	test_attach_errors();
@@ -446,6 +488,7 @@ int main(int argc, char **argv)
 	test_mmap_errors();
 	test_contiguous();
 	test_exhaustion();
+	test_recreate();
 	test_list_and_hold();
 	tap_exit();
 }

@@ -59,11 +59,13 @@ rmmod mbuff 2>/dev/null
 tap_ok $? "rmmod mbuff is refused while a kernel client holds areas"
 k put k-vmalloc && k put k-contig && k free legacy-k && rmmod mbuff_test_client
 tap_ok $? "the client drops its areas and unloads"
+# Names go at once, UIO devices just after (teardown on a workqueue).
+left() { ls /sys/class/misc/mbuff/areas; cat /sys/class/uio/*/name 2>/dev/null | grep mbuff:; }
 n=0
-while [ -n "$(ls /sys/class/misc/mbuff/areas)" ] && [ $n -lt 100 ]; do
+while [ -n "$(left)" ] && [ $n -lt 100 ]; do
 	sleep 0.05
 	n=$((n + 1))
 done
-[ -z "$(ls /sys/class/misc/mbuff/areas)" ] && ! ls /sys/class/uio/*/name 2>/dev/null | xargs -r grep -l mbuff: | grep -q .
+[ -z "$(left)" ]
 tap_ok $? "no area and no mbuff UIO device is left"
 tap_done

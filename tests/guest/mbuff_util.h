@@ -94,7 +94,12 @@ static inline int mb_destroy(const char *name)
 	return ret;
 }
 
-/* Wait for the deferred teardown of an area to finish. */
+static inline int mb_uio_index(const char *name);
+
+/*
+ * Wait for an area to go: its name and sysfs directory go at once, its
+ * UIO device and memory just after (the teardown runs on a workqueue).
+ */
 static inline int mb_gone(const char *name)
 {
 	char path[128];
@@ -102,7 +107,8 @@ static inline int mb_gone(const char *name)
 
 	snprintf(path, sizeof(path), "/sys/class/misc/mbuff/areas/%s", name);
 	for (i = 0; i < 200; i++) {
-		if (access(path, F_OK) && mb_exists(name) == 0)
+		if (access(path, F_OK) && mb_exists(name) == 0 &&
+		    mb_uio_index(name) < 0)
 			return 1;
 		usleep(10000);
 	}

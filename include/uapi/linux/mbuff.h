@@ -20,7 +20,8 @@
 #define MBUFF_NAME_SIZE		40	/* MBUFF_NAME_LEN + NUL, padded */
 
 /* Backends */
-#define MBUFF_BACKEND_ANY	0	/* contiguous if a pool has room, else vmalloc */
+/* Any: contiguous if a pool has room, else vmalloc (for cached areas). */
+#define MBUFF_BACKEND_ANY	0
 #define MBUFF_BACKEND_VMALLOC	1
 #define MBUFF_BACKEND_CONTIG	2	/* boot-reserved memory, fixed physical address */
 
