@@ -91,7 +91,7 @@ all: module lib tools guest unit
 
 # libmbuff: one set of PIC objects, hidden unless exported, for both the
 # shared library (with its symbol version map) and the static one.
-lib: $(LIBA) $(LIBSO) $(B)/lib/mbuff.pc
+lib: $(LIBA) $(LIBSO)
 
 $(B)/lib/obj/%.o: userspace/lib/%.c $(SHARED_H)
 	@mkdir -p $(@D)
@@ -107,11 +107,6 @@ $(LIBSO): $(LIB_OBJ) userspace/lib/libmbuff.map
 		-Wl,--version-script=userspace/lib/libmbuff.map
 	$(Q)ln -sf libmbuff.so.$(LIB_VERSION) $(B)/lib/libmbuff.so.0
 	$(Q)ln -sf libmbuff.so.0 $(B)/lib/libmbuff.so
-
-$(B)/lib/mbuff.pc: userspace/lib/mbuff.pc.in Makefile
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(PREFIX)/include|' -e 's|@VERSION@|$(LIB_VERSION)|' \
-		$< >$@
 
 tools: $(TOOL_BIN)
 
@@ -191,7 +186,9 @@ install: module lib tools
 	$(Q)install -m 755 $(LIBSO) $(DESTDIR)$(LIBDIR)/
 	$(Q)ln -sf libmbuff.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/libmbuff.so.0
 	$(Q)ln -sf libmbuff.so.0 $(DESTDIR)$(LIBDIR)/libmbuff.so
-	$(Q)install -m 644 $(B)/lib/mbuff.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(PREFIX)/include|' -e 's|@VERSION@|$(LIB_VERSION)|' \
+		userspace/lib/mbuff.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/mbuff.pc
 	$(Q)$(if $(TOOL_BIN),install -m 755 $(TOOL_BIN) $(DESTDIR)$(PREFIX)/bin/)
 	$(Q)for f in $(wildcard userspace/man/*.[0-9]); do \
 		s=$${f##*.}; install -D -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; \

@@ -80,6 +80,36 @@ Test(lib, devmem_parser)
 	cr_assert_eq(mbuff_devmem_lookup(NULL, "envarea", &size, &phys), -ENOENT);
 }
 
+Test(lib, malformed_devmem_is_an_error)
+{
+	struct mbuff_area *a;
+
+	unsetenv("MBUFF_SOURCE");
+	setenv("MBUFF_DEVMEM", "ring=64M@256M,", 1);
+	cr_assert_eq(mbuff_area_open("ring", 0, NULL, &a), -EINVAL,
+		     "not a silent fall back to another source");
+	cr_assert(strstr(mbuff_last_error(), "MBUFF_DEVMEM"), "%s",
+		  mbuff_last_error());
+	unsetenv("MBUFF_DEVMEM");
+}
+
+Test(lib, devmem_list)
+{
+	char (*names)[MBUFF_NAME_SIZE];
+	size_t count;
+
+	setenv("MBUFF_DEVMEM", "fb=4M@0x30000000,ring=64M@256M", 1);
+	cr_assert_eq(mbuff_list(&names, &count, MBUFF_SOURCE_DEVMEM), 0);
+	cr_assert_eq(count, 2);
+	cr_assert_str_eq(names[0], "fb");
+	cr_assert_str_eq(names[1], "ring");
+	free(names);
+	unsetenv("MBUFF_DEVMEM");
+	cr_assert_eq(mbuff_list(&names, &count, MBUFF_SOURCE_DEVMEM), 0);
+	cr_assert_eq(count, 0);
+	free(names);
+}
+
 Test(lib, devmem_parser_errors)
 {
 	const char *bad[] = { "noequals", "=4M@0", "a=4M", "a=@0", "a=4M@",
@@ -134,15 +164,9 @@ Test(lib, process_create_share, .init = process_only)
 	mbuff_area_close(b);
 	mbuff_area_close(a);
 	mbuff_area_close(NULL);
-	/* Without a user count the name stays until destroyed or unlinked:
-	 * drop it by hand. */
-	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), -EINVAL);
-	{
-		char path[64];
-
-		snprintf(path, sizeof(path), "/dev/shm/mbuff.%s", n);
-		cr_assert_eq(unlink(path), 0);
-	}
+	/* Without a user count, destroy removes the name at once. */
+	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), 0);
+	cr_assert_eq(mbuff_area_open(n, 0, NULL, &a), -ENOENT);
 }
 
 Test(lib, process_open_errors, .init = process_only)
@@ -160,6 +184,13 @@ Test(lib, process_open_errors, .init = process_only)
 	cr_assert_eq(mbuff_area_open(n, 4096, &bad, &b), -EEXIST);
 	cr_assert_eq(mbuff_area_open(uname_("missing"), 4096, NULL, &b), -ENOENT);
 	cr_assert_eq(errno, ENOENT);
+	bad = opts(MBUFF_OPEN_CREATE | MBUFF_OPEN_EXCL);
+	cr_assert_eq(mbuff_area_open(n, 0, &bad, &b), -EEXIST, "EXCL, size 0");
+	bad = opts(MBUFF_OPEN_EXCL);
+	cr_assert_eq(mbuff_area_open(n, 0, &bad, &b), -EEXIST, "EXCL alone");
+	bad = opts(MBUFF_OPEN_CREATE);
+	bad.align = 1 << 21;
+	cr_assert_eq(mbuff_area_open(uname_("align"), 4096, &bad, &b), -EINVAL);
 	bad = opts(MBUFF_OPEN_CREATE);
 	cr_assert_eq(mbuff_area_open(uname_("zero"), 0, &bad, &b), -EINVAL);
 	bad.backend = MBUFF_BACKEND_CONTIG;
@@ -255,17 +286,15 @@ Test(lib, classic_api, .init = process_only)
 	cr_assert_null(mbuff_attach(n, 0), "the last free destroyed it");
 	cr_assert_eq(errno, EINVAL);
 
-	/* attach alone takes no count: its mapping is all that holds it. */
+	/* attach takes no count; with no kernel to count mappings, the
+	 * process-only name stays until destroyed. */
 	p3 = mbuff_attach(n, 4096);
 	cr_assert_not_null(p3);
 	mbuff_detach(n, p3);
-	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), -EINVAL);
-	{
-		char path[64];
-
-		snprintf(path, sizeof(path), "/dev/shm/mbuff.%s", n);
-		unlink(path);
-	}
+	cr_assert_not_null(p3 = mbuff_attach(n, 0), "the name is still there");
+	mbuff_detach(n, p3);
+	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), 0);
+	cr_assert_null(mbuff_attach(n, 0));
 	cr_assert_null(mbuff_alloc("bad name", 4096));
 	cr_assert_eq(errno, EINVAL);
 	cr_assert_null(mbuff_alloc(n, -1));

@@ -36,15 +36,21 @@ int mbuff_pick_source(const char *name, unsigned int source,
 		      unsigned int backend)
 {
 	uint64_t size, phys;
-	int env;
+	int env, saved = errno, ret;
 
 	if (source != MBUFF_SOURCE_AUTO)
 		return (int)source;
 	env = mbuff_env_source();
 	if (env != MBUFF_SOURCE_AUTO)
 		return env;
-	if (name && !mbuff_devmem_lookup(NULL, name, &size, &phys))
-		return MBUFF_SOURCE_DEVMEM;
+	if (name) {
+		ret = mbuff_devmem_lookup(NULL, name, &size, &phys);
+		if (!ret)
+			return MBUFF_SOURCE_DEVMEM;
+		if (ret != -ENOENT)
+			return ret;	/* a malformed MBUFF_DEVMEM */
+		errno = saved;
+	}
 	if (!access("/dev/mbuff", F_OK))
 		return MBUFF_SOURCE_MODULE;
 	if (backend == MBUFF_BACKEND_CONTIG)

@@ -68,10 +68,12 @@ struct mbuff_opts {
  * @size: its size in bytes
  * @phys_addr: physical base (contiguous and devmem areas), else 0
  * @source: enum mbuff_source
- * @backend: MBUFF_BACKEND_VMALLOC or _CONTIG (module source), else 0
+ * @backend: MBUFF_BACKEND_VMALLOC or _CONTIG (module source), _CONTIG
+ *	(devmem source), 0 (process source)
  * @memtype: MBUFF_MEM_*
- * @users: user counts; @kernel_users: kernel counts; @files: open files;
- * @maps: mappings (module source; the process source reports @users only)
+ * @users: user counts; @kernel_users: kernel counts; @files: open files
+ *	and @maps: mappings held by others than this handle (module source;
+ *	the process source reports @users only)
  */
 struct mbuff_area_info {
 	char name[MBUFF_NAME_SIZE];

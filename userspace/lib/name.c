@@ -22,7 +22,7 @@ MBUFF_EXPORT int mbuff_name_check(const char *name)
 		return mbuff_fail(EINVAL, "no area name");
 	if (!mbuff_name_valid(name))
 		return mbuff_fail(EINVAL,
-				  "invalid area name '%.40s' (use 1 to %d printable ASCII characters without '/' or space)",
+				  "invalid area name '%.40s' (use 1 to %d printable ASCII characters without '/' or space, not '.' or '..')",
 				  name, MBUFF_NAME_LEN);
 	return 0;
 }
@@ -44,7 +44,7 @@ MBUFF_EXPORT int mbuff_devmem_lookup(const char *spec, const char *name,
 	int found = 0;
 
 	if (!s || !*s)
-		return mbuff_ret(-ENOENT);
+		return mbuff_fail(ENOENT, "'%s' is not in MBUFF_DEVMEM (unset)", name);
 	while (*s) {
 		const char *eq = strchr(s, '=');
 		char entry[MBUFF_NAME_LEN + 1];
@@ -82,5 +82,5 @@ MBUFF_EXPORT int mbuff_devmem_lookup(const char *spec, const char *name,
 		if (*p == ',' && !*s)
 			return mbuff_fail(EINVAL, "MBUFF_DEVMEM: trailing ','");
 	}
-	return found ? 0 : mbuff_ret(-ENOENT);
+	return found ? 0 : mbuff_fail(ENOENT, "'%s' is not in MBUFF_DEVMEM", name);
 }

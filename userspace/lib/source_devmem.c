@@ -8,6 +8,7 @@
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -91,7 +92,45 @@ static void mbuff_devmem_close(struct mbuff_area *area)
 	close(area->fd);
 }
 
+/* The names listed in MBUFF_DEVMEM, in their order. */
+static int mbuff_devmem_list(char (**names)[MBUFF_NAME_SIZE], size_t *count)
+{
+	const char *s = getenv("MBUFF_DEVMEM"), *eq;
+	char (*buf)[MBUFF_NAME_SIZE] = NULL, (*more)[MBUFF_NAME_SIZE];
+	uint64_t size, phys;
+	size_t n = 0, len;
+
+	while (s && *s) {
+		eq = strchr(s, '=');
+		len = eq ? (size_t)(eq - s) : 0;
+		if (!len || len > MBUFF_NAME_LEN) {
+			free(buf);
+			return mbuff_fail(EINVAL, "MBUFF_DEVMEM: expected name=SIZE@PHYS at '%s'", s);
+		}
+		more = realloc(buf, (n + 1) * MBUFF_NAME_SIZE);
+		if (!more) {
+			free(buf);
+			return mbuff_fail(ENOMEM, "cannot list MBUFF_DEVMEM");
+		}
+		buf = more;
+		memset(buf[n], 0, MBUFF_NAME_SIZE);
+		memcpy(buf[n], s, len);
+		/* Checks the whole entry (and the list) on the way. */
+		if (mbuff_devmem_lookup(NULL, buf[n], &size, &phys)) {
+			free(buf);
+			return -errno;
+		}
+		n++;
+		s = strchr(eq, ',');
+		s = s ? s + 1 : NULL;
+	}
+	*names = buf;
+	*count = n;
+	return 0;
+}
+
 const struct mbuff_source_ops mbuff_devmem_ops = {
 	.open = mbuff_devmem_open,
 	.close = mbuff_devmem_close,
+	.list = mbuff_devmem_list,
 };

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -87,12 +88,12 @@ static int mbuff_module_open(struct mbuff_area *area, size_t size,
 	if (ioctl(fd, MBUFF_IOC_INFO, &info) < 0) {
 		ret = mbuff_fail(errno, "cannot read the information of '%s'",
 				 area->name);
-		goto err_close;
+		goto err_unhold;
 	}
 	p = mmap(NULL, req.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED) {
 		ret = mbuff_fail(errno, "cannot map area '%s'", area->name);
-		goto err_close;
+		goto err_unhold;
 	}
 	/* Opened now, so that no notification after this call is missed. */
 	area->uio_fd = mbuff_uio_open(area->name, (int)info.uio_index);
@@ -106,6 +107,14 @@ static int mbuff_module_open(struct mbuff_area *area, size_t size,
 	area->memtype = info.memtype;
 	return 0;
 
+err_unhold:
+	/* Give back the user count this call took. */
+	if (opts->flags & MBUFF_OPEN_HOLD) {
+		struct mbuff_name n;
+
+		memset(&n, 0, sizeof(n));
+		ioctl(fd, MBUFF_IOC_DESTROY, &n);
+	}
 err_close:
 	close(fd);
 	return ret;
@@ -134,21 +143,36 @@ static int mbuff_module_info(const struct mbuff_area *area,
 	/* Not counting this handle's own files (/dev/mbuff, /dev/uioN). */
 	own = 1 + (area->uio_fd >= 0);
 	out->files = info.files > own ? info.files - own : 0;
-	out->maps = info.maps;
+	/* Nor its own mapping. */
+	out->maps = info.maps ? info.maps - 1 : 0;
 	return 0;
 }
 
 static int mbuff_module_wait(struct mbuff_area *area, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = area->uio_fd, .events = POLLIN };
+	struct timespec end, now;
 	int32_t count;
-	int ret;
+	int ret, left = timeout_ms;
 
 	if (area->uio_fd < 0)
 		return mbuff_fail(ENODEV, "area '%s' has no UIO device", area->name);
-	do {
-		ret = poll(&pfd, 1, timeout_ms);
-	} while (ret < 0 && errno == EINTR);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += timeout_ms / 1000;
+	end.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	for (;;) {
+		ret = poll(&pfd, 1, left);
+		if (ret >= 0 || errno != EINTR)
+			break;
+		if (timeout_ms < 0)
+			continue;
+		/* Interrupted: wait only for what is left of the timeout. */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (int)((end.tv_sec - now.tv_sec) * 1000 +
+			     (end.tv_nsec - now.tv_nsec) / 1000000L);
+		if (left < 0)
+			left = 0;
+	}
 	if (ret < 0)
 		return mbuff_fail(errno, "waiting on '%s'", area->name);
 	if (!ret)

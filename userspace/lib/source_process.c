@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mbuff/name.h>
+
 #include "internal.h"
 
 #define MBUFF_SHM_MAGIC		0x4655424dU	/* "MBUF" */
@@ -57,27 +59,44 @@ static void mbuff_shm_path(char *buf, size_t len, const char *name)
 	snprintf(buf, len, "/" MBUFF_SHM_PREFIX "%s", name);
 }
 
-/* Create a new object, or open an existing one; *created says which. */
-static int mbuff_shm_get(const char *name, unsigned int flags, bool *created)
+/*
+ * Open an existing object, or create a new one; *created says which.  The
+ * same decisions as the module's: EXCL and an existing area give EEXIST,
+ * a missing one without CREATE gives ENOENT, creating with size 0 EINVAL.
+ */
+static int mbuff_shm_get(const char *name, unsigned int flags, size_t size,
+			 bool *created)
 {
 	char path[MBUFF_NAME_SIZE + 16];
 	int fd;
 
 	mbuff_shm_path(path, sizeof(path), name);
 	*created = false;
-	if (flags & MBUFF_OPEN_CREATE) {
+	for (;;) {
+		fd = shm_open(path, O_RDWR | O_CLOEXEC, 0);
+		if (fd >= 0) {
+			if (flags & MBUFF_OPEN_EXCL) {
+				close(fd);
+				return mbuff_fail(EEXIST, "cannot create area '%s'", name);
+			}
+			return fd;
+		}
+		if (errno != ENOENT)
+			return mbuff_fail(errno, "cannot open area '%s'", name);
+		if (!(flags & MBUFF_OPEN_CREATE))
+			return mbuff_fail(ENOENT, "cannot open area '%s'", name);
+		if (!size)
+			return mbuff_fail(EINVAL, "cannot create area '%s' of size 0",
+					  name);
 		fd = shm_open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd >= 0) {
 			*created = true;
 			return fd;
 		}
-		if (errno != EEXIST || flags & MBUFF_OPEN_EXCL)
+		/* Created by another process meanwhile: open that one. */
+		if (errno != EEXIST)
 			return mbuff_fail(errno, "cannot create area '%s'", name);
 	}
-	fd = shm_open(path, O_RDWR | O_CLOEXEC, 0);
-	if (fd < 0)
-		return mbuff_fail(errno, "cannot open area '%s'", name);
-	return fd;
 }
 
 /* Map the object of an open fd, waiting for its creator to finish. */
@@ -167,18 +186,12 @@ static int mbuff_process_open(struct mbuff_area *area, size_t size,
 	if (opts->memtype != MBUFF_MEM_CACHED)
 		return mbuff_fail(EOPNOTSUPP, "process-only area '%s' is cached only",
 				  area->name);
+	if (opts->align > hsize)
+		return mbuff_fail(EINVAL, "area '%s': a physical alignment needs contiguous memory",
+				  area->name);
 	if (want < size)
 		return mbuff_fail(EINVAL, "area '%s': size too large", area->name);
-	if (!size && (opts->flags & MBUFF_OPEN_CREATE)) {
-		/* Size 0 only opens an existing area. */
-		ret = mbuff_shm_get(area->name, opts->flags & ~MBUFF_OPEN_CREATE,
-				    &created);
-		if (ret == -ENOENT)
-			return mbuff_fail(EINVAL, "cannot create area '%s' of size 0",
-					  area->name);
-	} else {
-		ret = mbuff_shm_get(area->name, opts->flags, &created);
-	}
+	ret = mbuff_shm_get(area->name, opts->flags, want, &created);
 	if (ret < 0)
 		return ret;
 	fd = ret;
@@ -288,7 +301,7 @@ static int mbuff_process_destroy(const char *name)
 	bool created;
 	int fd, ret;
 
-	fd = mbuff_shm_get(name, 0, &created);
+	fd = mbuff_shm_get(name, 0, 0, &created);
 	if (fd < 0)
 		return fd;
 	ret = mbuff_shm_map(fd, name, &h, &len);
@@ -296,18 +309,18 @@ static int mbuff_process_destroy(const char *name)
 	if (ret)
 		return ret;
 	users = __atomic_load_n(&h->users, __ATOMIC_ACQUIRE);
-	do {
-		if (!users) {
-			munmap(h, len);
-			return mbuff_fail(EINVAL, "area '%s' has no user count to drop",
-					  name);
-		}
-	} while (!__atomic_compare_exchange_n(&h->users, &users, users - 1,
-					      false, __ATOMIC_ACQ_REL,
-					      __ATOMIC_ACQUIRE));
+	while (users && !__atomic_compare_exchange_n(&h->users, &users,
+						     users - 1, false,
+						     __ATOMIC_ACQ_REL,
+						     __ATOMIC_ACQUIRE))
+		;
 	munmap(h, len);
-	/* The name goes with the last count; mappings keep the memory. */
-	if (users == 1)
+	/*
+	 * The name goes with the last count, or at once for an area that
+	 * never had one (nothing else could remove it: there is no kernel to
+	 * count its mappings).  Mappings keep the memory until unmapped.
+	 */
+	if (users <= 1)
 		mbuff_shm_unlink(name);
 	return 0;
 }
@@ -323,7 +336,7 @@ static int mbuff_process_list(char (**names)[MBUFF_NAME_SIZE], size_t *count)
 		return mbuff_fail(errno, "cannot read /dev/shm");
 	while ((e = readdir(d))) {
 		if (strncmp(e->d_name, MBUFF_SHM_PREFIX, plen) ||
-		    strlen(e->d_name + plen) > MBUFF_NAME_LEN)
+		    !mbuff_name_valid(e->d_name + plen))
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 16;
