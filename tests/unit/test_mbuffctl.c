@@ -1,0 +1,793 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mbuffctl without the module: the built binary (build/bin/mbuffctl, or
+ * $MBUFFCTL) run on process-only areas, its output, messages and exit
+ * statuses.
+ */
+#include <criterion/criterion.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define OUT_MAX (1 << 20)
+#define ERR_MAX (64 << 10)
+
+/* One run of mbuffctl: exit status (128 + signal if killed) and output. */
+struct ctl {
+	int status;
+	size_t out_len;
+	char out[OUT_MAX];
+	char err[ERR_MAX];
+	int out_fd, err_fd;
+};
+
+static struct ctl r;
+
+static const char *ctl_path(void)
+{
+	const char *p = getenv("MBUFFCTL");
+
+	return p && *p ? p : "build/bin/mbuffctl";
+}
+
+static int memfd(const char *what, const void *data, size_t len)
+{
+	int fd = memfd_create(what, MFD_CLOEXEC);
+
+	cr_assert_geq(fd, 0, "memfd_create: %m");
+	if (len)
+		cr_assert_eq(write(fd, data, len), (ssize_t)len);
+	lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+
+/*
+ * Start mbuffctl with @argv (after the program name), @input on its
+ * standard input and the variables @env ("NAME=value") added.
+ */
+static pid_t ctl_start(struct ctl *c, const char *input, size_t inlen,
+		       const char *const *env, const char *const *argv)
+{
+	const char *args[32] = { "mbuffctl" };
+	int in = memfd("in", input, inlen), n;
+	pid_t pid;
+
+	for (n = 0; argv[n]; n++) {
+		cr_assert_lt(n + 1, 31);
+		args[n + 1] = argv[n];
+	}
+	c->out_fd = memfd("out", NULL, 0);
+	c->err_fd = memfd("err", NULL, 0);
+	pid = fork();
+	cr_assert_geq(pid, 0, "fork: %m");
+	if (!pid) {
+		for (; env && *env; env++)
+			putenv((char *)*env);
+		dup2(in, 0);
+		dup2(c->out_fd, 1);
+		dup2(c->err_fd, 2);
+		execv(ctl_path(), (char **)args);
+		_exit(127);
+	}
+	close(in);
+	return pid;
+}
+
+static size_t slurp(int fd, char *buf, size_t max)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	lseek(fd, 0, SEEK_SET);
+	while (len < max - 1 && (n = read(fd, buf + len, max - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	close(fd);
+	return len;
+}
+
+static void ctl_finish(struct ctl *c, pid_t pid)
+{
+	int st;
+
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	c->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	c->out_len = slurp(c->out_fd, c->out, sizeof(c->out));
+	slurp(c->err_fd, c->err, sizeof(c->err));
+	cr_assert_neq(c->status, 127, "cannot run %s (set MBUFFCTL?)",
+		      ctl_path());
+}
+
+static int ctl_full(const char *input, size_t inlen, const char *const *env,
+		    const char *const *argv)
+{
+	ctl_finish(&r, ctl_start(&r, input, inlen, env, argv));
+	return r.status;
+}
+
+/* CTL("info", name): run mbuffctl; its output is in r. */
+#define CTL(...) ctl_full(NULL, 0, NULL, (const char *[]){ __VA_ARGS__, NULL })
+#define CTL_IN(in, ...)							\
+	ctl_full(in, strlen(in), NULL, (const char *[]){ __VA_ARGS__, NULL })
+#define CTL_ENV(env, ...)						\
+	ctl_full(NULL, 0, (const char *[]){ env, NULL },		\
+		 (const char *[]){ __VA_ARGS__, NULL })
+
+/* Areas this test created, removed by the fixture even if it failed. */
+static char names[8][48];
+static int nnames;
+
+static const char *area(const char *tag)
+{
+	cr_assert_lt(nnames, 8);
+	snprintf(names[nnames], sizeof(names[0]), "ctl-%s-%d", tag, getpid());
+	return names[nnames++];
+}
+
+static void setup(void)
+{
+	setenv("MBUFF_SOURCE", "process", 1);
+	unsetenv("MBUFF_DEVMEM");
+}
+
+static void teardown(void)
+{
+	char path[80];
+	int i;
+
+	for (i = 0; i < nnames; i++) {
+		snprintf(path, sizeof(path), "/mbuff.%.47s", names[i]);
+		shm_unlink(path);
+	}
+}
+
+TestSuite(mbuffctl, .init = setup, .fini = teardown, .timeout = 30);
+
+/* The usage error lines: "mbuffctl: ..." then a hint to --help. */
+static void expect_usage(const char *what, const char *msg)
+{
+	cr_assert_eq(r.status, 2, "%s: exit %d, stderr: %s", what, r.status,
+		     r.err);
+	cr_assert(strstr(r.err, msg), "%s: stderr lacks '%s': %s", what, msg,
+		  r.err);
+	cr_assert(!strncmp(r.err, "mbuffctl: ", 10), "%s: %s", what, r.err);
+	cr_assert(strstr(r.err, "--help"), "%s: no hint: %s", what, r.err);
+	cr_assert_eq(r.out_len, 0, "%s: stdout: %s", what, r.out);
+}
+
+static void expect_ok(const char *what)
+{
+	cr_assert_eq(r.status, 0, "%s: exit %d, stderr: %s", what, r.status,
+		     r.err);
+	cr_assert_str_empty(r.err, "%s: stderr: %s", what, r.err);
+}
+
+static long page_size(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}
+
+static const char *const commands[] = {
+	"list", "info", "create", "destroy", "dump", "fill", "wait", "notify",
+	"ring", "pools",
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* A small JSON parser: is the text one valid JSON value? */
+static const char *json_value(const char *s, int depth);
+
+static const char *json_ws(const char *s)
+{
+	while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+		s++;
+	return s;
+}
+
+static const char *json_string(const char *s)
+{
+	if (*s++ != '"')
+		return NULL;
+	for (; *s != '"'; s++) {
+		if ((unsigned char)*s < 0x20)
+			return NULL;
+		if (*s != '\\')
+			continue;
+		s++;
+		if (*s == 'u') {
+			for (int i = 1; i <= 4; i++)
+				if (!isxdigit((unsigned char)s[i]))
+					return NULL;
+			s += 4;
+		} else if (!strchr("\"\\/bfnrt", *s) || !*s) {
+			return NULL;
+		}
+	}
+	return s + 1;
+}
+
+static const char *json_number(const char *s)
+{
+	const char *start;
+
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (isdigit((unsigned char)*s))
+		while (isdigit((unsigned char)*s))
+			s++;
+	else
+		return NULL;
+	if (*s == '.') {
+		start = ++s;
+		while (isdigit((unsigned char)*s))
+			s++;
+		if (s == start)
+			return NULL;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		start = s;
+		while (isdigit((unsigned char)*s))
+			s++;
+		if (s == start)
+			return NULL;
+	}
+	return s;
+}
+
+static const char *json_list(const char *s, char close, bool keys, int depth)
+{
+	s = json_ws(s + 1);
+	if (*s == close)
+		return s + 1;
+	for (;;) {
+		if (keys) {
+			s = json_string(s);
+			if (!s)
+				return NULL;
+			s = json_ws(s);
+			if (*s++ != ':')
+				return NULL;
+		}
+		s = json_value(s, depth + 1);
+		if (!s)
+			return NULL;
+		if (*s == close)
+			return s + 1;
+		if (*s++ != ',')
+			return NULL;
+		s = json_ws(s);
+	}
+}
+
+static const char *json_word(const char *s)
+{
+	static const char *const words[] = { "true", "false", "null" };
+
+	for (size_t i = 0; i < 3; i++)
+		if (!strncmp(s, words[i], strlen(words[i])))
+			return s + strlen(words[i]);
+	return NULL;
+}
+
+static const char *json_value(const char *s, int depth)
+{
+
+	if (depth > 32)
+		return NULL;
+	s = json_ws(s);
+	if (*s == '{')
+		s = json_list(s, '}', true, depth);
+	else if (*s == '[')
+		s = json_list(s, ']', false, depth);
+	else if (*s == '"')
+		s = json_string(s);
+	else if (*s == '-' || isdigit((unsigned char)*s))
+		s = json_number(s);
+	else
+		s = json_word(s);
+	return s ? json_ws(s) : NULL;
+}
+
+static bool json_valid(const char *s)
+{
+	s = json_value(s, 0);
+	return s && !*s;
+}
+
+/* The JSON parser itself: what it must accept and refuse. */
+Test(mbuffctl, json_checker)
+{
+	cr_assert(json_valid("[{\"a\": 1, \"b\": null, \"c\": \"x\\\"\\\\\"}]\n"));
+	cr_assert(json_valid("{}"));
+	cr_assert(json_valid("[]"));
+	cr_assert(!json_valid("{\"a\": 1,}"));
+	cr_assert(!json_valid("{\"a\" 1}"));
+	cr_assert(!json_valid("[\"a\"b\"]"));
+	cr_assert(!json_valid("[\"a\\q\"]"));
+	cr_assert(!json_valid("[1] x"));
+	cr_assert(!json_valid(""));
+}
+
+/* --help and -h at the top level: usage and every command, exit 0. */
+Test(mbuffctl, help_top)
+{
+	const char *opts[] = { "--help", "-h" };
+	char line[32];
+
+	for (size_t i = 0; i < 2; i++) {
+		CTL(opts[i]);
+		expect_ok(opts[i]);
+		cr_assert(!strncmp(r.out, "Usage: mbuffctl ", 16), "%s", r.out);
+		for (size_t j = 0; j < NCOMMANDS; j++) {
+			snprintf(line, sizeof(line), "\n  %s ", commands[j]);
+			cr_assert(strstr(r.out, line), "%s: no %s", opts[i],
+				  commands[j]);
+		}
+		cr_assert(strstr(r.out, "--source=SOURCE"));
+	}
+}
+
+/* --help, -h and "help CMD" on every subcommand: its usage, exit 0. */
+Test(mbuffctl, help_commands)
+{
+	char usage[64];
+
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		snprintf(usage, sizeof(usage), "Usage: mbuffctl %s",
+			 commands[i]);
+		CTL(commands[i], "--help");
+		expect_ok(commands[i]);
+		cr_assert(!strncmp(r.out, usage, strlen(usage)), "%s", r.out);
+		cr_assert(strstr(r.out, "--help"), "%s", r.out);
+		CTL(commands[i], "-h");
+		expect_ok(commands[i]);
+		cr_assert(!strncmp(r.out, usage, strlen(usage)), "%s", r.out);
+		CTL("help", commands[i]);
+		expect_ok(commands[i]);
+		cr_assert(!strncmp(r.out, usage, strlen(usage)), "%s", r.out);
+	}
+	CTL("create", "--help");
+	cr_assert(strstr(r.out, "--contiguous") && strstr(r.out, "--cache"));
+	CTL("dump", "--help");
+	cr_assert(strstr(r.out, "--raw") && strstr(r.out, "--offset"));
+}
+
+/* --version prints the name and version, exit 0. */
+Test(mbuffctl, version)
+{
+	CTL("--version");
+	expect_ok("--version");
+	cr_assert(!strncmp(r.out, "mbuffctl ", 9), "%s", r.out);
+	cr_assert(strchr(r.out, '.'), "%s", r.out);
+}
+
+/* No command and an unknown command are usage errors (exit 2). */
+Test(mbuffctl, usage_commands)
+{
+	CTL("frobnicate");
+	expect_usage("unknown command", "unknown command 'frobnicate'");
+	ctl_full(NULL, 0, NULL, (const char *[]){ NULL });
+	expect_usage("no command", "no command");
+	CTL("help", "frobnicate");
+	expect_usage("help of an unknown command", "unknown command");
+}
+
+/* Unknown options, options with a missing or unwanted value: exit 2. */
+Test(mbuffctl, usage_options)
+{
+	const char *name = area("opt");
+
+	CTL("--bogus", "list");
+	expect_usage("top level", "unrecognized option '--bogus'");
+	CTL("-x", "list");
+	expect_usage("top level short", "unrecognized option '-x'");
+	CTL("info", name, "--bogus");
+	expect_usage("info", "unrecognized option '--bogus'");
+	CTL("dump", name, "-q");
+	expect_usage("dump", "unrecognized option '-q'");
+	CTL("dump", name, "--offset");
+	expect_usage("dump --offset", "option '--offset' needs a value");
+	CTL("list", "--json=yes");
+	expect_usage("list --json=yes", "'--json' takes no value");
+	CTL("--source=everywhere", "list");
+	expect_usage("--source", "invalid source 'everywhere'");
+	CTL("list", "--source=nowhere");
+	expect_usage("list --source", "invalid source 'nowhere'");
+	CTL("fill", name, "--pattern=1", "--stdin");
+	expect_usage("fill", "one of --pattern and --stdin");
+	CTL("create", name, "4K", "--contiguous", "--vmalloc");
+	expect_usage("create", "one of --contiguous and --vmalloc");
+}
+
+/* A missing NAME (or SIZE, VALUE) and a surplus argument: exit 2. */
+Test(mbuffctl, usage_arguments)
+{
+	const char *one[] = { "info", "destroy", "dump", "fill", "wait",
+			      "notify" };
+
+	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+		CTL(one[i]);
+		expect_usage(one[i], "missing NAME");
+		CTL(one[i], "a", "b");
+		expect_usage(one[i], "unexpected argument 'b'");
+	}
+	CTL("create");
+	expect_usage("create", "missing NAME");
+	CTL("create", area("args"));
+	expect_usage("create NAME", "missing SIZE");
+	CTL("ring", "x");
+	expect_usage("ring NAME", "missing VALUE");
+	CTL("list", "extra");
+	expect_usage("list", "unexpected argument 'extra'");
+	CTL("info", "a b");
+	expect_usage("bad name", "invalid area name");
+}
+
+/* Bad numbers and values: SIZE 12Q, --cache, --align, offsets, bytes. */
+Test(mbuffctl, usage_numbers)
+{
+	const char *name = area("num");
+
+	CTL("create", name, "12Q");
+	expect_usage("12Q", "invalid size '12Q'");
+	CTL("create", name, "0");
+	expect_usage("size 0", "invalid size '0'");
+	CTL("create", name, "99999999999999999999");
+	expect_usage("huge size", "invalid size");
+	CTL("create", name, "4K", "--cache=fast");
+	expect_usage("--cache", "invalid cache type 'fast'");
+	CTL("create", name, "4K", "--align=3");
+	expect_usage("--align=3", "not a power of two");
+	CTL("dump", name, "--offset=abc");
+	expect_usage("--offset", "invalid offset 'abc'");
+	CTL("dump", name, "--length=-1");
+	expect_usage("--length", "invalid length '-1'");
+	CTL("fill", name, "--pattern=256");
+	expect_usage("--pattern", "invalid byte '256'");
+	CTL("wait", name, "--timeout=soon");
+	expect_usage("--timeout", "invalid timeout 'soon'");
+	CTL("ring", name, "4294967296");
+	expect_usage("ring", "invalid value");
+	/* None of this created the area. */
+	CTL("info", name);
+	cr_assert_eq(r.status, 1, "the area exists: %s", r.out);
+}
+
+/* info of a missing area: exit 1, "mbuffctl: cannot open 'NAME': ...". */
+Test(mbuffctl, info_missing)
+{
+	const char *name = area("missing");
+	char want[96];
+
+	CTL("info", name);
+	cr_assert_eq(r.status, 1);
+	snprintf(want, sizeof(want),
+		 "mbuffctl: cannot open '%s': No such file or directory\n",
+		 name);
+	cr_assert_str_eq(r.err, want);
+	cr_assert_eq(r.out_len, 0);
+	CTL("destroy", name);
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "cannot destroy"), "%s", r.err);
+}
+
+/* create, info, info --json, list, list --json, destroy of one area. */
+Test(mbuffctl, create_info_list_destroy)
+{
+	const char *name = area("life");
+	long size = 2 * page_size();
+	char arg[32], want[128];
+
+	snprintf(arg, sizeof(arg), "%ld", size);
+	CTL("create", name, arg);
+	expect_ok("create");
+
+	CTL("info", name);
+	expect_ok("info");
+	snprintf(want, sizeof(want), "name:          %s\n", name);
+	cr_assert(strstr(r.out, want), "%s", r.out);
+	snprintf(want, sizeof(want), "size:          %ld (", size);
+	cr_assert(strstr(r.out, want), "%s", r.out);
+	cr_assert(strstr(r.out, "source:        process\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "memtype:       cached\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "users:         1\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "phys_addr:     -\n"), "%s", r.out);
+
+	CTL("info", name, "--json");
+	expect_ok("info --json");
+	cr_assert(json_valid(r.out), "invalid JSON: %s", r.out);
+	snprintf(want, sizeof(want), "{\"name\": \"%s\", \"size\": %ld,", name,
+		 size);
+	cr_assert(!strncmp(r.out, want, strlen(want)), "%s", r.out);
+	cr_assert(strstr(r.out, "\"source\": \"process\""), "%s", r.out);
+	cr_assert(strstr(r.out, "\"users\": 1,"), "%s", r.out);
+	cr_assert(strstr(r.out, "\"phys_addr\": null"), "%s", r.out);
+
+	CTL("list");
+	expect_ok("list");
+	cr_assert(!strncmp(r.out, "NAME ", 5), "%s", r.out);
+	snprintf(want, sizeof(want), "\n%s ", name);
+	cr_assert(strstr(r.out, want), "%s not listed: %s", name, r.out);
+	cr_assert(strstr(strstr(r.out, want), " process "), "%s", r.out);
+
+	CTL("list", "--json");
+	expect_ok("list --json");
+	cr_assert(json_valid(r.out), "invalid JSON: %s", r.out);
+	cr_assert_eq(r.out[0], '[');
+	snprintf(want, sizeof(want), "{\"name\": \"%s\", \"size\": %ld,", name,
+		 size);
+	cr_assert(strstr(r.out, want), "%s", r.out);
+
+	/* create again: one more user count; --excl refuses. */
+	CTL("create", name, "4K");
+	expect_ok("create again");
+	CTL("info", name);
+	cr_assert(strstr(r.out, "users:         2\n"), "%s", r.out);
+	CTL("create", name, "4K", "--excl");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "File exists"), "%s", r.err);
+
+	CTL("destroy", name);
+	expect_ok("destroy");
+	CTL("info", name);
+	expect_ok("info after one destroy");
+	cr_assert(strstr(r.out, "users:         1\n"), "%s", r.out);
+	CTL("destroy", name);
+	expect_ok("last destroy");
+	CTL("info", name);
+	cr_assert_eq(r.status, 1, "still there: %s", r.out);
+	CTL("list");
+	expect_ok("list after destroy");
+	cr_assert(!strstr(r.out, want), "still listed: %s", r.out);
+	CTL("destroy", name);
+	cr_assert_eq(r.status, 1);
+}
+
+/* fill --pattern and --stdin, then dump --raw and the hexdump -C format. */
+Test(mbuffctl, fill_and_dump)
+{
+	static const char head[] =
+		"00000000  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|\n"
+		"00000010  5a 5a 5a 5a 5a 5a 5a 5a  5a 5a 5a 5a 5a 5a 5a 5a  |ZZZZZZZZZZZZZZZZ|\n"
+		"*\n"
+		"00000030  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|\n"
+		"*\n"
+		"00000060  00 00 00 00 48 65 6c 6c  6f 2c 20 6d 62 75 66 66  |....Hello, mbuff|\n"
+		"00000070  21 0a 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |!...............|\n"
+		"00000080  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|\n"
+		"*\n";
+	const char *name = area("data");
+	const char *text = "Hello, mbuff!\n";
+	size_t size = (size_t)page_size(), tlen = strlen(text), i;
+	char arg[32], want[256];
+
+	snprintf(arg, sizeof(arg), "%zu", size);
+	CTL("create", name, arg);
+	expect_ok("create");
+
+	CTL("fill", name, "--pattern", "0x5a", "--offset", "16", "--length",
+	    "32");
+	expect_ok("fill --pattern");
+	CTL_IN(text, "fill", name, "--stdin", "-o", "100");
+	expect_ok("fill --stdin");
+
+	CTL("dump", name, "--raw");
+	expect_ok("dump --raw");
+	cr_assert_eq(r.out_len, size);
+	for (i = 0; i < size; i++) {
+		unsigned char want_b = 0;
+
+		if (i >= 16 && i < 48)
+			want_b = 0x5a;
+		else if (i >= 100 && i < 100 + tlen)
+			want_b = (unsigned char)text[i - 100];
+		cr_assert_eq((unsigned char)r.out[i], want_b,
+			     "byte %zu is %#x, not %#x", i,
+			     (unsigned char)r.out[i], want_b);
+	}
+
+	CTL("dump", name, "--raw", "--offset=100", "--length=14");
+	expect_ok("dump --raw range");
+	cr_assert_eq(r.out_len, tlen);
+	cr_assert(!memcmp(r.out, text, tlen));
+
+	CTL("dump", name, "--offset", "8", "--length", "24");
+	expect_ok("dump range");
+	cr_assert_str_eq(r.out,
+			 "00000008  00 00 00 00 00 00 00 00  5a 5a 5a 5a 5a 5a 5a 5a  |........ZZZZZZZZ|\n"
+			 "00000018  5a 5a 5a 5a 5a 5a 5a 5a                           |ZZZZZZZZ|\n"
+			 "00000020\n");
+
+	CTL("dump", name);
+	expect_ok("dump");
+	cr_assert(!strncmp(r.out, head, strlen(head)), "%s", r.out);
+	snprintf(want, sizeof(want), "*\n%08zx\n", size);
+	cr_assert(!strcmp(r.out + r.out_len - strlen(want), want), "%s",
+		  r.out);
+
+	/* Without --length a fill goes to the end; 0 is the default byte. */
+	CTL("fill", name, "-p", "255", "-o", "4");
+	expect_ok("fill to the end");
+	CTL("fill", name, "--offset", "8");
+	expect_ok("fill zeros");
+	CTL("dump", name, "--raw", "--length", "16");
+	cr_assert_eq(r.out_len, 16);
+	cr_assert(!memcmp(r.out, "\0\0\0\0\xff\xff\xff\xff\0\0\0\0\0\0\0\0",
+			  16));
+
+	/* Ranges beyond the area are errors (exit 1), not usage errors. */
+	snprintf(arg, sizeof(arg), "%zu", size + 1);
+	CTL("dump", name, "--offset", arg);
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "beyond"), "%s", r.err);
+	CTL("fill", name, "--length", arg);
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "beyond"), "%s", r.err);
+
+	CTL("destroy", name);
+	expect_ok("destroy");
+}
+
+/* create --contiguous from the process source fails clearly (exit 1). */
+Test(mbuffctl, create_contiguous_process)
+{
+	const char *name = area("contig");
+	char want[96];
+
+	CTL("create", name, "64K", "--contiguous");
+	cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mbuffctl: cannot create '%s': ", name);
+	cr_assert(!strncmp(r.err, want, strlen(want)), "%s", r.err);
+	cr_assert(strstr(r.err, "contiguous"), "%s", r.err);
+	CTL("create", name, "64K", "--cache=wc");
+	cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+	cr_assert(strstr(r.err, "cached only"), "%s", r.err);
+	CTL("info", name);
+	cr_assert_eq(r.status, 1, "it was created: %s", r.out);
+}
+
+/* --source overrides MBUFF_SOURCE, before or after the command. */
+Test(mbuffctl, source_option)
+{
+	const char *name = area("src");
+
+	CTL_ENV("MBUFF_SOURCE=nonsense", "list");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "MBUFF_SOURCE"), "%s", r.err);
+	CTL_ENV("MBUFF_SOURCE=nonsense", "--source=process", "create", name,
+		"4K");
+	expect_ok("--source before the command");
+	CTL_ENV("MBUFF_SOURCE=nonsense", "info", name, "--source", "process");
+	expect_ok("--source after the command");
+	cr_assert(strstr(r.out, "source:        process\n"), "%s", r.out);
+	CTL("--source=process", "destroy", name);
+	expect_ok("destroy");
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* wait --timeout 100 with nobody notifying: exit 1 after ~100 ms. */
+Test(mbuffctl, wait_timeout)
+{
+	const char *name = area("tmo");
+	double t;
+
+	CTL("create", name, "4K");
+	expect_ok("create");
+	t = now();
+	CTL("wait", name, "--timeout", "100");
+	t = now() - t;
+	cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.out);
+	cr_assert(strstr(r.err, "no notification"), "%s", r.err);
+	cr_assert_eq(r.out_len, 0, "%s", r.out);
+	cr_assert(t >= 0.09 && t < 5, "took %.3f s", t);
+	CTL("destroy", name);
+	expect_ok("destroy");
+}
+
+/* notify from one process wakes a wait in another: exit 0, a count. */
+Test(mbuffctl, notify_wakes_wait)
+{
+	const char *name = area("ntf");
+	static struct ctl w;
+	pid_t pid;
+	int i, st = 0;
+	char *end;
+	long count;
+
+	CTL("create", name, "4K");
+	expect_ok("create");
+	pid = ctl_start(&w, NULL, 0, NULL,
+			(const char *[]){ "wait", name, "--timeout", "10000",
+					  NULL });
+	/* The waiter may not have opened the area yet: notify until it ends. */
+	for (i = 0; i < 100; i++) {
+		CTL("notify", name);
+		expect_ok("notify");
+		usleep(50000);
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			break;
+	}
+	cr_assert_lt(i, 100, "wait did not wake up");
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "wait: status %#x",
+		  st);
+	slurp(w.err_fd, w.err, sizeof(w.err));
+	w.out_len = slurp(w.out_fd, w.out, sizeof(w.out));
+	cr_assert_str_empty(w.err, "%s", w.err);
+	count = strtol(w.out, &end, 10);
+	cr_assert(end != w.out && !strcmp(end, "\n") && count > 0,
+		  "output: '%s'", w.out);
+	CTL("destroy", name);
+	expect_ok("destroy");
+}
+
+/* pools without the module: exit 1, a message naming the module. */
+Test(mbuffctl, pools_without_module)
+{
+	struct stat st;
+
+	if (!stat("/sys/class/misc/mbuff", &st))
+		cr_skip_test("mbuff.ko is loaded on this host");
+	CTL("pools");
+	cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.out);
+	cr_assert(!strncmp(r.err, "mbuffctl: cannot list pools: ", 29), "%s",
+		  r.err);
+	cr_assert(strstr(r.err, "mbuff.ko"), "%s", r.err);
+	CTL("pools", "--json");
+	cr_assert_eq(r.status, 1);
+	cr_assert_eq(r.out_len, 0, "%s", r.out);
+}
+
+/* Names with '"' and '\' are escaped in info --json and list --json. */
+Test(mbuffctl, json_escapes_names)
+{
+	char name[48], want[64];
+
+	snprintf(name, sizeof(name), "q\"b\\s-%d", getpid());
+	cr_assert_lt(nnames, 8);
+	strcpy(names[nnames++], name);
+	CTL("create", name, "4K");
+	expect_ok("create");
+	snprintf(want, sizeof(want), "{\"name\": \"q\\\"b\\\\s-%d\"", getpid());
+	CTL("info", name, "--json");
+	expect_ok("info --json");
+	cr_assert(json_valid(r.out), "invalid JSON: %s", r.out);
+	cr_assert(!strncmp(r.out, want, strlen(want)), "%s", r.out);
+	CTL("list", "--json");
+	expect_ok("list --json");
+	cr_assert(json_valid(r.out), "invalid JSON: %s", r.out);
+	cr_assert(strstr(r.out, want), "%s", r.out);
+	CTL("destroy", name);
+	expect_ok("destroy");
+}
+
+/* ring needs the module's doorbell: refused clearly for process areas. */
+Test(mbuffctl, ring_process)
+{
+	const char *name = area("ring");
+
+	CTL("create", name, "4K");
+	expect_ok("create");
+	CTL("ring", name, "--", "-5");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "Operation not supported"), "%s", r.err);
+	CTL("destroy", name);
+	expect_ok("destroy");
+}

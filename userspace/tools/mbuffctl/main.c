@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * mbuffctl: look at and manage mbuff areas from the shell.  This file holds
+ * the command table, the global options and the dispatch.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mbuffctl.h"
+
+unsigned int mbuffctl_source = MBUFF_SOURCE_AUTO;
+
+#define MBUFFCTL_HELP_JSON(what) \
+	"  -j, --json            print " what "\n"
+#define MBUFFCTL_HELP_SPAN \
+	"  -o, --offset=N        first byte (default 0)\n" \
+	"  -l, --length=N        bytes (default: to the end of the area)\n"
+
+/* name, arguments, summary, note (or NULL), options, function */
+static const struct mbuffctl_cmd mbuffctl_cmds[] = {
+	{ "list", "[--json]",
+	  "list the areas with their size, source, memory type and users",
+	  NULL, MBUFFCTL_HELP_JSON("a JSON array"), mbuffctl_list },
+	{ "info", "NAME [--json]",
+	  "show everything known about one area",
+	  NULL, MBUFFCTL_HELP_JSON("a JSON object"), mbuffctl_info },
+	{ "create",
+	  "NAME SIZE [--contiguous|--vmalloc] [--cache=TYPE]\n"
+	  "                       [--align=N] [--excl]",
+	  "create an area (or take a user count of an existing one)",
+	  "SIZE is in bytes, with an optional K, M, G or T suffix; 0x for hex.",
+	  "      --contiguous      physically contiguous memory from a pool\n"
+	  "      --vmalloc         virtually contiguous kernel memory\n"
+	  "      --cache=TYPE      cached (default), wc or uncached\n"
+	  "      --align=N         physical alignment, a power of two\n"
+	  "      --excl            fail if the area exists already\n",
+	  mbuffctl_create },
+	{ "destroy", "NAME",
+	  "drop a user count of an area (it goes when nothing uses it)",
+	  NULL, "", mbuffctl_destroy },
+	{ "dump", "NAME [--offset=N] [--length=N] [--raw]",
+	  "show an area's bytes like hexdump -C, or write them raw",
+	  NULL,
+	  MBUFFCTL_HELP_SPAN
+	  "  -r, --raw             write the bytes themselves to stdout\n",
+	  mbuffctl_dump },
+	{ "fill", "NAME [--pattern=BYTE | --stdin] [--offset=N] [--length=N]",
+	  "set an area's bytes to a value, or copy standard input into it",
+	  NULL,
+	  "  -p, --pattern=BYTE    the value, 0 to 255 (default 0)\n"
+	  "      --stdin           copy standard input (up to LENGTH bytes)\n"
+	  MBUFFCTL_HELP_SPAN, mbuffctl_fill },
+	{ "wait", "NAME [--timeout=MS]",
+	  "wait for a notification and print the event count",
+	  NULL,
+	  "  -t, --timeout=MS      give up after MS milliseconds (exit 1)\n",
+	  mbuffctl_wait },
+	{ "notify", "NAME",
+	  "wake the processes waiting on an area",
+	  NULL, "", mbuffctl_notify },
+	{ "ring", "NAME VALUE",
+	  "ring the kernel client's doorbell of an area with a 32-bit value",
+	  "VALUE is a signed 32-bit number, or 0x hex; a negative one goes\n"
+	  "after --, as in: mbuffctl ring NAME -- -1",
+	  "", mbuffctl_ring },
+	{ "pools", "[--json]",
+	  "list the physical pools the module claimed",
+	  NULL, MBUFFCTL_HELP_JSON("a JSON array"), mbuffctl_pools },
+};
+
+#define MBUFFCTL_NCMDS ARRAY_SIZE(mbuffctl_cmds)
+
+static void mbuffctl_help(FILE *f)
+{
+	size_t i;
+
+	fputs("Usage: mbuffctl [--source=SOURCE] COMMAND [ARGS...]\n"
+	      "       mbuffctl --help | --version\n"
+	      "\n"
+	      "Manage mbuff areas: named memory shared by the kernel and processes.\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (i = 0; i < MBUFFCTL_NCMDS; i++)
+		fprintf(f, "  %-9s %s\n", mbuffctl_cmds[i].name,
+			mbuffctl_cmds[i].summary);
+	fputs("  help      show the help of a command\n"
+	      "\n"
+	      "Options:\n"
+	      "      --source=SOURCE   where areas come from: auto, module, devmem\n"
+	      "                        or process (default: $MBUFF_SOURCE, else auto)\n"
+	      "  -h, --help            show this help\n"
+	      "      --version         show the version\n"
+	      "\n"
+	      "Run 'mbuffctl COMMAND --help' for the arguments of a command.\n", f);
+}
+
+static const struct mbuffctl_cmd *mbuffctl_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < MBUFFCTL_NCMDS; i++)
+		if (!strcmp(mbuffctl_cmds[i].name, name))
+			return &mbuffctl_cmds[i];
+	return NULL;
+}
+
+static int mbuffctl_unknown(const char *name)
+{
+	mbuffctl_err("unknown command '%s'", name);
+	fputs("Try 'mbuffctl --help'.\n", stderr);
+	return MBUFFCTL_EXIT_USAGE;
+}
+
+/* mbuffctl help [COMMAND] */
+static int mbuffctl_help_cmd(int argc, char **argv)
+{
+	const struct mbuffctl_cmd *cmd;
+
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		mbuffctl_help(stdout);
+		return mbuffctl_flush();
+	}
+	if (argc > 2) {
+		mbuffctl_err("help: unexpected argument '%s'", argv[2]);
+		fputs("Try 'mbuffctl --help'.\n", stderr);
+		return MBUFFCTL_EXIT_USAGE;
+	}
+	cmd = mbuffctl_find(argv[1]);
+	if (!cmd)
+		return mbuffctl_unknown(argv[1]);
+	mbuffctl_cmd_help(cmd, stdout);
+	return mbuffctl_flush();
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "version", no_argument, NULL, MBUFFCTL_OPT_VERSION },
+		MBUFFCTL_COMMON_OPTIONS
+	};
+	const struct mbuffctl_cmd *cmd;
+	int c;
+
+	opterr = 0;
+	/* '+': stop at the command; its options are its own. */
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			mbuffctl_help(stdout);
+			return mbuffctl_flush();
+		case MBUFFCTL_OPT_VERSION:
+			printf("mbuffctl (mbuff) %d.%d\n", MBUFF_LIB_VERSION_MAJOR,
+			       MBUFF_LIB_VERSION_MINOR);
+			return mbuffctl_flush();
+		case MBUFFCTL_OPT_SOURCE:
+			if (mbuffctl_parse_source(optarg, &mbuffctl_source)) {
+				mbuffctl_err("invalid source '%s' (use auto, module, devmem or process)",
+					     optarg);
+				fputs("Try 'mbuffctl --help'.\n", stderr);
+				return MBUFFCTL_EXIT_USAGE;
+			}
+			break;
+		case ':':
+			mbuffctl_err("option '%s' needs a value", argv[optind - 1]);
+			fputs("Try 'mbuffctl --help'.\n", stderr);
+			return MBUFFCTL_EXIT_USAGE;
+		default:
+			if (optopt && strncmp(argv[optind - 1], "--", 2))
+				mbuffctl_err("unrecognized option '-%c'", optopt);
+			else
+				mbuffctl_err("unrecognized option '%s'",
+					     argv[optind - 1]);
+			fputs("Try 'mbuffctl --help'.\n", stderr);
+			return MBUFFCTL_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		mbuffctl_err("no command given");
+		fputs("Usage: mbuffctl [--source=SOURCE] COMMAND [ARGS...]\n"
+		      "Try 'mbuffctl --help'.\n", stderr);
+		return MBUFFCTL_EXIT_USAGE;
+	}
+	argc -= optind;
+	argv += optind;
+	if (!strcmp(argv[0], "help"))
+		return mbuffctl_help_cmd(argc, argv);
+	cmd = mbuffctl_find(argv[0]);
+	if (!cmd)
+		return mbuffctl_unknown(argv[0]);
+	optind = 0;	/* getopt starts afresh on the command's arguments */
+	return cmd->run(cmd, argc, argv);
+}
