@@ -334,9 +334,27 @@ static void mbuff_vm_close(struct vm_area_struct *vma)
 	mbuff_area_unref(vma->vm_private_data, MBUFF_REF_MAP);
 }
 
+/*
+ * x86 PAT tracks a remap_pfn_range() mapping as one range and frees it by
+ * exact match: once such a mapping is split (partial munmap or mprotect),
+ * its pieces no longer match and the memory type entry leaks, refusing any
+ * later mapping of that range with another type.  So mappings of
+ * contiguous areas cannot be split.
+ */
+static int mbuff_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	return -EINVAL;
+}
+
 static const struct vm_operations_struct mbuff_vm_ops = {
 	.open = mbuff_vm_open,
 	.close = mbuff_vm_close,
+};
+
+static const struct vm_operations_struct mbuff_vm_ops_pfn = {
+	.open = mbuff_vm_open,
+	.close = mbuff_vm_close,
+	.may_split = mbuff_vm_may_split,
 };
 
 /**
@@ -376,7 +394,8 @@ int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 		return ret;
 	}
 	vma->vm_private_data = area;
-	vma->vm_ops = &mbuff_vm_ops;
+	vma->vm_ops = area->backend == MBUFF_BACKEND_CONTIG ? &mbuff_vm_ops_pfn :
+							      &mbuff_vm_ops;
 	return 0;
 }
 

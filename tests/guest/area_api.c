@@ -247,6 +247,15 @@ static void test_mmap_errors(void)
 	mb_gone("maps");
 }
 
+static long long pool_avail(void)
+{
+	char buf[32];
+
+	if (read_file("/sys/class/misc/mbuff/pools/pool0/avail", buf, sizeof(buf)))
+		return -1;
+	return strtoll(buf, NULL, 0);
+}
+
 /* A contiguous area lies in the pool, publishes its physical base in the
  * info ioctl, sysfs and UIO, and honours an alignment. */
 static void test_contiguous(void)
@@ -298,6 +307,9 @@ static void test_contiguous(void)
 		}
 		close(fd);
 		mb_gone("contig");
+		/* Its range goes back to the pool just after the name. */
+		for (fd3 = 0; fd3 < 200 && pool_avail() != (long long)pool.size; fd3++)
+			usleep(10000);
 		fd = mb_open("contig", 1 * MB, MBUFF_BACKEND_CONTIG, 0,
 			     MBUFF_OPEN_CREATE, NULL);
 		mb_info(fd, "", &again);
@@ -348,15 +360,6 @@ static void test_contiguous(void)
 	mb_gone("contig");
 	mb_gone("aligned");
 	mb_gone("aligned2m");
-}
-
-static long long pool_avail(void)
-{
-	char buf[32];
-
-	if (read_file("/sys/class/misc/mbuff/pools/pool0/avail", buf, sizeof(buf)))
-		return -1;
-	return strtoll(buf, NULL, 0);
 }
 
 /* Fill the pool: the next area fails with ENOMEM and nothing breaks. */
