@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * mbuff rings: a lock-free single-producer, single-consumer ring of
+ * variable-length records in an mbuff area, for kernel->user, user->kernel
+ * and user<->user streaming.  This file compiles unchanged in the kernel
+ * and in user space; only the barrier macros below differ (acquire load,
+ * release store, full barrier).
+ *
+ * Ordering.  The producer writes a record, then publishes it with a
+ * release store of ctl->prod (P1); the consumer's acquire load of
+ * ctl->prod (C1) pairs with P1, so it sees the record's bytes.  The
+ * consumer reads a record, then frees its room with a release store of
+ * ctl->cons (C2); the producer's acquire load of ctl->cons (P2) pairs
+ * with C2, so it does not overwrite bytes still being read.
+ *
+ * Wake-ups without polling.  A side that finds nothing to do sets its
+ * *_waiting flag, issues a full barrier (W1), and looks once more before
+ * it sleeps; the other side, after publishing, issues a full barrier (W2)
+ * and wakes it only if the flag is set.  W1 pairs with W2: either the
+ * sleeper sees the new index, or the waker sees the flag.  A busy stream
+ * thus costs no system call per record.
+ */
+#ifndef _MBUFF_RING_H
+#define _MBUFF_RING_H
+
+#include <linux/types.h>
+#include <linux/mbuff_ring.h>
+
+#ifdef __KERNEL__
+#include <linux/errno.h>
+#include <linux/string.h>
+#include <asm/barrier.h>
+/* The pairs each use of these forms are named where they are used. */
+#define mbuff_ring_load_acquire(p)	smp_load_acquire(p)	/* see uses */
+#define mbuff_ring_store_release(p, v)	smp_store_release(p, v)	/* see uses */
+#define mbuff_ring_mb()			smp_mb()		/* see uses */
+#else
+#include <errno.h>
+#include <string.h>
+#define mbuff_ring_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define mbuff_ring_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+#define mbuff_ring_mb()			__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
+
+/**
+ * struct mbuff_ring - one side's view of a ring
+ * @ctl: the control page, at the start of the area
+ * @data: the data, @ctl->size bytes
+ * @mask: @ctl->size - 1
+ * @doubled: @data is followed by a second mapping of itself (user space,
+ *	mbuff_ring_map_doubled()), so a record never needs to be split
+ */
+struct mbuff_ring {
+	struct mbuff_ring_ctl *ctl;
+	unsigned char *data;
+	__u32 mask;
+	int doubled;
+};
+
+static inline __u32 mbuff_ring_round(__u32 len)
+{
+	return (len + MBUFF_RING_ALIGN - 1) & ~(__u32)(MBUFF_RING_ALIGN - 1);
+}
+
+/* Bytes a record of @len payload bytes takes in the ring. */
+static inline __u32 mbuff_ring_footprint(__u32 len)
+{
+	return sizeof(struct mbuff_ring_rec) + mbuff_ring_round(len);
+}
+
+/**
+ * mbuff_ring_format() - set up an empty ring in an area
+ * @area: the area's first byte
+ * @area_size: its size
+ *
+ * The data takes the largest power of two that fits after the control
+ * page.  Call once, before the other side attaches.
+ *
+ * Return: the data size, or -EINVAL when the area is too small.
+ */
+static inline long mbuff_ring_format(void *area, __u64 area_size)
+{
+	struct mbuff_ring_ctl *ctl = (struct mbuff_ring_ctl *)area;
+	__u64 room, size = MBUFF_RING_CTL_SIZE;
+
+	if (area_size < 2 * MBUFF_RING_CTL_SIZE)
+		return -EINVAL;
+	room = area_size - MBUFF_RING_CTL_SIZE;
+	while (size * 2 <= room && size * 2 <= (1ULL << 31))
+		size *= 2;
+	memset(ctl, 0, sizeof(*ctl));
+	ctl->version = MBUFF_RING_VERSION;
+	ctl->size = (__u32)size;
+	ctl->data_offset = MBUFF_RING_CTL_SIZE;
+	/* Publishes the fields above to whoever sees the magic. */
+	mbuff_ring_store_release(&ctl->magic, MBUFF_RING_MAGIC);
+	return (long)size;
+}
+
+/**
+ * mbuff_ring_attach() - take one side of a ring set up by mbuff_ring_format()
+ * @ring: the view to fill
+ * @area: the area's first byte
+ * @area_size: its size
+ *
+ * Return: 0, -EAGAIN when the ring is not set up (yet), -EINVAL when the
+ * control page does not describe a ring that fits the area.
+ */
+static inline int mbuff_ring_attach(struct mbuff_ring *ring, void *area,
+				    __u64 area_size)
+{
+	struct mbuff_ring_ctl *ctl = (struct mbuff_ring_ctl *)area;
+	__u32 size;
+
+	/* Pairs with the release of the magic in mbuff_ring_format(). */
+	if (mbuff_ring_load_acquire(&ctl->magic) != MBUFF_RING_MAGIC)
+		return -EAGAIN;
+	size = ctl->size;
+	if (ctl->version != MBUFF_RING_VERSION || !size || (size & (size - 1)) ||
+	    size < MBUFF_RING_ALIGN ||
+	    ctl->data_offset != MBUFF_RING_CTL_SIZE ||
+	    (__u64)ctl->data_offset + size > area_size)
+		return -EINVAL;
+	ring->ctl = ctl;
+	ring->data = (unsigned char *)area + ctl->data_offset;
+	ring->mask = size - 1;
+	ring->doubled = 0;
+	return 0;
+}
+
+/* Copy into the ring at byte index @pos, across its end if need be. */
+static inline void mbuff_ring_copy_in(struct mbuff_ring *ring, __u32 pos,
+				      const void *src, __u32 len)
+{
+	__u32 off = pos & ring->mask, first = ring->mask + 1 - off;
+
+	if (ring->doubled || len <= first) {
+		memcpy(ring->data + off, src, len);
+	} else {
+		memcpy(ring->data + off, src, first);
+		memcpy(ring->data, (const unsigned char *)src + first,
+		       len - first);
+	}
+}
+
+static inline void mbuff_ring_copy_out(const struct mbuff_ring *ring,
+				       __u32 pos, void *dst, __u32 len)
+{
+	__u32 off = pos & ring->mask, first = ring->mask + 1 - off;
+
+	if (ring->doubled || len <= first) {
+		memcpy(dst, ring->data + off, len);
+	} else {
+		memcpy(dst, ring->data + off, first);
+		memcpy((unsigned char *)dst + first, ring->data, len - first);
+	}
+}
+
+/**
+ * mbuff_ring_free_bytes() - room left for the producer
+ * @ring: the producer's view
+ *
+ * Return: bytes that may be written now.
+ */
+static inline __u32 mbuff_ring_free_bytes(const struct mbuff_ring *ring)
+{
+	/* P2: pairs with the consumer's release of cons (C2). */
+	__u32 cons = mbuff_ring_load_acquire(&ring->ctl->cons);
+
+	return ring->mask + 1 - (ring->ctl->prod - cons);
+}
+
+/**
+ * mbuff_ring_write() - append one record (producer only)
+ * @ring: the producer's view
+ * @buf: the payload
+ * @len: its length
+ *
+ * Return: 0, -EAGAIN when there is no room now, -EMSGSIZE when the record
+ * can never fit.
+ */
+static inline int mbuff_ring_write(struct mbuff_ring *ring, const void *buf,
+				   __u32 len)
+{
+	struct mbuff_ring_rec rec = { .len = len, .flags = 0 };
+	__u32 need = mbuff_ring_footprint(len);
+	__u32 prod = ring->ctl->prod;
+
+	if (len > ring->mask + 1 - sizeof(rec) || need > ring->mask + 1)
+		return -EMSGSIZE;
+	if (need > mbuff_ring_free_bytes(ring))
+		return -EAGAIN;
+	mbuff_ring_copy_in(ring, prod, &rec, sizeof(rec));
+	mbuff_ring_copy_in(ring, prod + sizeof(rec), buf, len);
+	/* P1: publishes the record; pairs with the consumer's acquire (C1). */
+	mbuff_ring_store_release(&ring->ctl->prod, prod + need);
+	return 0;
+}
+
+/**
+ * mbuff_ring_used_bytes() - bytes waiting for the consumer
+ * @ring: the consumer's view
+ *
+ * Return: bytes produced and not yet consumed.
+ */
+static inline __u32 mbuff_ring_used_bytes(const struct mbuff_ring *ring)
+{
+	/* C1: pairs with the producer's release of prod (P1). */
+	return mbuff_ring_load_acquire(&ring->ctl->prod) - ring->ctl->cons;
+}
+
+/**
+ * mbuff_ring_peek() - the next record, in place (consumer only)
+ * @ring: the consumer's view
+ * @len: its payload length
+ *
+ * In place means contiguous: with a doubled view always; otherwise only a
+ * record that does not run past the end of the data (use
+ * mbuff_ring_read() to copy any record out).
+ *
+ * Return: the payload, or NULL when the ring is empty (*@len = 0) or the
+ * record is split in a view that is not doubled (*@len = its length).
+ */
+static inline const void *mbuff_ring_peek(const struct mbuff_ring *ring,
+					  __u32 *len)
+{
+	struct mbuff_ring_rec rec;
+	__u32 cons = ring->ctl->cons, off;
+
+	*len = 0;
+	if (!mbuff_ring_used_bytes(ring))
+		return NULL;
+	mbuff_ring_copy_out(ring, cons, &rec, sizeof(rec));
+	*len = rec.len;
+	off = (cons + (__u32)sizeof(rec)) & ring->mask;
+	if (!ring->doubled && off + rec.len > ring->mask + 1)
+		return NULL;
+	return ring->data + off;
+}
+
+/**
+ * mbuff_ring_consume() - free the next record's room (consumer only)
+ * @ring: the consumer's view
+ *
+ * Call after mbuff_ring_peek() returned a record and its bytes are used.
+ */
+static inline void mbuff_ring_consume(struct mbuff_ring *ring)
+{
+	struct mbuff_ring_rec rec;
+	__u32 cons = ring->ctl->cons;
+
+	mbuff_ring_copy_out(ring, cons, &rec, sizeof(rec));
+	/* C2: frees the room; pairs with the producer's acquire (P2). */
+	mbuff_ring_store_release(&ring->ctl->cons,
+				 cons + mbuff_ring_footprint(rec.len));
+}
+
+/**
+ * mbuff_ring_read() - copy the next record out and consume it
+ * @ring: the consumer's view
+ * @buf: where to copy the payload
+ * @cap: room at @buf
+ *
+ * Return: the payload length, -EAGAIN when the ring is empty, -EMSGSIZE
+ * when the record is longer than @cap (it stays in the ring), -EIO when
+ * the record header is corrupt.
+ */
+static inline long mbuff_ring_read(struct mbuff_ring *ring, void *buf,
+				   __u32 cap)
+{
+	struct mbuff_ring_rec rec;
+	__u32 used = mbuff_ring_used_bytes(ring), cons = ring->ctl->cons;
+
+	if (!used)
+		return -EAGAIN;
+	mbuff_ring_copy_out(ring, cons, &rec, sizeof(rec));
+	if (mbuff_ring_footprint(rec.len) > used ||
+	    mbuff_ring_footprint(rec.len) < rec.len)
+		return -EIO;
+	if (rec.len > cap)
+		return -EMSGSIZE;
+	mbuff_ring_copy_out(ring, cons + sizeof(rec), buf, rec.len);
+	/* C2: frees the room; pairs with the producer's acquire (P2). */
+	mbuff_ring_store_release(&ring->ctl->cons,
+				 cons + mbuff_ring_footprint(rec.len));
+	return rec.len;
+}
+
+/**
+ * mbuff_ring_consumer_sleep() - decide whether the consumer may sleep
+ * @ring: the consumer's view
+ *
+ * Sets the consumer's waiting flag and looks once more.  If it returns
+ * true, sleep until woken (the producer clears the flag and wakes);
+ * otherwise data came meanwhile and the flag is cleared again.
+ *
+ * Return: true when the ring is still empty.
+ */
+static inline int mbuff_ring_consumer_sleep(struct mbuff_ring *ring)
+{
+	__u32 *waiting = &ring->ctl->cons_waiting;
+
+	mbuff_ring_store_release(waiting, 1);
+	mbuff_ring_mb();	/* W1: pairs with W2 in mbuff_ring_wake_consumer() */
+	if (mbuff_ring_used_bytes(ring)) {
+		mbuff_ring_store_release(waiting, 0);
+		return 0;
+	}
+	return 1;
+}
+
+/**
+ * mbuff_ring_wake_consumer() - does the consumer need a wake-up?
+ * @ring: the producer's view, after publishing records
+ *
+ * Return: true when the consumer sleeps and must be woken (the flag is
+ * cleared here, so one wake-up is sent per sleep).
+ */
+static inline int mbuff_ring_wake_consumer(struct mbuff_ring *ring)
+{
+	__u32 *waiting = &ring->ctl->cons_waiting;
+
+	mbuff_ring_mb();	/* W2: pairs with W1 in mbuff_ring_consumer_sleep() */
+	if (!mbuff_ring_load_acquire(waiting))
+		return 0;
+	mbuff_ring_store_release(waiting, 0);
+	return 1;
+}
+
+/**
+ * mbuff_ring_producer_sleep() - decide whether the producer may sleep
+ * @ring: the producer's view
+ * @need: bytes the next record needs (mbuff_ring_footprint())
+ *
+ * Return: true when there is still no room for @need bytes.
+ */
+static inline int mbuff_ring_producer_sleep(struct mbuff_ring *ring,
+					    __u32 need)
+{
+	__u32 *waiting = &ring->ctl->prod_waiting;
+
+	mbuff_ring_store_release(waiting, 1);
+	mbuff_ring_mb();	/* W1: pairs with W2 in mbuff_ring_wake_producer() */
+	if (mbuff_ring_free_bytes(ring) >= need) {
+		mbuff_ring_store_release(waiting, 0);
+		return 0;
+	}
+	return 1;
+}
+
+/**
+ * mbuff_ring_wake_producer() - does the producer need a wake-up?
+ * @ring: the consumer's view, after consuming records
+ *
+ * Return: true when the producer sleeps for room and must be woken.
+ */
+static inline int mbuff_ring_wake_producer(struct mbuff_ring *ring)
+{
+	__u32 *waiting = &ring->ctl->prod_waiting;
+
+	mbuff_ring_mb();	/* W2: pairs with W1 in mbuff_ring_producer_sleep() */
+	if (!mbuff_ring_load_acquire(waiting))
+		return 0;
+	mbuff_ring_store_release(waiting, 0);
+	return 1;
+}
+
+#endif /* _MBUFF_RING_H */
