@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -141,8 +142,71 @@ MBUFF_EXPORT void mbuff_area_close(struct mbuff_area *area)
 {
 	if (!area)
 		return;
+	if (area->view)
+		munmap(area->view, area->view_len);
 	area->ops->close(area);
 	free(area);
+}
+
+/**
+ * mbuff_area_ring_attach() - attach to the ring in an area
+ * @area: the handle
+ * @ring: the view to fill (see <mbuff/ring.h>)
+ * @flags: MBUFF_RING_VIEW_DOUBLED to map the ring's data a second time
+ *	right after itself, so that every record is contiguous in memory
+ *	(mbuff_ring_peek() never has to give up on a split record)
+ *
+ * The doubled view lives until mbuff_area_close(); one per handle.  The
+ * ring must have been set up (mbuff_ring_format()) by the side that
+ * created the area.
+ *
+ * Return: 0, or -EAGAIN (no ring set up in the area yet), -EINVAL (not a
+ * valid ring, or unknown flags), -EBUSY (a view exists), -errno of mmap.
+ */
+MBUFF_EXPORT int mbuff_area_ring_attach(struct mbuff_area *area,
+					struct mbuff_ring *ring,
+					unsigned int flags)
+{
+	size_t ctl = MBUFF_RING_CTL_SIZE, size;
+	char *base, *p;
+	int ret;
+
+	if (flags & ~MBUFF_RING_VIEW_DOUBLED)
+		return mbuff_fail(EINVAL, "area '%s': unknown ring flags", area->name);
+	ret = mbuff_ring_attach(ring, area->addr, area->size);
+	if (ret)
+		return mbuff_fail(-ret, "area '%s' holds no ring%s", area->name,
+				  ret == -EAGAIN ? " yet" : "");
+	if (!(flags & MBUFF_RING_VIEW_DOUBLED))
+		return 0;
+	if (area->view)
+		return mbuff_fail(EBUSY, "area '%s' has a ring view already",
+				  area->name);
+	/* Reserve room for both copies, then map the area over it twice. */
+	size = (size_t)ring->mask + 1;
+	base = mmap(NULL, ctl + 2 * size, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return mbuff_fail(errno, "area '%s': no room for a ring view",
+				  area->name);
+	p = mmap(base, ctl + size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 area->fd, area->fd_offset);
+	if (p != MAP_FAILED)
+		p = mmap(base + ctl + size, size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_FIXED, area->fd,
+			 area->fd_offset + (off_t)ctl);
+	if (p == MAP_FAILED) {
+		ret = mbuff_fail(errno, "area '%s': cannot map the ring twice",
+				 area->name);
+		munmap(base, ctl + 2 * size);
+		return ret;
+	}
+	area->view = base;
+	area->view_len = ctl + 2 * size;
+	ring->ctl = (struct mbuff_ring_ctl *)base;
+	ring->data = (unsigned char *)base + ctl;
+	ring->doubled = 1;
+	return 0;
 }
 
 MBUFF_EXPORT void *mbuff_area_addr(const struct mbuff_area *area)

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "mbuff.h"
 
@@ -26,6 +27,9 @@ struct mbuff_source_ops;
  * @map_len: length of @map
  * @phys: physical base, 0 if none
  * @fd: /dev/mbuff, /dev/mem or the shared-memory object
+ * @fd_offset: where the area's first byte is in @fd
+ * @view: the doubled ring view (mbuff_area_ring()), or NULL
+ * @view_len: its length
  * @uio_fd: the area's /dev/uioN (module source), else -1
  * @backend: MBUFF_BACKEND_* (module source)
  * @memtype: MBUFF_MEM_*
@@ -41,6 +45,9 @@ struct mbuff_area {
 	size_t map_len;
 	uint64_t phys;
 	int fd;
+	off_t fd_offset;
+	void *view;
+	size_t view_len;
 	int uio_fd;
 	unsigned int backend;
 	unsigned int memtype;

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/mbuff.h>
+#include <mbuff/ring.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -116,6 +117,12 @@ int mbuff_area_fd(const struct mbuff_area *area);
 int mbuff_area_wait(struct mbuff_area *area, int timeout_ms);
 int mbuff_area_notify(struct mbuff_area *area);
 int mbuff_area_ring(struct mbuff_area *area, int32_t value);
+
+/* mbuff_area_ring_attach() flags */
+#define MBUFF_RING_VIEW_DOUBLED	(1U << 0)
+
+int mbuff_area_ring_attach(struct mbuff_area *area, struct mbuff_ring *ring,
+			   unsigned int flags);
 
 int mbuff_destroy(const char *name, unsigned int source);
 int mbuff_list(char (**names)[MBUFF_NAME_SIZE], size_t *count,

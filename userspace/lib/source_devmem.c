@@ -76,6 +76,7 @@ static int mbuff_devmem_open(struct mbuff_area *area, size_t size,
 				  (unsigned long long)rsize, area->name);
 	}
 	area->fd = fd;
+	area->fd_offset = (off_t)phys;
 	area->addr = p;
 	area->map = p;
 	area->size = rsize;

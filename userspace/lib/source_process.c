@@ -204,16 +204,21 @@ static int mbuff_process_open(struct mbuff_area *area, size_t size,
 		}
 	}
 	ret = mbuff_shm_map(fd, area->name, &h, &len);
-	close(fd);
-	if (ret)
+	if (ret) {
+		close(fd);
 		return ret;
+	}
 	if (size > h->size) {
 		unsigned long long have = h->size;
 
 		munmap(h, len);
+		close(fd);
 		return mbuff_fail(EINVAL, "area '%s' is %llu bytes, less than %zu",
 				  area->name, have, size);
 	}
+	/* Kept for further mappings of the area (a doubled ring view). */
+	area->fd = fd;
+	area->fd_offset = (off_t)hsize;
 	if (opts->flags & MBUFF_OPEN_HOLD)
 		__atomic_add_fetch(&h->users, 1, __ATOMIC_ACQ_REL);
 	area->map = h;
@@ -228,6 +233,7 @@ static int mbuff_process_open(struct mbuff_area *area, size_t size,
 static void mbuff_process_close(struct mbuff_area *area)
 {
 	munmap(area->map, area->map_len);
+	close(area->fd);
 }
 
 static int mbuff_process_info(const struct mbuff_area *area,
