@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * Page markers: finding the pages a device has filled by DMA when it
+ * gives no byte counter.  Every empty page carries a 16-byte magic at its
+ * start and at its end; a producer that writes a whole page overwrites
+ * both, and the consumer takes a page once neither marker is left, then
+ * marks it empty again.  Pages may be filled in any order.
+ *
+ * The scheme assumes the producer writes each page whole and the last
+ * bytes last (true of sequential DMA and of memcpy); a page whose payload
+ * happens to end with the exact magic at both ends reads as empty, so a
+ * producer that can emit such data must not use markers.
+ *
+ * This file compiles unchanged in the kernel and in user space; only the
+ * barrier macros differ.
+ */
+#ifndef _MBUFF_PAGEMARK_H
+#define _MBUFF_PAGEMARK_H
+
+#include <linux/types.h>
+
+#ifdef __KERNEL__
+#include <asm/barrier.h>
+/* Pairs are named at each use. */
+#define mbuff_pm_load_acquire(p)	smp_load_acquire(p)	/* see uses */
+#define mbuff_pm_store_release(p, v)	smp_store_release(p, v)	/* see uses */
+#else
+#define mbuff_pm_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define mbuff_pm_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+#endif
+
+#define MBUFF_PAGEMARK_MAGIC0	0x74706d6566667562ULL	/* "buffempt" */
+#define MBUFF_PAGEMARK_MAGIC1	0x8b8f929a99998a9dULL	/* ~MAGIC0 */
+#define MBUFF_PAGEMARK_MIN	64	/* smallest page: markers apart */
+
+/**
+ * struct mbuff_pagemark - the consumer's view of marked pages
+ * @base: first byte of page 0 (8-byte aligned)
+ * @page_size: bytes per page, a multiple of 8, at least MBUFF_PAGEMARK_MIN
+ * @npages: number of pages
+ * @next: the next page mbuff_pagemark_next() looks at
+ */
+struct mbuff_pagemark {
+	unsigned char *base;
+	__u32 page_size;
+	__u32 npages;
+	__u32 next;
+};
+
+static inline __u64 *mbuff_pm_head(const struct mbuff_pagemark *pm, __u32 i)
+{
+	return (__u64 *)(pm->base + (__u64)i * pm->page_size);
+}
+
+static inline __u64 *mbuff_pm_tail(const struct mbuff_pagemark *pm, __u32 i)
+{
+	return (__u64 *)(pm->base + (__u64)(i + 1) * pm->page_size - 16);
+}
+
+/**
+ * mbuff_pagemark_empty() - mark one page empty again
+ * @pm: the view
+ * @i: the page
+ *
+ * Call only for a page the producer will not write until it is told
+ * (e.g. after the page was taken, before it is handed back to a device).
+ */
+static inline void mbuff_pagemark_empty(struct mbuff_pagemark *pm, __u32 i)
+{
+	__u64 *h = mbuff_pm_head(pm, i), *t = mbuff_pm_tail(pm, i);
+
+	h[0] = MBUFF_PAGEMARK_MAGIC0;
+	t[0] = MBUFF_PAGEMARK_MAGIC0;
+	t[1] = MBUFF_PAGEMARK_MAGIC1;
+	/* Publishes the whole marker; pairs with mbuff_pagemark_full(). */
+	mbuff_pm_store_release(&h[1], MBUFF_PAGEMARK_MAGIC1);
+}
+
+/**
+ * mbuff_pagemark_init() - set up the view and mark every page empty
+ * @pm: the view
+ * @base: first byte of page 0, 8-byte aligned
+ * @page_size: bytes per page: a multiple of 8, at least MBUFF_PAGEMARK_MIN
+ * @npages: number of pages
+ *
+ * Return: 0, or -1 for a page size or base that cannot carry markers.
+ */
+static inline int mbuff_pagemark_init(struct mbuff_pagemark *pm, void *base,
+				      __u32 page_size, __u32 npages)
+{
+	__u32 i;
+
+	if (page_size < MBUFF_PAGEMARK_MIN || page_size % 8 ||
+	    ((unsigned long)base & 7))
+		return -1;
+	pm->base = (unsigned char *)base;
+	pm->page_size = page_size;
+	pm->npages = npages;
+	pm->next = 0;
+	for (i = 0; i < npages; i++)
+		mbuff_pagemark_empty(pm, i);
+	return 0;
+}
+
+/**
+ * mbuff_pagemark_full() - has page @i been written whole?
+ * @pm: the view
+ * @i: the page
+ *
+ * Return: true once neither the head nor the tail marker is left.
+ */
+static inline int mbuff_pagemark_full(const struct mbuff_pagemark *pm, __u32 i)
+{
+	const __u64 *h = mbuff_pm_head(pm, i), *t = mbuff_pm_tail(pm, i);
+	/* The tail is written last: read it first (acquire, then the rest). */
+	__u64 t1 = mbuff_pm_load_acquire(&t[1]);
+	__u64 t0 = t[0], h0 = h[0], h1 = h[1];
+
+	return (t0 != MBUFF_PAGEMARK_MAGIC0 || t1 != MBUFF_PAGEMARK_MAGIC1) &&
+	       (h0 != MBUFF_PAGEMARK_MAGIC0 || h1 != MBUFF_PAGEMARK_MAGIC1);
+}
+
+/**
+ * mbuff_pagemark_next() - the next full page in ring order
+ * @pm: the view
+ *
+ * For a producer that fills pages in order (page i, then i + 1, ...).
+ *
+ * Return: the page's index, or -1 when it is not full yet.
+ */
+static inline long mbuff_pagemark_next(struct mbuff_pagemark *pm)
+{
+	return mbuff_pagemark_full(pm, pm->next) ? (long)pm->next : -1;
+}
+
+/**
+ * mbuff_pagemark_find() - any full page
+ * @pm: the view
+ *
+ * For a producer that fills pages in any order: scans from @pm->next.
+ *
+ * Return: the index of a full page, or -1 when there is none.
+ */
+static inline long mbuff_pagemark_find(struct mbuff_pagemark *pm)
+{
+	__u32 n, i;
+
+	for (n = 0; n < pm->npages; n++) {
+		i = (pm->next + n) % pm->npages;
+		if (mbuff_pagemark_full(pm, i))
+			return i;
+	}
+	return -1;
+}
+
+/**
+ * mbuff_pagemark_done() - give a taken page back, marked empty
+ * @pm: the view
+ * @i: the page, as mbuff_pagemark_next() or _find() returned it
+ */
+static inline void mbuff_pagemark_done(struct mbuff_pagemark *pm, __u32 i)
+{
+	mbuff_pagemark_empty(pm, i);
+	if (i == pm->next)
+		pm->next = (pm->next + 1) % pm->npages;
+}
+
+#endif /* _MBUFF_PAGEMARK_H */
