@@ -153,20 +153,35 @@ static struct mbuff_area *mbuff_named_or_selected(struct mbuff_file *mf,
 	return area;
 }
 
-static long mbuff_ioc_destroy(struct mbuff_file *mf, void __user *uarg)
+/* The area a struct mbuff_name request names, with a MBUFF_REF_FILE. */
+static struct mbuff_area *mbuff_ioc_name_area(struct mbuff_file *mf,
+					      void __user *uarg, int *err)
 {
 	struct mbuff_name req;
 	struct mbuff_area *area;
+
+	if (copy_from_user(&req, uarg, sizeof(req))) {
+		*err = -EFAULT;
+		return NULL;
+	}
+	if (!mbuff_zeroed(req.reserved, sizeof(req.reserved))) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	area = mbuff_named_or_selected(mf, req.name, sizeof(req.name), err);
+	if (!area && !*err)
+		*err = -EINVAL;	/* no name, no area selected */
+	return area;
+}
+
+static long mbuff_ioc_destroy(struct mbuff_file *mf, void __user *uarg)
+{
+	struct mbuff_area *area;
 	int ret;
 
-	if (copy_from_user(&req, uarg, sizeof(req)))
-		return -EFAULT;
-	if (!mbuff_zeroed(req.reserved, sizeof(req.reserved)))
-		return -EINVAL;
-	area = mbuff_named_or_selected(mf, req.name, sizeof(req.name), &ret);
+	area = mbuff_ioc_name_area(mf, uarg, &ret);
 	if (!area)
-		return ret ? ret : -EINVAL;
-
+		return ret;
 	/* -EINVAL: no user count to drop. */
 	ret = mbuff_area_drop(area, MBUFF_REF_USER) ? 0 : -EINVAL;
 	mbuff_area_unref(area, MBUFF_REF_FILE);
@@ -250,17 +265,12 @@ static long mbuff_ioc_list(void __user *uarg)
 
 static long mbuff_ioc_notify(struct mbuff_file *mf, void __user *uarg)
 {
-	struct mbuff_name req;
 	struct mbuff_area *area;
 	int ret;
 
-	if (copy_from_user(&req, uarg, sizeof(req)))
-		return -EFAULT;
-	if (!mbuff_zeroed(req.reserved, sizeof(req.reserved)))
-		return -EINVAL;
-	area = mbuff_named_or_selected(mf, req.name, sizeof(req.name), &ret);
+	area = mbuff_ioc_name_area(mf, uarg, &ret);
 	if (!area)
-		return ret ? ret : -EINVAL;
+		return ret;
 	uio_event_notify(&area->uio);
 	mbuff_area_unref(area, MBUFF_REF_FILE);
 	return 0;

@@ -92,12 +92,11 @@ static long mbuff_legacy_select(struct mbuff_file *mf, const char *name)
 	return area->size;
 }
 
+/* Carry out a request whose name field holds @namesize bytes. */
 static long mbuff_legacy_do(struct mbuff_file *mf, unsigned int cmd,
-			    const char *name, size_t size)
+			    const char *name, size_t namesize, size_t size)
 {
-	if (cmd == MBUFF_LEGACY_INFO)
-		return -ENOSYS;
-	if (mbuff_check_name(name))
+	if (!memchr(name, 0, namesize) || mbuff_check_name(name))
 		return -EINVAL;
 	switch (cmd) {
 	case MBUFF_LEGACY_ALLOCATE:
@@ -118,9 +117,7 @@ long mbuff_legacy_ioctl(struct mbuff_file *mf, unsigned int cmd,
 		return -ENOSYS;
 	if (copy_from_user(&req, (void __user *)arg, sizeof(req)))
 		return -EFAULT;
-	if (!memchr(req.name, 0, sizeof(req.name)))
-		return -EINVAL;
-	return mbuff_legacy_do(mf, cmd, req.name, req.size);
+	return mbuff_legacy_do(mf, cmd, req.name, sizeof(req.name), req.size);
 }
 
 #ifdef CONFIG_COMPAT
@@ -141,8 +138,6 @@ long mbuff_legacy_compat_ioctl(struct mbuff_file *mf, unsigned int cmd,
 		return -ENOSYS;
 	if (copy_from_user(&req, (void __user *)arg, sizeof(req)))
 		return -EFAULT;
-	if (!memchr(req.name, 0, sizeof(req.name)))
-		return -EINVAL;
-	return mbuff_legacy_do(mf, cmd, req.name, req.size);
+	return mbuff_legacy_do(mf, cmd, req.name, sizeof(req.name), req.size);
 }
 #endif
