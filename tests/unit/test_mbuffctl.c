@@ -791,3 +791,68 @@ Test(mbuffctl, ring_process)
 	CTL("destroy", name);
 	expect_ok("destroy");
 }
+
+/* How many lines of the output start with "NAME ". */
+static int listed(const char *name)
+{
+	char want[64];
+	const char *p = r.out;
+	int n = 0;
+
+	snprintf(want, sizeof(want), "\n%s ", name);
+	while ((p = strstr(p, want))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/*
+ * list with the devmem source: the names of MBUFF_DEVMEM, sorted, a name
+ * given twice shown once with its first range; a malformed list is an
+ * error (exit 1); another source does not read the list at all.
+ */
+Test(mbuffctl, list_devmem)
+{
+	char env[192], a[48], b[48], want[160];
+	const char *line;
+
+	snprintf(a, sizeof(a), "ctl-dma-%d", getpid());
+	snprintf(b, sizeof(b), "ctl-dmb-%d", getpid());
+	snprintf(env, sizeof(env),
+		 "MBUFF_DEVMEM=%s=4K@0x1000,%s=64M@256M,%s=8K@0x2000", b, a, a);
+	CTL_ENV(env, "--source=devmem", "list");
+	expect_ok("list");
+	cr_assert_eq(listed(a), 1, "%s", r.out);
+	cr_assert_eq(listed(b), 1, "%s", r.out);
+	snprintf(want, sizeof(want), "\n%s ", a);
+	line = strstr(r.out, want);
+	cr_assert(strstr(line, " 64M devmem  contiguous "), "%s", r.out);
+	cr_assert(strstr(line, " 0x10000000 "), "%s", r.out);
+	snprintf(want, sizeof(want), "\n%s ", b);
+	line = strstr(line, want);
+	cr_assert(line, "%s not after %s: %s", b, a, r.out);
+	cr_assert(strstr(line, " 4K devmem  contiguous "), "%s", r.out);
+	cr_assert(strstr(line, " 0x1000 "), "%s", r.out);
+
+	CTL_ENV(env, "--source=devmem", "list", "--json");
+	expect_ok("list --json");
+	cr_assert(json_valid(r.out), "invalid JSON: %s", r.out);
+	snprintf(want, sizeof(want),
+		 "{\"name\": \"%s\", \"size\": 67108864, \"source\": \"devmem\"",
+		 a);
+	cr_assert(strstr(r.out, want), "%s", r.out);
+	cr_assert(strstr(r.out, "\"phys_addr\": 268435456"), "%s", r.out);
+
+	CTL_ENV(env, "list");
+	expect_ok("list of the process source");
+	cr_assert_eq(listed(a), 0, "devmem area listed: %s", r.out);
+
+	CTL_ENV("MBUFF_DEVMEM=x=4K", "--source=devmem", "list");
+	cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.out);
+	cr_assert(!strncmp(r.err, "mbuffctl: cannot list areas: MBUFF_DEVMEM: ",
+			   43), "%s", r.err);
+	cr_assert_eq(r.out_len, 0, "%s", r.out);
+	CTL_ENV("MBUFF_DEVMEM=x=4K", "list");
+	expect_ok("list of the process source, MBUFF_DEVMEM malformed");
+}

@@ -175,27 +175,11 @@ static int mbuffctl_name_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-/* Add the names of MBUFF_DEVMEM to @names, which has room for them. */
-static size_t mbuffctl_devmem_names(char (*names)[MBUFF_NAME_SIZE], size_t n)
-{
-	const char *s = getenv("MBUFF_DEVMEM");
-
-	while (s && *s) {
-		size_t len = strcspn(s, "=");
-
-		memset(names[n], 0, MBUFF_NAME_SIZE);
-		memcpy(names[n++], s, len < MBUFF_NAME_LEN ? len :
-		       MBUFF_NAME_LEN);
-		s += strcspn(s, ",");
-		s += *s == ',';
-	}
-	return n;
-}
-
 /*
  * The names to list, sorted, each once: the library's list of the source
- * (module or process), and the areas of MBUFF_DEVMEM when that source is
- * in use (chosen, or automatic with MBUFF_DEVMEM set).
+ * (for the devmem source, the names of MBUFF_DEVMEM), and with the
+ * automatic source and MBUFF_DEVMEM set, the names of MBUFF_DEVMEM too,
+ * since the library would open those from /dev/mem.
  */
 static int mbuffctl_names(char (**namesp)[MBUFF_NAME_SIZE], size_t *countp,
 			  bool *devmemp)
@@ -203,8 +187,8 @@ static int mbuffctl_names(char (**namesp)[MBUFF_NAME_SIZE], size_t *countp,
 	unsigned int source = mbuffctl_source;
 	const char *spec = getenv("MBUFF_DEVMEM"), *env;
 	char (*names)[MBUFF_NAME_SIZE] = NULL, (*more)[MBUFF_NAME_SIZE];
-	size_t n = 0, extra = 0, i, j;
-	uint64_t size, phys;
+	char (*dev)[MBUFF_NAME_SIZE] = NULL;
+	size_t n = 0, ndev = 0, i, j;
 	int ret;
 
 	env = getenv("MBUFF_SOURCE");
@@ -212,28 +196,25 @@ static int mbuffctl_names(char (**namesp)[MBUFF_NAME_SIZE], size_t *countp,
 		mbuffctl_parse_source(env, &source);	/* else the library says */
 	*devmemp = source == MBUFF_SOURCE_DEVMEM ||
 		   (source == MBUFF_SOURCE_AUTO && spec && *spec);
-	if (source != MBUFF_SOURCE_DEVMEM) {
-		ret = mbuff_list(&names, &n, mbuffctl_source);
-		if (ret)
-			return mbuffctl_fail(ret, "cannot list areas");
+	ret = mbuff_list(&names, &n, mbuffctl_source);
+	if (!ret && source == MBUFF_SOURCE_AUTO && *devmemp)
+		ret = mbuff_list(&dev, &ndev, MBUFF_SOURCE_DEVMEM);
+	if (ret) {
+		free(names);
+		return mbuffctl_fail(ret, "cannot list areas");
 	}
-	if (*devmemp) {
-		/* Any name: this checks the whole list. */
-		ret = mbuff_devmem_lookup(NULL, "", &size, &phys);
-		if (ret && ret != -ENOENT) {
-			free(names);
-			return mbuffctl_fail(ret, "cannot list areas");
-		}
-		for (i = 0; spec && spec[i]; i++)
-			extra += spec[i] == ',';
-		more = realloc(names, (n + extra + 1) * MBUFF_NAME_SIZE);
+	if (ndev) {
+		more = realloc(names, (n + ndev) * MBUFF_NAME_SIZE);
 		if (!more) {
+			free(dev);
 			free(names);
 			return mbuffctl_fail(-ENOMEM, "cannot list areas");
 		}
 		names = more;
-		n = mbuffctl_devmem_names(names, n);
+		memcpy(names[n], dev, ndev * MBUFF_NAME_SIZE);
+		n += ndev;
 	}
+	free(dev);
 	if (n > 1)
 		qsort(names, n, MBUFF_NAME_SIZE, mbuffctl_name_cmp);
 	for (i = 0, j = 0; i < n; i++)
