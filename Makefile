@@ -180,7 +180,7 @@ install: module lib tools
 		$(DESTDIR)$(PREFIX)/include/linux $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(PREFIX)/bin
 	$(Q)install -m 644 include/mbuff/*.h $(DESTDIR)$(PREFIX)/include/mbuff/
-	$(Q)install -m 644 include/uapi/linux/mbuff.h $(DESTDIR)$(PREFIX)/include/linux/
+	$(Q)install -m 644 include/uapi/linux/*.h $(DESTDIR)$(PREFIX)/include/linux/
 	$(Q)install -m 644 userspace/lib/mbuff.h $(DESTDIR)$(PREFIX)/include/
 	$(Q)install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/
 	$(Q)install -m 755 $(LIBSO) $(DESTDIR)$(LIBDIR)/

@@ -37,7 +37,7 @@ int mbuff_pick_source(const char *name, unsigned int source,
 		      unsigned int backend)
 {
 	uint64_t size, phys;
-	int env, saved = errno, ret;
+	int env, ret;
 
 	if (source != MBUFF_SOURCE_AUTO)
 		return (int)source;
@@ -45,12 +45,12 @@ int mbuff_pick_source(const char *name, unsigned int source,
 	if (env != MBUFF_SOURCE_AUTO)
 		return env;
 	if (name) {
-		ret = mbuff_devmem_lookup(NULL, name, &size, &phys);
+		ret = mbuff_devmem_find(getenv("MBUFF_DEVMEM"), name, &size,
+					&phys);
 		if (!ret)
 			return MBUFF_SOURCE_DEVMEM;
 		if (ret != -ENOENT)
-			return ret;	/* a malformed MBUFF_DEVMEM */
-		errno = saved;
+			return mbuff_ret(ret);	/* a malformed MBUFF_DEVMEM */
 	}
 	if (!access("/dev/mbuff", F_OK))
 		return MBUFF_SOURCE_MODULE;

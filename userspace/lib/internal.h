@@ -81,6 +81,10 @@ static inline int mbuff_ret(int ret)
 	return ret;
 }
 
+/* name.c: mbuff_devmem_lookup() that records no message for -ENOENT */
+int mbuff_devmem_find(const char *spec, const char *name, uint64_t *size,
+		      uint64_t *phys);
+
 /* area.c */
 int mbuff_pick_source(const char *name, unsigned int source,
 		      unsigned int backend);

@@ -27,25 +27,17 @@ MBUFF_EXPORT int mbuff_name_check(const char *name)
 	return 0;
 }
 
-/**
- * mbuff_devmem_lookup() - find an area in an MBUFF_DEVMEM list
- * @spec: the list, or NULL for the MBUFF_DEVMEM environment variable
- * @name: the area's name
- * @size: its size, when found
- * @phys: its physical base, when found
- *
- * Return: 0 when found, -ENOENT when not listed (or no list), -EINVAL when
- * the list is malformed (the message says where).
+/*
+ * Look @name up in an MBUFF_DEVMEM list: 0 and the range when found,
+ * -ENOENT when not listed (no message), -EINVAL or -ERANGE with the
+ * reason recorded when the list is malformed.
  */
-MBUFF_EXPORT int mbuff_devmem_lookup(const char *spec, const char *name,
-				     uint64_t *size, uint64_t *phys)
+int mbuff_devmem_find(const char *s, const char *name, uint64_t *size,
+		      uint64_t *phys)
 {
-	const char *s = spec ? spec : getenv("MBUFF_DEVMEM");
 	int found = 0;
 
-	if (!s || !*s)
-		return mbuff_fail(ENOENT, "'%s' is not in MBUFF_DEVMEM (unset)", name);
-	while (*s) {
+	while (s && *s) {
 		const char *eq = strchr(s, '=');
 		char entry[MBUFF_NAME_LEN + 1];
 		size_t len = eq ? (size_t)(eq - s) : 0;
@@ -82,5 +74,27 @@ MBUFF_EXPORT int mbuff_devmem_lookup(const char *spec, const char *name,
 		if (*p == ',' && !*s)
 			return mbuff_fail(EINVAL, "MBUFF_DEVMEM: trailing ','");
 	}
-	return found ? 0 : mbuff_fail(ENOENT, "'%s' is not in MBUFF_DEVMEM", name);
+	return found ? 0 : -ENOENT;
+}
+
+/**
+ * mbuff_devmem_lookup() - find an area in an MBUFF_DEVMEM list
+ * @spec: the list, or NULL for the MBUFF_DEVMEM environment variable
+ * @name: the area's name
+ * @size: its size, when found
+ * @phys: its physical base, when found
+ *
+ * Return: 0 when found, -ENOENT when not listed (or no list), -EINVAL when
+ * the list is malformed (the message says where).
+ */
+MBUFF_EXPORT int mbuff_devmem_lookup(const char *spec, const char *name,
+				     uint64_t *size, uint64_t *phys)
+{
+	const char *s = spec ? spec : getenv("MBUFF_DEVMEM");
+	int ret = mbuff_devmem_find(s, name, size, phys);
+
+	if (ret == -ENOENT)
+		return mbuff_fail(ENOENT, "'%s' is not in %s", name,
+				  spec ? "the list" : "MBUFF_DEVMEM");
+	return mbuff_ret(ret);
 }

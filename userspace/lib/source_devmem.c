@@ -51,6 +51,9 @@ static int mbuff_devmem_open(struct mbuff_area *area, size_t size,
 	if (opts->memtype == MBUFF_MEM_WC)
 		return mbuff_fail(EOPNOTSUPP, "/dev/mem cannot map '%s' write-combined",
 				  area->name);
+	if (opts->align && phys % opts->align)
+		return mbuff_fail(EINVAL, "area '%s' at %#llx is not aligned to %zu",
+				  area->name, (unsigned long long)phys, opts->align);
 	if (opts->memtype == MBUFF_MEM_UNCACHED)
 		flags |= O_SYNC;
 

@@ -143,8 +143,9 @@ static int mbuff_module_info(const struct mbuff_area *area,
 	/* Not counting this handle's own files (/dev/mbuff, /dev/uioN). */
 	own = 1 + (area->uio_fd >= 0);
 	out->files = info.files > own ? info.files - own : 0;
-	/* Nor its own mapping. */
-	out->maps = info.maps ? info.maps - 1 : 0;
+	/* Nor its own mappings: the area's, and a doubled ring view's two. */
+	own = 1 + (area->view ? 2 : 0);
+	out->maps = info.maps > own ? info.maps - own : 0;
 	return 0;
 }
 
