@@ -48,14 +48,23 @@
  * @data: the data, @ctl->size bytes
  * @mask: @ctl->size - 1
  * @doubled: @data is followed by a second mapping of itself (user space,
- *	mbuff_ring_map_doubled()), so a record never needs to be split
+ *	mbuff_area_ring_attach()), so a record never needs to be split
+ * @peeked: bytes the record mbuff_ring_peek() returned takes, for
+ *	mbuff_ring_consume(); 0 when there is none
+ *
+ * The consumer never trusts the shared control page or record headers
+ * beyond the ring: a producer that writes garbage makes the ring corrupt
+ * (-EIO), never makes the consumer read or move outside it.
  */
 struct mbuff_ring {
 	struct mbuff_ring_ctl *ctl;
 	unsigned char *data;
 	__u32 mask;
 	int doubled;
+	__u32 peeked;
 };
+
+#define MBUFF_RING_CORRUPT	0xffffffffU	/* *len of a corrupt peek */
 
 static inline __u32 mbuff_ring_round(__u32 len)
 {
@@ -125,6 +134,7 @@ static inline int mbuff_ring_attach(struct mbuff_ring *ring, void *area,
 	ring->data = (unsigned char *)area + ctl->data_offset;
 	ring->mask = size - 1;
 	ring->doubled = 0;
+	ring->peeked = 0;
 	return 0;
 }
 
@@ -209,6 +219,27 @@ static inline __u32 mbuff_ring_used_bytes(const struct mbuff_ring *ring)
 	return mbuff_ring_load_acquire(&ring->ctl->prod) - ring->ctl->cons;
 }
 
+/*
+ * The next record's header, checked against what was produced: its
+ * footprint, 0 when the ring is empty, or -EIO when the shared indices or
+ * the header are corrupt.
+ */
+static inline long mbuff_ring_next(const struct mbuff_ring *ring,
+				   struct mbuff_ring_rec *rec)
+{
+	__u32 used = mbuff_ring_used_bytes(ring), need;
+
+	if (!used)
+		return 0;
+	if (used > ring->mask + 1 || used < sizeof(*rec))
+		return -EIO;
+	mbuff_ring_copy_out(ring, ring->ctl->cons, rec, sizeof(*rec));
+	need = mbuff_ring_footprint(rec->len);
+	if (need > used || need < rec->len)
+		return -EIO;
+	return need;
+}
+
 /**
  * mbuff_ring_peek() - the next record, in place (consumer only)
  * @ring: the consumer's view
@@ -218,41 +249,44 @@ static inline __u32 mbuff_ring_used_bytes(const struct mbuff_ring *ring)
  * record that does not run past the end of the data (use
  * mbuff_ring_read() to copy any record out).
  *
- * Return: the payload, or NULL when the ring is empty (*@len = 0) or the
- * record is split in a view that is not doubled (*@len = its length).
+ * Return: the payload, or NULL when the ring is empty (*@len = 0), the
+ * record is split in a view that is not doubled (*@len = its length), or
+ * the ring is corrupt (*@len = MBUFF_RING_CORRUPT).
  */
-static inline const void *mbuff_ring_peek(const struct mbuff_ring *ring,
-					  __u32 *len)
+static inline const void *mbuff_ring_peek(struct mbuff_ring *ring, __u32 *len)
 {
 	struct mbuff_ring_rec rec;
-	__u32 cons = ring->ctl->cons, off;
+	long need = mbuff_ring_next(ring, &rec);
+	__u32 off;
 
-	*len = 0;
-	if (!mbuff_ring_used_bytes(ring))
+	ring->peeked = 0;
+	*len = need < 0 ? MBUFF_RING_CORRUPT : 0;
+	if (need <= 0)
 		return NULL;
-	mbuff_ring_copy_out(ring, cons, &rec, sizeof(rec));
 	*len = rec.len;
-	off = (cons + (__u32)sizeof(rec)) & ring->mask;
+	off = (ring->ctl->cons + (__u32)sizeof(rec)) & ring->mask;
 	if (!ring->doubled && off + rec.len > ring->mask + 1)
 		return NULL;
+	ring->peeked = (__u32)need;
 	return ring->data + off;
 }
 
 /**
- * mbuff_ring_consume() - free the next record's room (consumer only)
+ * mbuff_ring_consume() - free the room of the record peeked at
  * @ring: the consumer's view
  *
- * Call after mbuff_ring_peek() returned a record and its bytes are used.
+ * Call after mbuff_ring_peek() returned a record and its bytes are used;
+ * the record's size is the one peek checked, not re-read from the ring.
  */
 static inline void mbuff_ring_consume(struct mbuff_ring *ring)
 {
-	struct mbuff_ring_rec rec;
 	__u32 cons = ring->ctl->cons;
 
-	mbuff_ring_copy_out(ring, cons, &rec, sizeof(rec));
+	if (!ring->peeked)
+		return;
 	/* C2: frees the room; pairs with the producer's acquire (P2). */
-	mbuff_ring_store_release(&ring->ctl->cons,
-				 cons + mbuff_ring_footprint(rec.len));
+	mbuff_ring_store_release(&ring->ctl->cons, cons + ring->peeked);
+	ring->peeked = 0;
 }
 
 /**
@@ -263,26 +297,25 @@ static inline void mbuff_ring_consume(struct mbuff_ring *ring)
  *
  * Return: the payload length, -EAGAIN when the ring is empty, -EMSGSIZE
  * when the record is longer than @cap (it stays in the ring), -EIO when
- * the record header is corrupt.
+ * the ring is corrupt.
  */
 static inline long mbuff_ring_read(struct mbuff_ring *ring, void *buf,
 				   __u32 cap)
 {
 	struct mbuff_ring_rec rec;
-	__u32 used = mbuff_ring_used_bytes(ring), cons = ring->ctl->cons;
+	long need = mbuff_ring_next(ring, &rec);
+	__u32 cons = ring->ctl->cons;
 
-	if (!used)
+	if (need < 0)
+		return need;
+	if (!need)
 		return -EAGAIN;
-	mbuff_ring_copy_out(ring, cons, &rec, sizeof(rec));
-	if (mbuff_ring_footprint(rec.len) > used ||
-	    mbuff_ring_footprint(rec.len) < rec.len)
-		return -EIO;
 	if (rec.len > cap)
 		return -EMSGSIZE;
 	mbuff_ring_copy_out(ring, cons + sizeof(rec), buf, rec.len);
 	/* C2: frees the room; pairs with the producer's acquire (P2). */
-	mbuff_ring_store_release(&ring->ctl->cons,
-				 cons + mbuff_ring_footprint(rec.len));
+	mbuff_ring_store_release(&ring->ctl->cons, cons + (__u32)need);
+	ring->peeked = 0;
 	return rec.len;
 }
 

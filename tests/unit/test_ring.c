@@ -585,3 +585,86 @@ Test(ring, wait_notify_protocol, .init = process_only, .fini = remove_area)
 	mbuff_area_close(cons_area);
 	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), 0);
 }
+
+/*
+ * A consumer that does not trust its producer: indices or headers that
+ * claim more than was produced make the ring corrupt (-EIO), and never
+ * make the consumer read or move outside it.
+ */
+#define BAD_AREA	8192
+#define BAD_DATA	4096
+
+static void *bad_ring_new(struct mbuff_ring *r)
+{
+	void *a = aligned_alloc(4096, BAD_AREA);
+
+	memset(a, 0, BAD_AREA);
+	cr_assert_eq(mbuff_ring_format(a, BAD_AREA), BAD_DATA);
+	cr_assert_eq(mbuff_ring_attach(r, a, BAD_AREA), 0);
+	return a;
+}
+
+Test(ring_untrusted, prod_more_than_a_ring_ahead)
+{
+	static unsigned char out[65536];
+	struct mbuff_ring_rec rec = { .len = 60000 };
+	struct mbuff_ring r;
+	void *a = bad_ring_new(&r);
+	__u32 len;
+
+	memcpy(r.data, &rec, sizeof(rec));
+	r.ctl->prod = 65536;
+	cr_assert_eq(mbuff_ring_read(&r, out, sizeof(out)), -EIO);
+	cr_assert_null(mbuff_ring_peek(&r, &len));
+	cr_assert_eq(len, MBUFF_RING_CORRUPT);
+	free(a);
+}
+
+Test(ring_untrusted, header_length_that_wraps)
+{
+	struct mbuff_ring_rec rec = { .len = 0xfffffff8U };
+	struct mbuff_ring r;
+	void *a = bad_ring_new(&r);
+	char out[16];
+	__u32 len;
+
+	cr_assert_eq(mbuff_ring_write(&r, "x", 1), 0);
+	memcpy(r.data, &rec, sizeof(rec));
+	cr_assert_null(mbuff_ring_peek(&r, &len));
+	cr_assert_eq(len, MBUFF_RING_CORRUPT);
+	cr_assert_eq(mbuff_ring_read(&r, out, sizeof(out)), -EIO);
+	free(a);
+}
+
+Test(ring_untrusted, header_longer_than_produced)
+{
+	struct mbuff_ring_rec rec = { .len = 100 };
+	struct mbuff_ring r;
+	void *a = bad_ring_new(&r);
+	__u32 len;
+
+	cr_assert_eq(mbuff_ring_write(&r, "x", 1), 0);
+	memcpy(r.data, &rec, sizeof(rec));
+	cr_assert_null(mbuff_ring_peek(&r, &len));
+	mbuff_ring_consume(&r);
+	cr_assert_eq(mbuff_ring_used_bytes(&r), 16, "cons did not move");
+	free(a);
+}
+
+Test(ring_untrusted, consume_uses_the_length_peek_checked)
+{
+	struct mbuff_ring_rec rec = { .len = 1000 };
+	struct mbuff_ring r;
+	void *a = bad_ring_new(&r);
+	__u32 len;
+
+	cr_assert_eq(mbuff_ring_write(&r, "abc", 3), 0);
+	cr_assert_eq(mbuff_ring_write(&r, "defg", 4), 0);
+	cr_assert_not_null(mbuff_ring_peek(&r, &len));
+	cr_assert_eq(len, 3);
+	/* The producer rewrites the header between peek and consume. */
+	memcpy(r.data, &rec, sizeof(rec));
+	mbuff_ring_consume(&r);
+	cr_assert_eq(mbuff_ring_used_bytes(&r), 16, "only the peeked 16 bytes freed");
+	free(a);
+}

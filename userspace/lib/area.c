@@ -168,22 +168,25 @@ MBUFF_EXPORT int mbuff_area_ring_attach(struct mbuff_area *area,
 					unsigned int flags)
 {
 	size_t ctl = MBUFF_RING_CTL_SIZE, size;
+	struct mbuff_ring r;
 	char *base, *p;
 	int ret;
 
 	if (flags & ~MBUFF_RING_VIEW_DOUBLED)
 		return mbuff_fail(EINVAL, "area '%s': unknown ring flags", area->name);
-	ret = mbuff_ring_attach(ring, area->addr, area->size);
+	ret = mbuff_ring_attach(&r, area->addr, area->size);
 	if (ret)
 		return mbuff_fail(-ret, "area '%s' holds no ring%s", area->name,
 				  ret == -EAGAIN ? " yet" : "");
-	if (!(flags & MBUFF_RING_VIEW_DOUBLED))
+	if (!(flags & MBUFF_RING_VIEW_DOUBLED)) {
+		*ring = r;
 		return 0;
+	}
 	if (area->view)
 		return mbuff_fail(EBUSY, "area '%s' has a ring view already",
 				  area->name);
 	/* Reserve room for both copies, then map the area over it twice. */
-	size = (size_t)ring->mask + 1;
+	size = (size_t)r.mask + 1;
 	base = mmap(NULL, ctl + 2 * size, PROT_NONE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
@@ -203,9 +206,10 @@ MBUFF_EXPORT int mbuff_area_ring_attach(struct mbuff_area *area,
 	}
 	area->view = base;
 	area->view_len = ctl + 2 * size;
-	ring->ctl = (struct mbuff_ring_ctl *)base;
-	ring->data = (unsigned char *)base + ctl;
-	ring->doubled = 1;
+	r.ctl = (struct mbuff_ring_ctl *)base;
+	r.data = (unsigned char *)base + ctl;
+	r.doubled = 1;
+	*ring = r;
 	return 0;
 }
 
