@@ -169,6 +169,7 @@ int mbuff_reserved_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 
 /* pool.c */
 int mbuff_pools_init(const char *spec);
+int mbuff_pool_add(phys_addr_t phys, size_t size);
 void mbuff_pools_exit(void);
 unsigned int mbuff_nr_pools_claimed(void);
 struct mbuff_pool *mbuff_pool_get(unsigned int i);
@@ -196,6 +197,21 @@ long mbuff_legacy_ioctl(struct mbuff_file *mf, unsigned int cmd,
 			unsigned long arg);
 long mbuff_legacy_compat_ioctl(struct mbuff_file *mf, unsigned int cmd,
 			       unsigned long arg);
+
+/* of.c: the device-tree binding, where reserved memory comes from DT */
+#ifdef CONFIG_OF_RESERVED_MEM
+int mbuff_of_init(void);
+void mbuff_of_exit(void);
+#else
+static inline int mbuff_of_init(void)
+{
+	return 0;
+}
+
+static inline void mbuff_of_exit(void)
+{
+}
+#endif
 
 /* uio/area_uio.c */
 int mbuff_uio_add(struct mbuff_area *area, struct device *parent);

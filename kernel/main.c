@@ -74,8 +74,13 @@ static int __init mbuff_init(void)
 	ret = mbuff_pools_init(mbuff_param_pools);
 	if (ret)
 		goto err_sysfs;
+	ret = mbuff_of_init();
+	if (ret)
+		goto err_pools;
 	return 0;
 
+err_pools:
+	mbuff_pools_exit();
 err_sysfs:
 	mbuff_sysfs_exit();
 err_ctl:
@@ -89,8 +94,10 @@ static void __exit mbuff_exit(void)
 {
 	/*
 	 * Every area holds a module reference: none is left but those
-	 * whose teardown is still running; wait for them.
+	 * whose teardown is still running; wait for them.  Areas the device
+	 * tree created hold one too: unbind the device before unloading.
 	 */
+	mbuff_of_exit();
 	destroy_workqueue(mbuff_wq);
 	mbuff_pools_exit();
 	mbuff_sysfs_exit();

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Pools: physical ranges that the kernel was told at boot not to use
- * (memmap=SIZE$PHYS, or the RAM hidden above mem=), named on the module's
- * pools= parameter.  Each one is checked, claimed in /proc/iomem and handed
- * to a genalloc pool that carves areas out of it.  Loading is all or
- * nothing: a bad pool leaves nothing claimed behind.
+ * (memmap=SIZE$PHYS, the RAM hidden above mem=, or a device-tree
+ * reserved-memory node with no-map), named on the module's pools=
+ * parameter or by the device tree.  Each one is checked, claimed in
+ * /proc/iomem and handed to a genalloc pool that carves areas out of it.
+ * Loading is all or nothing: a bad pool leaves nothing claimed behind.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -12,13 +13,20 @@
 #include <linux/ioport.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/sizes.h>
 
 #include <mbuff/spec.h>
 
 #include "internal.h"
 
-/* Written only at module load and unload; read-only in between. */
+/*
+ * Pools are only added (at load, and when the device tree's node is
+ * probed) and all go at unload.  mbuff_pool_lock serialises adding; a
+ * pool is complete before mbuff_nr_pools, read without the lock, counts
+ * it (release in mbuff_pool_claim(), acquire in mbuff_nr_pools_claimed()).
+ */
+static DEFINE_MUTEX(mbuff_pool_lock);
 static struct mbuff_pool mbuff_pools[MBUFF_MAX_POOLS];
 static unsigned int mbuff_nr_pools;
 
@@ -59,7 +67,7 @@ static int mbuff_pool_check(const struct mbuff_range *r, unsigned int index)
 	}
 	if (region_intersects(r->phys, r->size, IORESOURCE_SYSTEM_RAM,
 			      IORES_DESC_NONE) != REGION_DISJOINT) {
-		pr_err("pool%u: %#llx@%#llx overlaps System RAM; reserve it at boot (memmap=SIZE$PHYS or mem=)\n",
+		pr_err("pool%u: %#llx@%#llx overlaps System RAM; reserve it at boot (memmap=SIZE$PHYS, mem=, or a no-map reserved-memory node the kernel did reserve)\n",
 		       index, r->size, r->phys);
 		return -EINVAL;
 	}
@@ -98,7 +106,8 @@ static int mbuff_pool_claim(const struct mbuff_range *r)
 	ret = mbuff_sysfs_add_pool(p);
 	if (ret)
 		goto err_destroy;
-	mbuff_nr_pools++;
+	/* Publishes the pool; pairs with mbuff_nr_pools_claimed(). */
+	smp_store_release(&mbuff_nr_pools, mbuff_nr_pools + 1);
 	pr_info("pool%u: %zu KiB at %pa claimed\n", p->index,
 		p->size / SZ_1K, &p->phys);
 	return 0;
@@ -126,6 +135,7 @@ int mbuff_pools_init(const char *spec)
 
 	if (!s)
 		return 0;
+	mutex_lock(&mbuff_pool_lock);
 	while ((ret = mbuff_spec_next(&s, &r)) > 0) {
 		if (mbuff_nr_pools == MBUFF_MAX_POOLS) {
 			pr_err("more than %d pools\n", MBUFF_MAX_POOLS);
@@ -136,6 +146,7 @@ int mbuff_pools_init(const char *spec)
 		if (ret)
 			break;
 	}
+	mutex_unlock(&mbuff_pool_lock);
 	if (ret < 0) {
 		if (ret == -EINVAL || ret == -ERANGE)
 			pr_err("pools=%s: cannot use it at '%s'\n", spec, s);
@@ -143,6 +154,38 @@ int mbuff_pools_init(const char *spec)
 		return ret;
 	}
 	return 0;
+}
+
+/**
+ * mbuff_pool_add() - claim one more pool, e.g. from the device tree
+ * @phys: first physical address
+ * @size: bytes
+ *
+ * A range that is a pool already (the device is probed again) is fine.
+ *
+ * Return: 0, or a negative errno with the reason in the kernel log.
+ */
+int mbuff_pool_add(phys_addr_t phys, size_t size)
+{
+	struct mbuff_range r = { .size = size, .phys = phys };
+	unsigned int i;
+	int ret;
+
+	mutex_lock(&mbuff_pool_lock);
+	for (i = 0; i < mbuff_nr_pools; i++) {
+		if (mbuff_pools[i].phys == phys && mbuff_pools[i].size == size) {
+			mutex_unlock(&mbuff_pool_lock);
+			return 0;
+		}
+	}
+	if (mbuff_nr_pools == MBUFF_MAX_POOLS) {
+		pr_err("more than %d pools\n", MBUFF_MAX_POOLS);
+		ret = -E2BIG;
+	} else {
+		ret = mbuff_pool_claim(&r);
+	}
+	mutex_unlock(&mbuff_pool_lock);
+	return ret;
 }
 
 /**
@@ -164,10 +207,11 @@ void mbuff_pools_exit(void)
 
 unsigned int mbuff_nr_pools_claimed(void)
 {
-	return mbuff_nr_pools;
+	/* Pairs with the release in mbuff_pool_claim(). */
+	return smp_load_acquire(&mbuff_nr_pools);
 }
 
 struct mbuff_pool *mbuff_pool_get(unsigned int i)
 {
-	return i < mbuff_nr_pools ? &mbuff_pools[i] : NULL;
+	return i < mbuff_nr_pools_claimed() ? &mbuff_pools[i] : NULL;
 }
