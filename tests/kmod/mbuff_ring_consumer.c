@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A kernel consumer on an mbuff ring, for user->kernel streaming tests.
+ * On load it creates (or opens) the area and formats the ring in it: as
+ * with mbuff_ring_producer.c, the kernel side sets the ring up and user
+ * space attaches (mbuff_area_ring_attach()), so the ring exists before
+ * any process can reach it.  A thread then reads records into a buffer
+ * (mbuff_ring_read()) and checks each one's sequence number and checksum
+ * (tests/kmod/mbuff_ring_record.h), until @count records are read or the
+ * module is unloaded.
+ *
+ * Waking without polling (see <mbuff/ring.h>): when the ring is empty the
+ * thread sleeps on a wait queue; the user producer rings the area's
+ * doorbell when mbuff_ring_wake_consumer() says so.  The thread wakes a
+ * producer sleeping for room with mbuff_area_notify() when
+ * mbuff_ring_wake_producer() says so, not after every record but once
+ * @batch bytes are free or before the thread itself blocks.
+ *
+ * Progress and results: /sys/kernel/debug/mbuff_ring_consumer/status.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/wait.h>
+#include <linux/mbuff.h>
+#include <mbuff/ring.h>
+
+#include "mbuff_ring_record.h"
+
+static char *area = "uring";
+module_param(area, charp, 0444);
+MODULE_PARM_DESC(area, "name of the area holding the ring (default uring)");
+
+static char *size = "1028K";
+module_param(size, charp, 0444);
+MODULE_PARM_DESC(size,
+		 "area size, K/M suffixes allowed; the ring's data is the largest power of two after its 4 KiB control page (default 1028K: 1 MiB of data)");
+
+static char *backend = "vmalloc";
+module_param(backend, charp, 0444);
+MODULE_PARM_DESC(backend,
+		 "backend of a new area: vmalloc, contig or any (default vmalloc)");
+
+static uint max_record = 65536;
+module_param(max_record, uint, 0444);
+MODULE_PARM_DESC(max_record,
+		 "largest record payload accepted, in bytes (default 65536)");
+
+static ulong count;
+module_param(count, ulong, 0444);
+MODULE_PARM_DESC(count, "records to read, 0 until unloaded (default 0)");
+
+static uint batch;
+module_param(batch, uint, 0444);
+MODULE_PARM_DESC(batch,
+		 "wake a sleeping producer once this many bytes are free or before blocking; 0 a quarter of the ring, 1 after every record (default 0)");
+
+/**
+ * struct mbuff_rcons - the consumer's state; one per module
+ * @area: the area, on which a kernel count is held
+ * @ring: the consumer's view of the ring
+ * @thread: the reading thread
+ * @wait: the thread sleeps here for data, and once done
+ * @buf: the record being checked, @max_record bytes
+ * @batch: free bytes before a sleeping producer is woken
+ * @records: records read
+ * @bytes: payload bytes read
+ * @errors: records that failed the check
+ * @first: what the first failing record showed (MBUFF_RING_RECORD_*)
+ * @sleeps: times the thread slept for data
+ * @notifies: mbuff_area_notify() calls (producer wake-ups)
+ * @doorbells: doorbell rings received
+ * @ns: nanoseconds from the first record to the last
+ * @error: the ring is corrupt or a record too long (-errno), 0 if not
+ * @done: @count records were read, or the ring failed
+ *
+ * The counters are written by the thread (@doorbells by the doorbell
+ * callback) and read locklessly by the status file: WRITE_ONCE/READ_ONCE.
+ */
+struct mbuff_rcons {
+	struct mbuff_area *area;
+	struct mbuff_ring ring;
+	struct task_struct *thread;
+	wait_queue_head_t wait;
+	void *buf;
+	u32 batch;
+	u64 records;
+	u64 bytes;
+	u64 errors;
+	int first;
+	u64 sleeps;
+	u64 notifies;
+	u64 doorbells;
+	u64 ns;
+	int error;
+	bool done;
+};
+
+static struct mbuff_rcons mbuff_rcons = {
+	.wait = __WAIT_QUEUE_HEAD_INITIALIZER(mbuff_rcons.wait),
+};
+
+static struct dentry *mbuff_rcons_dir;
+
+static void mbuff_rcons_add(u64 *counter, u64 n)
+{
+	WRITE_ONCE(*counter, *counter + n);
+}
+
+/* Wake the producer if it sleeps for room; called after consuming. */
+static void mbuff_rcons_wake(struct mbuff_rcons *c)
+{
+	if (mbuff_ring_wake_producer(&c->ring)) {
+		mbuff_rcons_add(&c->notifies, 1);
+		mbuff_area_notify(c->area);
+	}
+}
+
+/* Doorbell: the producer published records while the thread slept. */
+static void mbuff_rcons_doorbell(struct mbuff_area *a, s32 value, void *data)
+{
+	struct mbuff_rcons *c = data;
+
+	mbuff_rcons_add(&c->doorbells, 1);
+	wake_up_interruptible(&c->wait);
+}
+
+/* Check record @seq, @len bytes in @c->buf; returns the next seq. */
+static u64 mbuff_rcons_check(struct mbuff_rcons *c, u32 len, u64 seq)
+{
+	const struct mbuff_ring_record *r = c->buf;
+	int what = mbuff_ring_record_check(c->buf, len, seq);
+
+	if (what == MBUFF_RING_RECORD_OK)
+		return seq + 1;
+	if (!c->errors) {
+		WRITE_ONCE(c->first, what);
+		pr_err("record %llu (%u bytes) failed its check: %d\n", seq, len,
+		       what);
+	}
+	mbuff_rcons_add(&c->errors, 1);
+	/* Count a gap once, not every record after it. */
+	return what == MBUFF_RING_RECORD_SEQ ? r->seq + 1 : seq + 1;
+}
+
+/*
+ * Read the next record into @c->buf, sleeping while the ring is empty.
+ * Returns its length, -EINTR when the thread is to stop, or the ring's
+ * error.
+ */
+static long mbuff_rcons_get(struct mbuff_rcons *c)
+{
+	long ret;
+
+	while ((ret = mbuff_ring_read(&c->ring, c->buf, max_record)) ==
+	       -EAGAIN) {
+		mbuff_rcons_wake(c);	/* before blocking */
+		if (!mbuff_ring_consumer_sleep(&c->ring))
+			continue;
+		mbuff_rcons_add(&c->sleeps, 1);
+		wait_event_interruptible(c->wait,
+					 mbuff_ring_used_bytes(&c->ring) ||
+					 kthread_should_stop());
+		if (kthread_should_stop())
+			return -EINTR;
+	}
+	return ret;
+}
+
+static int mbuff_rcons_thread(void *data)
+{
+	struct mbuff_rcons *c = data;
+	ktime_t t0 = 0;
+	u64 seq = 0;
+	long len;
+
+	while (!kthread_should_stop() && (!count || c->records < count)) {
+		len = mbuff_rcons_get(c);
+		if (len == -EINTR)
+			break;
+		if (len < 0) {
+			pr_err("cannot read record %llu: %ld\n", seq, len);
+			WRITE_ONCE(c->error, (int)len);
+			break;
+		}
+		if (!c->records)
+			t0 = ktime_get();
+		seq = mbuff_rcons_check(c, (u32)len, seq);
+		mbuff_rcons_add(&c->records, 1);
+		mbuff_rcons_add(&c->bytes, len);
+		WRITE_ONCE(c->ns, ktime_to_ns(ktime_sub(ktime_get(), t0)));
+		if (mbuff_ring_used_bytes(&c->ring) + c->batch <=
+		    c->ring.mask + 1)
+			mbuff_rcons_wake(c);
+		cond_resched();
+	}
+	mbuff_rcons_wake(c);
+	WRITE_ONCE(c->done, !kthread_should_stop());
+	/* Wait for kthread_stop(): returning early would free the task. */
+	wait_event_interruptible(c->wait, kthread_should_stop());
+	return 0;
+}
+
+static int mbuff_rcons_status_show(struct seq_file *m, void *v)
+{
+	struct mbuff_rcons *c = m->private;
+
+	seq_printf(m, "records %llu\nbytes %llu\nerrors %llu\nfirst %d\n",
+		   READ_ONCE(c->records), READ_ONCE(c->bytes),
+		   READ_ONCE(c->errors), READ_ONCE(c->first));
+	seq_printf(m, "sleeps %llu\nnotifies %llu\ndoorbells %llu\nns %llu\n",
+		   READ_ONCE(c->sleeps), READ_ONCE(c->notifies),
+		   READ_ONCE(c->doorbells), READ_ONCE(c->ns));
+	seq_printf(m, "error %d\ndone %d\n", READ_ONCE(c->error),
+		   READ_ONCE(c->done));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mbuff_rcons_status);
+
+/* The backend named by @name, or -EINVAL. */
+static int mbuff_rcons_backend(const char *name)
+{
+	if (!strcmp(name, "any"))
+		return MBUFF_BACKEND_ANY;
+	if (!strcmp(name, "vmalloc"))
+		return MBUFF_BACKEND_VMALLOC;
+	if (!strcmp(name, "contig"))
+		return MBUFF_BACKEND_CONTIG;
+	return -EINVAL;
+}
+
+static int __init mbuff_rcons_init(void)
+{
+	struct mbuff_rcons *c = &mbuff_rcons;
+	int b = mbuff_rcons_backend(backend);
+	unsigned long long bytes;
+	char *end;
+	long data;
+	int ret;
+
+	bytes = memparse(size, &end);
+	if (b < 0 || *end || !bytes || max_record < MBUFF_RING_RECORD_MIN) {
+		pr_err("bad parameters: backend=%s size=%s max_record=%u\n",
+		       backend, size, max_record);
+		return -EINVAL;
+	}
+	c->area = mbuff_area_get(area, bytes, b, MBUFF_MEM_CACHED,
+				 MBUFF_OPEN_CREATE);
+	if (IS_ERR(c->area)) {
+		pr_err("cannot get area '%s': %ld\n", area, PTR_ERR(c->area));
+		return PTR_ERR(c->area);
+	}
+	data = mbuff_ring_format(mbuff_area_vaddr(c->area),
+				 mbuff_area_size(c->area));
+	if (data < 0) {
+		pr_err("area '%s' too small for a ring\n", area);
+		ret = -EINVAL;
+		goto err_put_area;
+	}
+	ret = mbuff_ring_attach(&c->ring, mbuff_area_vaddr(c->area),
+				mbuff_area_size(c->area));
+	if (ret)
+		goto err_put_area;
+	c->batch = batch ? min_t(u32, batch, data) : data / 4;
+	c->buf = kvmalloc(max_record, GFP_KERNEL);
+	if (!c->buf) {
+		ret = -ENOMEM;
+		goto err_put_area;
+	}
+	ret = mbuff_area_set_doorbell(c->area, mbuff_rcons_doorbell, c);
+	if (ret)
+		goto err_free_buf;
+	c->thread = kthread_run(mbuff_rcons_thread, c, "mbuff_rcons");
+	if (IS_ERR(c->thread)) {
+		ret = PTR_ERR(c->thread);
+		goto err_clear_doorbell;
+	}
+	mbuff_rcons_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("status", 0444, mbuff_rcons_dir, c,
+			    &mbuff_rcons_status_fops);
+	return 0;
+
+err_clear_doorbell:
+	mbuff_area_set_doorbell(c->area, NULL, NULL);
+err_free_buf:
+	kvfree(c->buf);
+err_put_area:
+	mbuff_area_put(c->area);
+	return ret;
+}
+
+static void __exit mbuff_rcons_exit(void)
+{
+	struct mbuff_rcons *c = &mbuff_rcons;
+
+	debugfs_remove_recursive(mbuff_rcons_dir);
+	kthread_stop(c->thread);
+	mbuff_area_set_doorbell(c->area, NULL, NULL);
+	kvfree(c->buf);
+	mbuff_area_put(c->area);
+}
+
+module_init(mbuff_rcons_init);
+module_exit(mbuff_rcons_exit);
+
+MODULE_DESCRIPTION("mbuff test: a kernel consumer on a ring, user to kernel");
+MODULE_LICENSE("GPL");

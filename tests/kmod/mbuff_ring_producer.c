@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A kernel producer on an mbuff ring, for kernel->user streaming tests and
+ * the demo.  On load it creates (or opens) the area, formats a ring in it
+ * and starts a thread that writes test records (tests/kmod/
+ * mbuff_ring_record.h: a sequence number, a checksum and a pattern) until
+ * @count records are written or the module is unloaded.
+ *
+ * Waking without polling (see <mbuff/ring.h>): the thread wakes the user
+ * consumer with mbuff_area_notify() only when mbuff_ring_wake_consumer()
+ * says it sleeps, and not after every record but once @batch bytes wait
+ * or before the thread itself blocks, so a fast stream costs few wake-ups.
+ * When the ring is full the thread sleeps on a wait queue; the consumer
+ * rings the area's doorbell when mbuff_ring_wake_producer() says so.
+ *
+ * Progress and results: /sys/kernel/debug/mbuff_ring_producer/status.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/hrtimer.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/wait.h>
+#include <linux/mbuff.h>
+#include <mbuff/ring.h>
+
+#include "mbuff_ring_record.h"
+
+static char *area = "kring";
+module_param(area, charp, 0444);
+MODULE_PARM_DESC(area, "name of the area holding the ring (default kring)");
+
+static char *size = "1028K";
+module_param(size, charp, 0444);
+MODULE_PARM_DESC(size,
+		 "area size, K/M suffixes allowed; the ring's data is the largest power of two after its 4 KiB control page (default 1028K: 1 MiB of data)");
+
+static char *backend = "vmalloc";
+module_param(backend, charp, 0444);
+MODULE_PARM_DESC(backend,
+		 "backend of a new area: vmalloc, contig or any (default vmalloc)");
+
+static uint record_size = 4096;
+module_param(record_size, uint, 0444);
+MODULE_PARM_DESC(record_size,
+		 "payload bytes per record, 16 to half the ring's data (default 4096)");
+
+static ulong count;
+module_param(count, ulong, 0444);
+MODULE_PARM_DESC(count, "records to write, 0 until unloaded (default 0)");
+
+static uint rate;
+module_param(rate, uint, 0444);
+MODULE_PARM_DESC(rate, "records per second, 0 as fast as possible (default 0)");
+
+static uint batch;
+module_param(batch, uint, 0444);
+MODULE_PARM_DESC(batch,
+		 "wake a sleeping consumer once this many bytes wait or before blocking; 0 a quarter of the ring, 1 after every record (default 0)");
+
+/* The thread writes while this is true; a write to it wakes the thread. */
+static bool start = true;
+
+/**
+ * struct mbuff_rprod - the producer's state; one per module
+ * @area: the area, on which a kernel count is held
+ * @ring: the producer's view of the ring
+ * @thread: the writing thread
+ * @wait: the thread sleeps here for room, for @start, and once done
+ * @buf: the record being written
+ * @batch: bytes waiting before the consumer is woken
+ * @records: records written
+ * @bytes: payload bytes written
+ * @sleeps: times the thread slept for room
+ * @notifies: mbuff_area_notify() calls (consumer wake-ups)
+ * @doorbells: doorbell rings received
+ * @ns: nanoseconds from the start to the last record written
+ * @error: the ring refused a record (-errno), 0 if not
+ * @done: @count records were written, or the ring refused one
+ *
+ * The counters are written by the thread (@doorbells by the doorbell
+ * callback) and read locklessly by the status file: WRITE_ONCE/READ_ONCE.
+ */
+struct mbuff_rprod {
+	struct mbuff_area *area;
+	struct mbuff_ring ring;
+	struct task_struct *thread;
+	wait_queue_head_t wait;
+	void *buf;
+	u32 batch;
+	u64 records;
+	u64 bytes;
+	u64 sleeps;
+	u64 notifies;
+	u64 doorbells;
+	u64 ns;
+	int error;
+	bool done;
+};
+
+static struct mbuff_rprod mbuff_rprod = {
+	.wait = __WAIT_QUEUE_HEAD_INITIALIZER(mbuff_rprod.wait),
+};
+
+static struct dentry *mbuff_rprod_dir;
+
+static int mbuff_rprod_set_start(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_bool(val, kp);
+
+	if (!ret)
+		wake_up_interruptible(&mbuff_rprod.wait);
+	return ret;
+}
+
+static const struct kernel_param_ops mbuff_rprod_start_ops = {
+	.set = mbuff_rprod_set_start,
+	.get = param_get_bool,
+};
+
+module_param_cb(start, &mbuff_rprod_start_ops, &start, 0644);
+MODULE_PARM_DESC(start,
+		 "write while 1; load with 0 and write 1 here to start later (default 1)");
+
+static void mbuff_rprod_add(u64 *counter, u64 n)
+{
+	WRITE_ONCE(*counter, *counter + n);
+}
+
+/* Wake the consumer if it sleeps; called after publishing records. */
+static void mbuff_rprod_wake(struct mbuff_rprod *p)
+{
+	if (mbuff_ring_wake_consumer(&p->ring)) {
+		mbuff_rprod_add(&p->notifies, 1);
+		mbuff_area_notify(p->area);
+	}
+}
+
+/* Doorbell: the consumer made room while the thread slept for it. */
+static void mbuff_rprod_doorbell(struct mbuff_area *a, s32 value, void *data)
+{
+	struct mbuff_rprod *p = data;
+
+	mbuff_rprod_add(&p->doorbells, 1);
+	wake_up_interruptible(&p->wait);
+}
+
+/*
+ * Keep to @rate: sleep until the @n-th record since @from is due.  Returns
+ * early when the thread is to stop.
+ */
+static void mbuff_rprod_pace(struct mbuff_rprod *p, ktime_t from, u64 n)
+{
+	ktime_t due;
+
+	if (!rate)
+		return;
+	due = ktime_add_ns(from, mul_u64_u32_div(n, NSEC_PER_SEC, rate));
+	if (!ktime_before(ktime_get(), due))
+		return;
+	mbuff_rprod_wake(p);	/* before blocking: see the file comment */
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (!kthread_should_stop())
+		schedule_hrtimeout_range(&due, 20 * NSEC_PER_USEC,
+					 HRTIMER_MODE_ABS);
+	__set_current_state(TASK_RUNNING);
+}
+
+/*
+ * Write the record in @p->buf, sleeping while the ring is full.  Returns
+ * 0, -EINTR when the thread is to stop, or the ring's error.
+ */
+static int mbuff_rprod_put(struct mbuff_rprod *p)
+{
+	u32 need = mbuff_ring_footprint(record_size);
+	int ret;
+
+	while ((ret = mbuff_ring_write(&p->ring, p->buf, record_size)) ==
+	       -EAGAIN) {
+		mbuff_rprod_wake(p);	/* before blocking */
+		if (!mbuff_ring_producer_sleep(&p->ring, need))
+			continue;
+		mbuff_rprod_add(&p->sleeps, 1);
+		wait_event_interruptible(p->wait,
+					 mbuff_ring_free_bytes(&p->ring) >= need ||
+					 kthread_should_stop());
+		if (kthread_should_stop())
+			return -EINTR;
+	}
+	return ret;
+}
+
+static int mbuff_rprod_thread(void *data)
+{
+	struct mbuff_rprod *p = data;
+	ktime_t t0 = 0, from = 0;
+	bool paused = true;
+	u64 seq = 0, base = 0;
+	int ret;
+
+	while (!kthread_should_stop() && (!count || seq < count)) {
+		if (!READ_ONCE(start)) {
+			mbuff_rprod_wake(p);	/* before blocking */
+			wait_event_interruptible(p->wait, READ_ONCE(start) ||
+						 kthread_should_stop());
+			paused = true;
+			continue;
+		}
+		/* @rate counts from the (re)start, with no catching up. */
+		if (paused) {
+			paused = false;
+			from = ktime_get();
+			base = seq;
+			if (!seq)
+				t0 = from;
+		}
+		mbuff_rprod_pace(p, from, seq - base);
+		mbuff_ring_record_fill(p->buf, record_size, seq);
+		ret = mbuff_rprod_put(p);
+		if (ret == -EINTR)
+			break;
+		if (ret) {
+			pr_err("the ring refused record %llu: %d\n", seq, ret);
+			WRITE_ONCE(p->error, ret);
+			break;
+		}
+		seq++;
+		mbuff_rprod_add(&p->records, 1);
+		mbuff_rprod_add(&p->bytes, record_size);
+		WRITE_ONCE(p->ns, ktime_to_ns(ktime_sub(ktime_get(), t0)));
+		if (p->ring.mask + 1 - mbuff_ring_free_bytes(&p->ring) >=
+		    p->batch)
+			mbuff_rprod_wake(p);
+		cond_resched();
+	}
+	/* The last records: wake the consumer whatever is waiting. */
+	mbuff_rprod_wake(p);
+	WRITE_ONCE(p->done, !kthread_should_stop());
+	/* Wait for kthread_stop(): returning early would free the task. */
+	wait_event_interruptible(p->wait, kthread_should_stop());
+	return 0;
+}
+
+static int mbuff_rprod_status_show(struct seq_file *m, void *v)
+{
+	struct mbuff_rprod *p = m->private;
+
+	seq_printf(m, "records %llu\nbytes %llu\nsleeps %llu\nnotifies %llu\n",
+		   READ_ONCE(p->records), READ_ONCE(p->bytes),
+		   READ_ONCE(p->sleeps), READ_ONCE(p->notifies));
+	seq_printf(m, "doorbells %llu\nns %llu\nerror %d\ndone %d\n",
+		   READ_ONCE(p->doorbells), READ_ONCE(p->ns),
+		   READ_ONCE(p->error), READ_ONCE(p->done));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mbuff_rprod_status);
+
+/* The backend named by @name, or -EINVAL. */
+static int mbuff_rprod_backend(const char *name)
+{
+	if (!strcmp(name, "any"))
+		return MBUFF_BACKEND_ANY;
+	if (!strcmp(name, "vmalloc"))
+		return MBUFF_BACKEND_VMALLOC;
+	if (!strcmp(name, "contig"))
+		return MBUFF_BACKEND_CONTIG;
+	return -EINVAL;
+}
+
+static int __init mbuff_rprod_init(void)
+{
+	struct mbuff_rprod *p = &mbuff_rprod;
+	int b = mbuff_rprod_backend(backend);
+	unsigned long long bytes;
+	char *end;
+	long data;
+	int ret;
+
+	bytes = memparse(size, &end);
+	if (b < 0 || *end || !bytes || record_size < MBUFF_RING_RECORD_MIN) {
+		pr_err("bad parameters: backend=%s size=%s record_size=%u\n",
+		       backend, size, record_size);
+		return -EINVAL;
+	}
+	p->area = mbuff_area_get(area, bytes, b, MBUFF_MEM_CACHED,
+				 MBUFF_OPEN_CREATE);
+	if (IS_ERR(p->area)) {
+		pr_err("cannot get area '%s': %ld\n", area, PTR_ERR(p->area));
+		return PTR_ERR(p->area);
+	}
+	data = mbuff_ring_format(mbuff_area_vaddr(p->area),
+				 mbuff_area_size(p->area));
+	if (data < 0 || record_size > data / 2) {
+		pr_err("area '%s' too small for a ring of %u-byte records\n",
+		       area, record_size);
+		ret = -EINVAL;
+		goto err_put_area;
+	}
+	ret = mbuff_ring_attach(&p->ring, mbuff_area_vaddr(p->area),
+				mbuff_area_size(p->area));
+	if (ret)
+		goto err_put_area;
+	p->batch = batch ? batch : data / 4;
+	p->buf = kvmalloc(record_size, GFP_KERNEL);
+	if (!p->buf) {
+		ret = -ENOMEM;
+		goto err_put_area;
+	}
+	ret = mbuff_area_set_doorbell(p->area, mbuff_rprod_doorbell, p);
+	if (ret)
+		goto err_free_buf;
+	p->thread = kthread_run(mbuff_rprod_thread, p, "mbuff_rprod");
+	if (IS_ERR(p->thread)) {
+		ret = PTR_ERR(p->thread);
+		goto err_clear_doorbell;
+	}
+	mbuff_rprod_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("status", 0444, mbuff_rprod_dir, p,
+			    &mbuff_rprod_status_fops);
+	return 0;
+
+err_clear_doorbell:
+	mbuff_area_set_doorbell(p->area, NULL, NULL);
+err_free_buf:
+	kvfree(p->buf);
+err_put_area:
+	mbuff_area_put(p->area);
+	return ret;
+}
+
+static void __exit mbuff_rprod_exit(void)
+{
+	struct mbuff_rprod *p = &mbuff_rprod;
+
+	debugfs_remove_recursive(mbuff_rprod_dir);
+	kthread_stop(p->thread);
+	mbuff_area_set_doorbell(p->area, NULL, NULL);
+	kvfree(p->buf);
+	mbuff_area_put(p->area);
+}
+
+module_init(mbuff_rprod_init);
+module_exit(mbuff_rprod_exit);
+
+MODULE_DESCRIPTION("mbuff test: a kernel producer on a ring, kernel to user");
+MODULE_LICENSE("GPL");
