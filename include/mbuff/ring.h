@@ -19,6 +19,13 @@
  * and wakes it only if the flag is set.  W1 pairs with W2: either the
  * sleeper sees the new index, or the waker sees the flag.  A busy stream
  * thus costs no system call per record.
+ *
+ * When to look: a side that checks the other's flag after every record
+ * wakes it as soon as one record is there, and two sides of different
+ * speed then wake each other for nearly every record.  Check once a
+ * batch is there (e.g. a quarter of the ring written or freed), and
+ * always before going to sleep yourself; the sleeper loses nothing, it
+ * only sleeps a little longer.
  */
 #ifndef _MBUFF_RING_H
 #define _MBUFF_RING_H
