@@ -7,6 +7,7 @@
 #define _MBUFF_COMPAT_H
 
 #include <linux/io.h>
+#include <linux/libnvdimm.h>
 #include <linux/mm.h>
 #include <linux/mbuff.h>
 
@@ -53,6 +54,28 @@ static inline void *mbuff_memremap(phys_addr_t phys, size_t size,
 	default:
 		return memremap(phys, size, MEMREMAP_WB);
 	}
+}
+
+/*
+ * Cache maintenance by kernel virtual address for DMA by devices that do
+ * not snoop the caches.  x86 DMA is cache coherent: nothing to do.  arm64
+ * exports no dma-mapping call for memory that has no struct device, but
+ * its persistent-memory helpers clean (to the point of persistence) and
+ * invalidate (to the point of coherency) a range of any cacheable
+ * mapping, the module's memremap of a no-map region included.
+ */
+static inline void mbuff_cache_clean(void *va, size_t len)
+{
+#ifdef CONFIG_ARM64
+	arch_wb_cache_pmem(va, len);
+#endif
+}
+
+static inline void mbuff_cache_invalidate(void *va, size_t len)
+{
+#ifdef CONFIG_ARM64
+	arch_invalidate_pmem(va, len);
+#endif
 }
 
 #endif /* _MBUFF_COMPAT_H */

@@ -190,7 +190,8 @@ static long mbuff_ioc_destroy(struct mbuff_file *mf, void __user *uarg)
 
 static u64 mbuff_features(void)
 {
-	u64 f = MBUFF_FEAT_VMALLOC | MBUFF_FEAT_UIO | MBUFF_FEAT_LEGACY;
+	u64 f = MBUFF_FEAT_VMALLOC | MBUFF_FEAT_UIO | MBUFF_FEAT_LEGACY |
+		MBUFF_FEAT_SGLIST | MBUFF_FEAT_SYNC;
 
 	if (mbuff_have_pools())
 		f |= MBUFF_FEAT_CONTIG | MBUFF_FEAT_WC | MBUFF_FEAT_UNCACHED;
@@ -276,6 +277,45 @@ static long mbuff_ioc_notify(struct mbuff_file *mf, void __user *uarg)
 	return 0;
 }
 
+static long mbuff_ioc_sglist_req(struct mbuff_file *mf, void __user *uarg)
+{
+	struct mbuff_sglist req;
+	struct mbuff_area *area;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!mbuff_zeroed(req.reserved, sizeof(req.reserved)))
+		return -EINVAL;
+	area = mbuff_named_or_selected(mf, req.name, sizeof(req.name), &ret);
+	if (!area)
+		return ret ? ret : -EINVAL;
+	ret = mbuff_ioc_sglist(area, &req);
+	mbuff_area_unref(area, MBUFF_REF_FILE);
+	if (!ret && copy_to_user(uarg, &req, sizeof(req)))
+		ret = -EFAULT;
+	return ret;
+}
+
+static long mbuff_ioc_sync(struct mbuff_file *mf, void __user *uarg)
+{
+	struct mbuff_sync req;
+	struct mbuff_area *area;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!mbuff_zeroed(req.reserved, sizeof(req.reserved)) || req.flags ||
+	    req.offset > SIZE_MAX || req.length > SIZE_MAX)
+		return -EINVAL;
+	area = mbuff_named_or_selected(mf, req.name, sizeof(req.name), &ret);
+	if (!area)
+		return ret ? ret : -EINVAL;
+	ret = mbuff_area_sync(area, req.offset, req.length, req.direction);
+	mbuff_area_unref(area, MBUFF_REF_FILE);
+	return ret;
+}
+
 static long mbuff_ctl_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -298,6 +338,10 @@ static long mbuff_ctl_ioctl(struct file *file, unsigned int cmd,
 		return mbuff_ioc_list(uarg);
 	case MBUFF_IOC_NOTIFY:
 		return mbuff_ioc_notify(mf, uarg);
+	case MBUFF_IOC_SGLIST:
+		return mbuff_ioc_sglist_req(mf, uarg);
+	case MBUFF_IOC_SYNC:
+		return mbuff_ioc_sync(mf, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -213,6 +213,9 @@ static inline void mbuff_of_exit(void)
 }
 #endif
 
+/* dma.c */
+long mbuff_ioc_sglist(struct mbuff_area *area, struct mbuff_sglist *req);
+
 /* uio/area_uio.c */
 int mbuff_uio_add(struct mbuff_area *area, struct device *parent);
 void mbuff_uio_remove(struct mbuff_area *area);

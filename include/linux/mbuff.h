@@ -45,5 +45,9 @@ unsigned int mbuff_area_memtype(const struct mbuff_area *area);
 void mbuff_area_notify(struct mbuff_area *area);
 int mbuff_area_set_doorbell(struct mbuff_area *area, mbuff_doorbell_fn fn,
 			    void *data);
+int mbuff_area_sglist(const struct mbuff_area *area,
+		      struct mbuff_sg_entry *ents, unsigned int capacity);
+int mbuff_area_sync(struct mbuff_area *area, size_t offset, size_t len,
+		    unsigned int direction);
 
 #endif /* _LINUX_MBUFF_H */

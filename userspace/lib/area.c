@@ -294,6 +294,53 @@ MBUFF_EXPORT int mbuff_area_ring(struct mbuff_area *area, int32_t value)
 	return mbuff_ret(area->ops->ring(area, value));
 }
 
+/**
+ * mbuff_area_sglist() - the physically contiguous runs of an area
+ * @area: the handle (module source; the devmem source is one run)
+ * @ents: room for @capacity runs
+ * @capacity: entries at @ents
+ *
+ * Return: the number of runs (at most @capacity were written), or -errno:
+ * -EPERM without CAP_SYS_RAWIO, -EOPNOTSUPP for process-only memory.
+ */
+MBUFF_EXPORT int mbuff_area_sglist(const struct mbuff_area *area,
+				   struct mbuff_sg_entry *ents,
+				   unsigned int capacity)
+{
+	if (area->source == MBUFF_SOURCE_DEVMEM) {
+		if (capacity)
+			ents[0] = (struct mbuff_sg_entry){ area->phys, area->size };
+		return 1;
+	}
+	if (!area->ops->sglist)
+		return mbuff_fail(EOPNOTSUPP, "area '%s' has no physical pages to list",
+				  area->name);
+	return mbuff_ret(area->ops->sglist(area, ents, capacity));
+}
+
+/**
+ * mbuff_area_sync() - cache maintenance around a DMA
+ * @area: the handle
+ * @offset: first byte
+ * @len: bytes, not 0
+ * @direction: MBUFF_SYNC_TO_DEVICE, _FROM_DEVICE or _BIDIRECTIONAL
+ *
+ * Return: 0, or -EINVAL for a range outside the area or a bad direction.
+ * Only the module source can reach the caches; for the others (and on
+ * x86) the arguments are checked and nothing else needs doing.
+ */
+MBUFF_EXPORT int mbuff_area_sync(struct mbuff_area *area, uint64_t offset,
+				 uint64_t len, unsigned int direction)
+{
+	if (!len || offset >= area->size || len > area->size - offset ||
+	    direction < MBUFF_SYNC_TO_DEVICE ||
+	    direction > MBUFF_SYNC_BIDIRECTIONAL)
+		return mbuff_fail(EINVAL, "area '%s': bad sync request", area->name);
+	if (!area->ops->sync)
+		return 0;
+	return mbuff_ret(area->ops->sync(area, offset, len, direction));
+}
+
 static const struct mbuff_source_ops *mbuff_named_ops(unsigned int source)
 {
 	int s = mbuff_pick_source(NULL, source, MBUFF_BACKEND_ANY);

@@ -64,6 +64,10 @@ struct mbuff_source_ops {
 	int (*ring)(struct mbuff_area *area, int32_t value);
 	int (*destroy)(const char *name);
 	int (*list)(char (**names)[MBUFF_NAME_SIZE], size_t *count);
+	int (*sglist)(const struct mbuff_area *area,
+		      struct mbuff_sg_entry *ents, unsigned int cap);
+	int (*sync)(struct mbuff_area *area, uint64_t offset, uint64_t len,
+		    unsigned int direction);
 };
 
 extern const struct mbuff_source_ops mbuff_module_ops;

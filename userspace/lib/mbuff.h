@@ -124,6 +124,11 @@ int mbuff_area_ring(struct mbuff_area *area, int32_t value);
 int mbuff_area_ring_attach(struct mbuff_area *area, struct mbuff_ring *ring,
 			   unsigned int flags);
 
+int mbuff_area_sglist(const struct mbuff_area *area,
+		      struct mbuff_sg_entry *ents, unsigned int capacity);
+int mbuff_area_sync(struct mbuff_area *area, uint64_t offset, uint64_t len,
+		    unsigned int direction);
+
 int mbuff_destroy(const char *name, unsigned int source);
 int mbuff_list(char (**names)[MBUFF_NAME_SIZE], size_t *count,
 	       unsigned int source);

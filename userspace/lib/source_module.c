@@ -255,6 +255,33 @@ static int mbuff_module_list(char (**names)[MBUFF_NAME_SIZE], size_t *count)
 	return 0;
 }
 
+static int mbuff_module_sglist(const struct mbuff_area *area,
+			       struct mbuff_sg_entry *ents, unsigned int cap)
+{
+	struct mbuff_sglist req;
+
+	memset(&req, 0, sizeof(req));
+	req.entries = (uintptr_t)ents;
+	req.capacity = cap;
+	if (ioctl(area->fd, MBUFF_IOC_SGLIST, &req) < 0)
+		return mbuff_fail(errno, "cannot list the pages of '%s'", area->name);
+	return (int)req.count;
+}
+
+static int mbuff_module_sync(struct mbuff_area *area, uint64_t offset,
+			     uint64_t len, unsigned int direction)
+{
+	struct mbuff_sync req;
+
+	memset(&req, 0, sizeof(req));
+	req.offset = offset;
+	req.length = len;
+	req.direction = direction;
+	if (ioctl(area->fd, MBUFF_IOC_SYNC, &req) < 0)
+		return mbuff_fail(errno, "cannot sync '%s'", area->name);
+	return 0;
+}
+
 const struct mbuff_source_ops mbuff_module_ops = {
 	.open = mbuff_module_open,
 	.close = mbuff_module_close,
@@ -264,6 +291,8 @@ const struct mbuff_source_ops mbuff_module_ops = {
 	.ring = mbuff_module_ring,
 	.destroy = mbuff_module_destroy,
 	.list = mbuff_module_list,
+	.sglist = mbuff_module_sglist,
+	.sync = mbuff_module_sync,
 };
 
 /*

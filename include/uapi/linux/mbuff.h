@@ -43,6 +43,8 @@
 #define MBUFF_FEAT_LEGACY	(1ULL << 3)	/* 0.7.2 ioctls 0..3 */
 #define MBUFF_FEAT_WC		(1ULL << 4)
 #define MBUFF_FEAT_UNCACHED	(1ULL << 5)
+#define MBUFF_FEAT_SGLIST	(1ULL << 6)	/* MBUFF_IOC_SGLIST */
+#define MBUFF_FEAT_SYNC		(1ULL << 7)	/* MBUFF_IOC_SYNC */
 
 /**
  * struct mbuff_open - MBUFF_IOC_OPEN: open, or create, an area by name
@@ -130,12 +132,71 @@ struct mbuff_list {
 	__u64 reserved[2];
 };
 
+/**
+ * struct mbuff_sg_entry - one physically contiguous run of an area
+ * @phys: its first physical address
+ * @len: its length in bytes, a multiple of the page size
+ */
+struct mbuff_sg_entry {
+	__u64 phys;
+	__u64 len;
+};
+
+/**
+ * struct mbuff_sglist - MBUFF_IOC_SGLIST: where an area lies in memory
+ * @name: NUL-terminated area name; empty for this file's area
+ * @entries: user pointer to @capacity struct mbuff_sg_entry
+ * @capacity: in: room at @entries
+ * @count: out: number of runs, in the area's order (may exceed
+ *	@capacity; then only @capacity were written)
+ * @reserved: must be zero
+ *
+ * Physical addresses, for DMA engines that take a list; a device behind
+ * an IOMMU needs them mapped for it.  Needs CAP_SYS_RAWIO.
+ */
+struct mbuff_sglist {
+	char name[MBUFF_NAME_SIZE];
+	__u64 entries;
+	__u32 capacity;
+	__u32 count;
+	__u64 reserved[2];
+};
+
+/* struct mbuff_sync.direction, as seen from the device */
+#define MBUFF_SYNC_TO_DEVICE		1	/* the CPU wrote: clean */
+#define MBUFF_SYNC_FROM_DEVICE		2	/* the device wrote: invalidate */
+#define MBUFF_SYNC_BIDIRECTIONAL	3	/* both */
+
+/**
+ * struct mbuff_sync - MBUFF_IOC_SYNC: cache maintenance for DMA
+ * @name: NUL-terminated area name; empty for this file's area
+ * @offset: first byte of the range in the area
+ * @length: bytes, not 0; offset + length must lie in the area
+ * @direction: MBUFF_SYNC_*
+ * @flags: 0
+ * @reserved: must be zero
+ *
+ * For devices that do not snoop the CPU caches, on a cached area.  On
+ * x86 (coherent) and for write-combined or uncached areas nothing needs
+ * doing, and the call only checks its arguments.
+ */
+struct mbuff_sync {
+	char name[MBUFF_NAME_SIZE];
+	__u64 offset;
+	__u64 length;
+	__u32 direction;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
 #define MBUFF_IOC_MAGIC		0xb6
 #define MBUFF_IOC_OPEN		_IOWR(MBUFF_IOC_MAGIC, 0x10, struct mbuff_open)
 #define MBUFF_IOC_DESTROY	_IOW(MBUFF_IOC_MAGIC, 0x11, struct mbuff_name)
 #define MBUFF_IOC_INFO		_IOWR(MBUFF_IOC_MAGIC, 0x12, struct mbuff_info)
 #define MBUFF_IOC_LIST		_IOWR(MBUFF_IOC_MAGIC, 0x13, struct mbuff_list)
 #define MBUFF_IOC_NOTIFY	_IOW(MBUFF_IOC_MAGIC, 0x14, struct mbuff_name)
+#define MBUFF_IOC_SGLIST	_IOWR(MBUFF_IOC_MAGIC, 0x15, struct mbuff_sglist)
+#define MBUFF_IOC_SYNC		_IOW(MBUFF_IOC_MAGIC, 0x16, struct mbuff_sync)
 
 /*
  * The mbuff 0.7.2 ABI: plain ioctl numbers, native struct layout (on
