@@ -4,16 +4,23 @@
 # tests and the demo.  `make help` lists the targets.
 #
 #   make                 build everything for the default kernel
-#   make test            unit tests, static checks, runner self-tests, guests
+#   make GUEST_ARCH=arm64  cross-build the module, libmbuff, the tools and
+#                        the guest tests for the arm64 guest (also: make
+#                        guest-arm64; make KVER=<an arm64 version>)
+#   make matrix          build for every kernel `make test` boots
+#   make test            unit tests, static checks, runner self-tests, guest
+#                        suites on every kernel of boot/kernels matrix (with
+#                        KVER= or GUEST_ARCH=: on that kernel only)
 #   make check           checkpatch --strict and sparse over the kernel code
 #   make bench           an mbuff ring against a pipe and a socket (timings)
 #   make demo            boot a guest and show mbuff at work
 #   make deps            install the Debian packages all of this needs
 #   make install         install module, headers (DESTDIR=, PREFIX=)
 #
-# Variables: KVER= (kernel version, default: newest installed generic
-# Debian kernel), KDIR= (its headers), ARCH= and CROSS_COMPILE= (passed to
-# Kbuild), V=1 (show commands), CC=, CFLAGS=.
+# Variables: KVER= (kernel version, default: the Debian 12 kernel of
+# GUEST_ARCH; boot/kernels list), GUEST_ARCH= (x86_64 or arm64, default: the
+# architecture of KVER), KDIR= (its headers), CROSS_COMPILE= (arm64 default:
+# aarch64-linux-gnu-), V=1 (show commands), CC=, CFLAGS=.
 
 # The first pass only makes sure the Debian packages are installed (the
 # kernel version is discovered from them), then runs the real build.
@@ -41,10 +48,39 @@ SHELL := /bin/bash
 
 TOP := $(CURDIR)
 B := $(TOP)/build
-GUEST_ARCH ?= x86_64
-KVER ?= $(shell boot/kernels default $(GUEST_ARCH))
+# The guest architecture follows KVER when only KVER is given; the kernel
+# is the default one of the architecture when only GUEST_ARCH is.
+ifeq ($(origin GUEST_ARCH),undefined)
+GUEST_ARCH := $(if $(filter %-arm64,$(KVER)),arm64,x86_64)
+endif
+ifeq ($(KVER),)
+override KVER := $(shell boot/kernels default $(GUEST_ARCH))
+endif
 KDIR ?= $(shell boot/kernels kdir $(KVER))
 KOBJ := $(B)/kmod/$(KVER)
+
+# x86_64 is the host: its libmbuff, tools and unit tests live in build/lib,
+# build/bin and build/unit, its guest programs in build/guest.  arm64 is
+# cross-built: Kbuild gets ARCH= and CROSS_COMPILE=, and libmbuff, the tools
+# and the static guest programs go to build/lib-arm64, build/bin-arm64 and
+# build/guest-arm64.
+ifeq ($(GUEST_ARCH),arm64)
+CROSS_COMPILE ?= aarch64-linux-gnu-
+KBUILD_ARCH := ARCH=arm64 CROSS_COMPILE=$(CROSS_COMPILE)
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+LB := $(B)/lib-arm64
+BB := $(B)/bin-arm64
+GB := $(B)/guest-arm64
+else ifeq ($(GUEST_ARCH),x86_64)
+KBUILD_ARCH :=
+LB := $(B)/lib
+BB := $(B)/bin
+GB := $(B)/guest
+else
+$(error GUEST_ARCH=$(GUEST_ARCH): x86_64 or arm64)
+endif
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -64,22 +100,22 @@ LIBDIR ?= $(PREFIX)/lib
 MANDIR ?= $(PREFIX)/share/man
 LIB_VERSION := 0.1
 LIB_SRC := $(wildcard userspace/lib/*.c)
-LIB_OBJ := $(patsubst userspace/lib/%.c,$(B)/lib/obj/%.o,$(LIB_SRC))
+LIB_OBJ := $(patsubst userspace/lib/%.c,$(LB)/obj/%.o,$(LIB_SRC))
 LIB_H := userspace/lib/mbuff.h userspace/lib/internal.h
-LIBA := $(B)/lib/libmbuff.a
-LIBSO := $(B)/lib/libmbuff.so.$(LIB_VERSION)
+LIBA := $(LB)/libmbuff.a
+LIBSO := $(LB)/libmbuff.so.$(LIB_VERSION)
 # Programs built on the library see <mbuff.h> and link it statically.
 LIBCFLAGS := -I$(TOP)/userspace/lib
 # One directory per tool: userspace/tools/NAME/*.c builds NAME.
 TOOLS := $(patsubst userspace/tools/%/,%,$(wildcard userspace/tools/*/))
 TOOL_SRC = $(wildcard userspace/tools/$(1)/*.c)
-TOOL_BIN := $(addprefix $(B)/bin/,$(TOOLS))
-GUEST_TOOLS := $(addprefix $(B)/guest/bin/,$(TOOLS))
+TOOL_BIN := $(addprefix $(BB)/,$(TOOLS))
+GUEST_TOOLS := $(addprefix $(GB)/bin/,$(TOOLS))
 
 GUEST_C := $(wildcard tests/guest/*.c)
 GUEST_SH := $(wildcard tests/guest/*.sh) tests/guest/run-guest-tests
-GUEST_BIN := $(patsubst tests/guest/%.c,$(B)/guest/tests/%,$(GUEST_C)) \
-	$(patsubst tests/guest/%,$(B)/guest/tests/%,$(GUEST_SH))
+GUEST_BIN := $(patsubst tests/guest/%.c,$(GB)/tests/%,$(GUEST_C)) \
+	$(patsubst tests/guest/%,$(GB)/tests/%,$(GUEST_SH))
 UNIT_C := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_C))
 SHARED_H := $(shell find include -name '*.h') $(wildcard tests/guest/*.h tests/guest/*/*.h) \
@@ -89,15 +125,19 @@ STRESS_SAN := tsan asan
 STRESS_BIN := $(B)/unit/ring_stress $(foreach s,$(STRESS_SAN),$(B)/unit-$(s)/ring_stress)
 
 .PHONY: all module kmod-src sparse-kbuild lib tools guest unit test check \
-	demo deps install clean distclean help bench
+	demo deps install clean distclean help bench guest-arm64 matrix
 
+ifeq ($(GUEST_ARCH),x86_64)
 all: module lib tools guest unit
+else
+all: module lib guest
+endif
 
 # libmbuff: one set of PIC objects, hidden unless exported, for both the
 # shared library (with its symbol version map) and the static one.
 lib: $(LIBA) $(LIBSO)
 
-$(B)/lib/obj/%.o: userspace/lib/%.c $(SHARED_H)
+$(LB)/obj/%.o: userspace/lib/%.c $(SHARED_H)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC [lib]   $*")
 	$(Q)$(CC) $(UCFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
@@ -109,17 +149,17 @@ $(LIBSO): $(LIB_OBJ) userspace/lib/libmbuff.map
 	$(if $(Q),@echo "  LD [lib]   libmbuff.so")
 	$(Q)$(CC) -shared -o $@ $(LIB_OBJ) -Wl,-soname,libmbuff.so.0 \
 		-Wl,--version-script=userspace/lib/libmbuff.map
-	$(Q)ln -sf libmbuff.so.$(LIB_VERSION) $(B)/lib/libmbuff.so.0
-	$(Q)ln -sf libmbuff.so.0 $(B)/lib/libmbuff.so
+	$(Q)ln -sf libmbuff.so.$(LIB_VERSION) $(LB)/libmbuff.so.0
+	$(Q)ln -sf libmbuff.so.0 $(LB)/libmbuff.so
 
 tools: $(TOOL_BIN)
 
-$(B)/bin/%: $(LIBA) $(SHARED_H) $(wildcard userspace/tools/*/*.[ch])
+$(BB)/%: $(LIBA) $(SHARED_H) $(wildcard userspace/tools/*/*.[ch])
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC [tool]  $*")
 	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -o $@ $(call TOOL_SRC,$*) $(LIBA)
 
-$(B)/guest/bin/%: $(LIBA) $(SHARED_H) $(wildcard userspace/tools/*/*.[ch])
+$(GB)/bin/%: $(LIBA) $(SHARED_H) $(wildcard userspace/tools/*/*.[ch])
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC [guest] $*")
 	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -static -o $@ $(call TOOL_SRC,$*) $(LIBA)
@@ -131,7 +171,7 @@ kmod-src:
 	$(Q)cp -p --parents $(KSRC) $(KOBJ)/
 
 module: kmod-src
-	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) $(if $(filter 1,$(V)),V=1) modules \
+	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) $(if $(filter 1,$(V)),V=1) modules \
 		$(if $(filter 1,$(V)),,2>&1 | { grep -v -e '^  [A-Z]' -e 'Skipping BTF' -e 'Entering directory' -e 'Leaving directory' || true; })
 	$(Q)test -f $(KOBJ)/mbuff.ko
 
@@ -142,16 +182,28 @@ module: kmod-src
 SPARSE_CF := -Wsparse-error
 
 sparse-kbuild: kmod-src
-	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) V=0 C=2 CF="$(SPARSE_CF)" -k modules
+	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) V=0 C=2 CF="$(SPARSE_CF)" -k modules
 
 guest: module $(GUEST_BIN) $(GUEST_TOOLS)
 
-$(B)/guest/tests/%: tests/guest/%.c $(SHARED_H) $(LIBA)
+# The arm64 guest's module, libmbuff, tools and tests, from any build.
+guest-arm64:
+	$(Q)$(MAKE) GUEST_ARCH=arm64 KVER=$(if $(filter %-arm64,$(KVER)),$(KVER)) guest
+
+# Every kernel of the test matrix: the module per kernel (build/kmod/KVER),
+# the guest programs per architecture.
+matrix: all
+	$(Q)boot/kernels matrix | while read -r name arch kver; do \
+		if [ "$$arch" = x86_64 ]; then what=module; else what=guest; fi; \
+		$(MAKE) GUEST_ARCH=$$arch KVER=$$kver $$what || exit 1; \
+	done
+
+$(GB)/tests/%: tests/guest/%.c $(SHARED_H) $(LIBA)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC [guest] $*")
 	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -static -o $@ $< $(LIBA)
 
-$(B)/guest/tests/%: tests/guest/%
+$(GB)/tests/%: tests/guest/%
 	@mkdir -p $(@D)
 	$(Q)install -m 755 $< $@
 
@@ -190,8 +242,19 @@ $(B)/bench/%: bench/%.c $(SHARED_H) $(LIBA)
 	$(if $(Q),@echo "  CC [bench] $*")
 	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -o $@ $< $(LIBA)
 
-test: all
+# Without KVER= or GUEST_ARCH=, the guest suites run on every kernel of the
+# matrix; with either, on that kernel only (the host parts are x86_64's).
+ifneq ($(filter command line,$(origin KVER) $(origin GUEST_ARCH)),)
+test: all $(if $(filter arm64,$(GUEST_ARCH)),host)
 	$(Q)scripts/run-tests --kernel $(KVER)
+else
+test: matrix
+	$(Q)scripts/run-tests
+endif
+
+# The host's build, from an arm64 one.
+host:
+	$(Q)$(MAKE) GUEST_ARCH=x86_64 KVER=$(shell boot/kernels default x86_64) all
 
 # Both run even when the first fails.
 check:
@@ -228,12 +291,13 @@ install: module lib tools
 
 clean:
 	$(Q)rm -rf $(B)/kmod $(B)/guest $(B)/unit $(B)/runs $(B)/tests $(B)/lib $(B)/bin \
+		$(B)/guest-arm64 $(B)/lib-arm64 $(B)/bin-arm64 \
 		$(addprefix $(B)/unit-,$(STRESS_SAN)) $(B)/bench
 
 distclean:
 	$(Q)rm -rf $(B)
 
 help:
-	@sed -n '3,17s/^# \{0,1\}//p' Makefile
+	@sed -n '3,24s/^# \{0,1\}//p' Makefile
 
 endif
