@@ -17,13 +17,14 @@
 #include "internal.h"
 
 /*
- * Protects mbuff_areas, mbuff_nr_areas, mbuff_vmalloc_bytes and each
- * area's dying; an area on the list has a non-zero total.
+ * Protects mbuff_areas, mbuff_nr_areas and each area's dying; an area on
+ * the list has a non-zero total.  The teardown work never takes it, so
+ * creation may wait for queued teardowns while holding it.
  */
 DEFINE_MUTEX(mbuff_lock);
 static LIST_HEAD(mbuff_areas);
 static unsigned int mbuff_nr_areas;
-static unsigned long mbuff_vmalloc_bytes;
+static atomic_long_t mbuff_vmalloc_bytes = ATOMIC_LONG_INIT(0);
 
 /**
  * mbuff_check_name() - check an area name, saying why it is refused
@@ -67,9 +68,7 @@ static void mbuff_area_destroy_work(struct work_struct *work)
 		mbuff_reserved_destroy(area);
 	} else {
 		mbuff_vmalloc_destroy(area);
-		mutex_lock(&mbuff_lock);
-		mbuff_vmalloc_bytes -= area->size;
-		mutex_unlock(&mbuff_lock);
+		atomic_long_sub(area->size, &mbuff_vmalloc_bytes);
 	}
 	mbuff_sysfs_free_area(area);
 	/* mbuff_exit() drains mbuff_wq, so this code outlives the put. */
@@ -109,9 +108,23 @@ static void mbuff_area_take(struct mbuff_area *area, unsigned int refmask)
 
 static bool mbuff_vmalloc_fits(size_t size)
 {
+	unsigned long used = atomic_long_read(&mbuff_vmalloc_bytes);
+
+	/* Only creation, under mbuff_lock, adds: the check holds. */
 	lockdep_assert_held(&mbuff_lock);
 	return !mbuff_max_vmalloc ||
-	       size <= mbuff_max_vmalloc - mbuff_vmalloc_bytes;
+	       (used <= mbuff_max_vmalloc && size <= mbuff_max_vmalloc - used);
+}
+
+/*
+ * The memory of areas whose teardown is queued comes back when the queue
+ * has run: wait for it before calling a request out of memory, so that a
+ * name's memory is usable again as soon as the name is.
+ */
+static void mbuff_reclaim(void)
+{
+	lockdep_assert_held(&mbuff_lock);
+	flush_workqueue(mbuff_wq);
 }
 
 static unsigned int mbuff_pick_backend(const struct mbuff_open_args *args)
@@ -143,6 +156,8 @@ static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args,
 				    args->name);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
+	if (backend == MBUFF_BACKEND_VMALLOC && !mbuff_vmalloc_fits(size))
+		mbuff_reclaim();
 	if (backend == MBUFF_BACKEND_VMALLOC && !mbuff_vmalloc_fits(size)) {
 		pr_info_ratelimited("cannot create '%s': max_vmalloc_mb reached\n",
 				    args->name);
@@ -164,6 +179,10 @@ static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args,
 
 	if (backend == MBUFF_BACKEND_CONTIG) {
 		ret = mbuff_reserved_create(area, args->align);
+		if (ret == -ENOMEM) {
+			mbuff_reclaim();
+			ret = mbuff_reserved_create(area, args->align);
+		}
 		/* "Any" takes vmalloc memory when the pools are full. */
 		if (ret == -ENOMEM && args->backend == MBUFF_BACKEND_ANY &&
 		    args->memtype == MBUFF_MEM_CACHED &&
@@ -188,7 +207,7 @@ static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args,
 
 	__module_get(THIS_MODULE);
 	if (backend == MBUFF_BACKEND_VMALLOC)
-		mbuff_vmalloc_bytes += size;
+		atomic_long_add(size, &mbuff_vmalloc_bytes);
 	list_add_tail(&area->node, &mbuff_areas);
 	mbuff_nr_areas++;
 	pr_debug("created area '%s': %zu bytes, %s, %s\n", area->name, size,

@@ -11,6 +11,9 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
+#include <linux/build_bug.h>
+#include <linux/mbuff_ring.h>
+
 #include "internal.h"
 
 static char *mbuff_param_pools;
@@ -55,9 +58,26 @@ static int mbuff_parse_params(void)
 	return 0;
 }
 
+/* The ABI's layouts, the same for 32- and 64-bit programs. */
+static void __init mbuff_check_abi(void)
+{
+	BUILD_BUG_ON(sizeof(struct mbuff_open) != 96);
+	BUILD_BUG_ON(sizeof(struct mbuff_name) != 56);
+	BUILD_BUG_ON(sizeof(struct mbuff_info) != 128);
+	BUILD_BUG_ON(sizeof(struct mbuff_list) != 32);
+	BUILD_BUG_ON(sizeof(struct mbuff_sglist) != 72);
+	BUILD_BUG_ON(sizeof(struct mbuff_sync) != 80);
+	BUILD_BUG_ON(sizeof(struct mbuff_ring_ctl) != 3 * MBUFF_RING_LINE);
+	BUILD_BUG_ON(offsetof(struct mbuff_ring_ctl, prod) != MBUFF_RING_LINE);
+	BUILD_BUG_ON(offsetof(struct mbuff_ring_ctl, cons) != 2 * MBUFF_RING_LINE);
+	BUILD_BUG_ON(sizeof(struct mbuff_ring_rec) != MBUFF_RING_ALIGN);
+}
+
 static int __init mbuff_init(void)
 {
 	int ret;
+
+	mbuff_check_abi();
 
 	ret = mbuff_parse_params();
 	if (ret)

@@ -6,10 +6,11 @@
  * both, and the consumer takes a page once neither marker is left, then
  * marks it empty again.  Pages may be filled in any order.
  *
- * The scheme assumes the producer writes each page whole and the last
- * bytes last (true of sequential DMA and of memcpy); a page whose payload
- * happens to end with the exact magic at both ends reads as empty, so a
- * producer that can emit such data must not use markers.
+ * The scheme assumes the producer writes each page whole and its last
+ * bytes last (sequential DMA does; a CPU producer should store the last
+ * 8 bytes with release semantics, since memcpy() promises no order).  A
+ * page whose payload begins or ends with the exact 16-byte magic is not
+ * taken, so a producer that can emit such data must not use markers.
  *
  * This file compiles unchanged in the kernel and in user space; only the
  * barrier macros differ.
@@ -70,10 +71,10 @@ static inline void mbuff_pagemark_empty(struct mbuff_pagemark *pm, __u32 i)
 	__u64 *h = mbuff_pm_head(pm, i), *t = mbuff_pm_tail(pm, i);
 
 	h[0] = MBUFF_PAGEMARK_MAGIC0;
+	h[1] = MBUFF_PAGEMARK_MAGIC1;
 	t[0] = MBUFF_PAGEMARK_MAGIC0;
-	t[1] = MBUFF_PAGEMARK_MAGIC1;
-	/* Publishes the whole marker; pairs with mbuff_pagemark_full(). */
-	mbuff_pm_store_release(&h[1], MBUFF_PAGEMARK_MAGIC1);
+	/* The last word last: pairs with the acquire in mbuff_pagemark_full(). */
+	mbuff_pm_store_release(&t[1], MBUFF_PAGEMARK_MAGIC1);
 }
 
 /**
@@ -83,14 +84,15 @@ static inline void mbuff_pagemark_empty(struct mbuff_pagemark *pm, __u32 i)
  * @page_size: bytes per page: a multiple of 8, at least MBUFF_PAGEMARK_MIN
  * @npages: number of pages
  *
- * Return: 0, or -1 for a page size or base that cannot carry markers.
+ * Return: 0, or -1 for no pages, or a page size or base that cannot carry
+ * markers.
  */
 static inline int mbuff_pagemark_init(struct mbuff_pagemark *pm, void *base,
 				      __u32 page_size, __u32 npages)
 {
 	__u32 i;
 
-	if (page_size < MBUFF_PAGEMARK_MIN || page_size % 8 ||
+	if (!npages || page_size < MBUFF_PAGEMARK_MIN || page_size % 8 ||
 	    ((unsigned long)base & 7))
 		return -1;
 	pm->base = (unsigned char *)base;

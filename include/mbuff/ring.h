@@ -16,9 +16,12 @@
  * Wake-ups without polling.  A side that finds nothing to do sets its
  * *_waiting flag, issues a full barrier (W1), and looks once more before
  * it sleeps; the other side, after publishing, issues a full barrier (W2)
- * and wakes it only if the flag is set.  W1 pairs with W2: either the
- * sleeper sees the new index, or the waker sees the flag.  A busy stream
- * thus costs no system call per record.
+ * and wakes it only if the flag is set, clearing it in the same atomic
+ * exchange.  W1 pairs with W2: either the sleeper sees the new index, or
+ * the waker sees the flag.  A busy stream thus costs no system call per
+ * record.  A sleeper waits until there is something to do or its flag
+ * was cleared (mbuff_ring_consumer_woken(), mbuff_ring_producer_woken()),
+ * then goes back through mbuff_ring_*_sleep() before sleeping again.
  *
  * When to look: a side that checks the other's flag after every record
  * wakes it as soon as one record is there, and two sides of different
@@ -34,6 +37,7 @@
 #include <linux/mbuff_ring.h>
 
 #ifdef __KERNEL__
+#include <linux/atomic.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
@@ -41,12 +45,14 @@
 #define mbuff_ring_load_acquire(p)	smp_load_acquire(p)	/* see uses */
 #define mbuff_ring_store_release(p, v)	smp_store_release(p, v)	/* see uses */
 #define mbuff_ring_mb()			smp_mb()		/* see uses */
+#define mbuff_ring_xchg(p, v)		xchg(p, v)		/* full barrier */
 #else
 #include <errno.h>
 #include <string.h>
 #define mbuff_ring_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
 #define mbuff_ring_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
 #define mbuff_ring_mb()			__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define mbuff_ring_xchg(p, v)		__atomic_exchange_n(p, v, __ATOMIC_SEQ_CST)
 #endif
 
 /**
@@ -363,8 +369,24 @@ static inline int mbuff_ring_wake_consumer(struct mbuff_ring *ring)
 	mbuff_ring_mb();	/* W2: pairs with W1 in mbuff_ring_consumer_sleep() */
 	if (!mbuff_ring_load_acquire(waiting))
 		return 0;
-	mbuff_ring_store_release(waiting, 0);
-	return 1;
+	/* One exchange: a flag the consumer sets again meanwhile survives. */
+	return mbuff_ring_xchg(waiting, 0) != 0;
+}
+
+/**
+ * mbuff_ring_consumer_woken() - may a sleeping consumer stop waiting?
+ * @ring: the consumer's view
+ *
+ * The condition a consumer sleeps on: data came, or the producer cleared
+ * the flag to wake it.  Either way it re-checks with
+ * mbuff_ring_consumer_sleep() before it sleeps again.
+ *
+ * Return: true when the consumer should wake up.
+ */
+static inline int mbuff_ring_consumer_woken(const struct mbuff_ring *ring)
+{
+	return mbuff_ring_used_bytes(ring) ||
+	       !mbuff_ring_load_acquire(&ring->ctl->cons_waiting);
 }
 
 /**
@@ -401,8 +423,22 @@ static inline int mbuff_ring_wake_producer(struct mbuff_ring *ring)
 	mbuff_ring_mb();	/* W2: pairs with W1 in mbuff_ring_producer_sleep() */
 	if (!mbuff_ring_load_acquire(waiting))
 		return 0;
-	mbuff_ring_store_release(waiting, 0);
-	return 1;
+	/* One exchange: a flag the producer sets again meanwhile survives. */
+	return mbuff_ring_xchg(waiting, 0) != 0;
+}
+
+/**
+ * mbuff_ring_producer_woken() - may a sleeping producer stop waiting?
+ * @ring: the producer's view
+ * @need: bytes its next record needs
+ *
+ * Return: true when there is room, or the consumer cleared the flag.
+ */
+static inline int mbuff_ring_producer_woken(const struct mbuff_ring *ring,
+					    __u32 need)
+{
+	return mbuff_ring_free_bytes(ring) >= need ||
+	       !mbuff_ring_load_acquire(&ring->ctl->prod_waiting);
 }
 
 #endif /* _MBUFF_RING_H */

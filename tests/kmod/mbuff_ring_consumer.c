@@ -167,7 +167,7 @@ static long mbuff_rcons_get(struct mbuff_rcons *c)
 			continue;
 		mbuff_rcons_add(&c->sleeps, 1);
 		wait_event_interruptible(c->wait,
-					 mbuff_ring_used_bytes(&c->ring) ||
+					 mbuff_ring_consumer_woken(&c->ring) ||
 					 kthread_should_stop());
 		if (kthread_should_stop())
 			return -EINTR;

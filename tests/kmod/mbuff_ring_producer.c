@@ -191,7 +191,7 @@ static int mbuff_rprod_put(struct mbuff_rprod *p)
 			continue;
 		mbuff_rprod_add(&p->sleeps, 1);
 		wait_event_interruptible(p->wait,
-					 mbuff_ring_free_bytes(&p->ring) >= need ||
+					 mbuff_ring_producer_woken(&p->ring, need) ||
 					 kthread_should_stop());
 		if (kthread_should_stop())
 			return -EINTR;

@@ -10,6 +10,14 @@
 
 #include "internal.h"
 
+/* The ABI's layouts, as the module pins them. */
+_Static_assert(sizeof(struct mbuff_open) == 96, "struct mbuff_open");
+_Static_assert(sizeof(struct mbuff_info) == 128, "struct mbuff_info");
+_Static_assert(sizeof(struct mbuff_ring_ctl) == 3 * MBUFF_RING_LINE,
+	       "struct mbuff_ring_ctl");
+_Static_assert(offsetof(struct mbuff_ring_ctl, cons) == 2 * MBUFF_RING_LINE,
+	       "mbuff_ring_ctl.cons");
+
 static int mbuff_env_source(void)
 {
 	const char *s = getenv("MBUFF_SOURCE");
