@@ -203,6 +203,10 @@ $(GB)/tests/%: tests/guest/%.c $(SHARED_H) $(LIBA)
 	$(if $(Q),@echo "  CC [guest] $*")
 	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -static -o $@ $< $(LIBA)
 
+# Guest tests that include an example or its edu driver header.
+$(GB)/tests/edu_dma $(GB)/tests/edu_pages $(GB)/tests/edu_kmod: \
+	$(wildcard userspace/examples/*.[ch])
+
 $(GB)/tests/%: tests/guest/%
 	@mkdir -p $(@D)
 	$(Q)install -m 755 $< $@

@@ -5,13 +5,16 @@
  * and has the device copy a pattern from one offset to another (through
  * the physical address, or chunk by chunk through the runs of a vmalloc
  * area); this process checks the bytes through its own mapping, and the
- * module's runs against mbuff_area_sglist().  Needs a guest with -d edu
- * and a pool.  Usage: edu_kmod contig|vmalloc
+ * module's runs against mbuff_area_sglist().  With "outside", the module
+ * is asked for copies that would leave the area, and the device's own DMA
+ * registers show that it was never programmed.  Needs a guest with -d edu
+ * and a pool.  Usage: edu_kmod contig|vmalloc|outside
  */
 #include <stdint.h>
 
 #include <mbuff.h>
 
+#include "../../userspace/examples/edu.h"
 #include "mbuff_util.h"
 #include "tap.h"
 
@@ -24,9 +27,90 @@ static unsigned char pattern(size_t i)
 	return (unsigned char)(i * 7 + 0x5a + (i >> 8));
 }
 
+static void read_result(char *res, size_t len)
+{
+	FILE *f = fopen("/sys/module/mbuff_edu_dma/parameters/result", "r");
+
+	res[0] = 0;
+	if (f) {
+		if (!fgets(res, len, f))
+			res[0] = 0;
+		fclose(f);
+	}
+	res[strcspn(res, "\n")] = 0;
+}
+
+/* Sentinels in the device's DMA registers, none of them a start. */
+#define SENT_SRC	0x0badd000ULL
+#define SENT_DST	0x0beef000ULL
+#define SENT_COUNT	0x123ULL
+
+static int edu_sentinels(int set)
+{
+	struct edu e = { 0 };
+	int ok;
+
+	if (edu_open(&e))
+		return 0;
+	if (set) {
+		edu_wr(&e, EDU_DMA_SRC, SENT_SRC);
+		edu_wr(&e, EDU_DMA_DST, SENT_DST);
+		edu_wr(&e, EDU_DMA_COUNT, SENT_COUNT);
+	}
+	ok = edu_rd(&e, EDU_DMA_SRC) == SENT_SRC &&
+	     edu_rd(&e, EDU_DMA_DST) == SENT_DST &&
+	     edu_rd(&e, EDU_DMA_COUNT) == SENT_COUNT &&
+	     !(edu_rd(&e, EDU_DMA_CMD) & EDU_CMD_START);
+	if (!ok)
+		tap_diag("edu registers: src %#llx dst %#llx count %#llx cmd %#llx",
+			 (unsigned long long)edu_rd(&e, EDU_DMA_SRC),
+			 (unsigned long long)edu_rd(&e, EDU_DMA_DST),
+			 (unsigned long long)edu_rd(&e, EDU_DMA_COUNT),
+			 (unsigned long long)edu_rd(&e, EDU_DMA_CMD));
+	edu_close(&e);
+	return ok;
+}
+
+/*
+ * Copies the module must refuse: each would read or write past the end of
+ * a 1 MiB area.  The device's registers must still hold the sentinels.
+ */
+static int outside(void)
+{
+	static const struct {
+		const char *backend;
+		unsigned int src, dst, len;
+	} c[] = {
+		{ "contig", 0x100, 0xff000, 8000 },	/* dst ends 3904 past */
+		{ "contig", 0xfffff, 0x1000, 2 },	/* src ends 1 past */
+		{ "vmalloc", 0x100, 0xff000, 8000 },
+		{ "vmalloc", 0x100000, 0x1000, 1 },	/* src at the end */
+	};
+	char cmd[256], res[160];
+	unsigned int i;
+
+	tap_plan(3 * 4 + 1);
+	tap_ok(edu_sentinels(1), "sentinels written to the device's DMA registers");
+	for (i = 0; i < 4; i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "insmod /lib/modules/mbuff_edu_dma.ko area=edu-out backend=%s size=1048576 src=%u dst=%u len=%u",
+			 c[i].backend, c[i].src, c[i].dst, c[i].len);
+		tap_ok(system(cmd) == 0, "%s", cmd);
+		read_result(res, sizeof(res));
+		tap_ok(!strncmp(res, "error -22 ranges", 16),
+		       "%s: [%#x, +%u) -> [%#x, +%u) refused: %s", c[i].backend,
+		       c[i].src, c[i].len, c[i].dst, c[i].len, res);
+		if (system("rmmod mbuff_edu_dma"))
+			tap_diag("rmmod failed");
+		tap_ok(edu_sentinels(0) && mb_gone("edu-out"),
+		       "%s: the device was never programmed, the area is gone",
+		       c[i].backend);
+	}
+	return tap_failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-	const char *param = "/sys/module/mbuff_edu_dma/parameters/result";
 	struct mbuff_sg_entry ents[512];
 	struct mbuff_area *a = NULL;
 	char cmd[256], res[160] = "", name[40];
@@ -35,10 +119,11 @@ int main(int argc, char **argv)
 	int runs = -1, chunks = -1, n, ok;
 	size_t i, bad = 0;
 	unsigned char *p;
-	FILE *f;
 
+	if (argc == 2 && !strcmp(argv[1], "outside"))
+		return outside();
 	if (argc != 2 || (strcmp(argv[1], "contig") && strcmp(argv[1], "vmalloc"))) {
-		fprintf(stderr, "usage: edu_kmod contig|vmalloc\n");
+		fprintf(stderr, "usage: edu_kmod contig|vmalloc|outside\n");
 		return 2;
 	}
 	snprintf(name, sizeof(name), "edu-k-%s", argv[1]);
@@ -48,13 +133,7 @@ int main(int argc, char **argv)
 		 name, argv[1], SRC, DST, LEN);
 	tap_ok(system(cmd) == 0, "%s", cmd);
 
-	f = fopen(param, "r");
-	if (f) {
-		if (!fgets(res, sizeof(res), f))
-			res[0] = 0;
-		fclose(f);
-	}
-	res[strcspn(res, "\n")] = 0;
+	read_result(res, sizeof(res));
 	sscanf(res, "ok phys=%llx runs=%d chunks=%d", &kphys, &runs, &chunks);
 	tap_ok(!strncmp(res, "ok ", 3) && chunks >= LEN / 4095 + 1,
 	       "the module drove the device: %s", res);

@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: MIT
+/* The page-marker DMA example (userspace/examples/edu_pages.c), for the guest. */
+#include "../../userspace/examples/edu_pages.c"
