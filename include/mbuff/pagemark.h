@@ -3,14 +3,17 @@
  * Page markers: finding the pages a device has filled by DMA when it
  * gives no byte counter.  Every empty page carries a 16-byte magic at its
  * start and at its end; a producer that writes a whole page overwrites
- * both, and the consumer takes a page once neither marker is left, then
- * marks it empty again.  Pages may be filled in any order.
+ * both, and the consumer takes a page once its last 8 bytes and its head
+ * marker are overwritten, then marks it empty again.  Pages may be filled
+ * in any order.
  *
  * The scheme assumes the producer writes each page whole and its last
- * bytes last (sequential DMA does; a CPU producer should store the last
- * 8 bytes with release semantics, since memcpy() promises no order).  A
- * page whose payload begins or ends with the exact 16-byte magic is not
- * taken, so a producer that can emit such data must not use markers.
+ * 8 bytes last: they say the page is complete, whatever else of the end
+ * marker is already gone.  Sequential DMA does that; a CPU producer
+ * stores the last 8 bytes with release semantics, since memcpy() promises
+ * no order.  A page whose payload begins with the 16-byte head magic or
+ * ends with the 8 bytes of MBUFF_PAGEMARK_MAGIC1 is not taken, so a
+ * producer that can emit such data must not use markers.
  *
  * This file compiles unchanged in the kernel and in user space; only the
  * barrier macros differ.
@@ -73,7 +76,10 @@ static inline void mbuff_pagemark_empty(struct mbuff_pagemark *pm, __u32 i)
 	h[0] = MBUFF_PAGEMARK_MAGIC0;
 	h[1] = MBUFF_PAGEMARK_MAGIC1;
 	t[0] = MBUFF_PAGEMARK_MAGIC0;
-	/* The last word last: pairs with the acquire in mbuff_pagemark_full(). */
+	/*
+	 * The last word last: pairs with the acquire in mbuff_pagemark_full()
+	 * and mbuff_pagemark_is_empty().
+	 */
 	mbuff_pm_store_release(&t[1], MBUFF_PAGEMARK_MAGIC1);
 }
 
@@ -109,17 +115,42 @@ static inline int mbuff_pagemark_init(struct mbuff_pagemark *pm, void *base,
  * @pm: the view
  * @i: the page
  *
- * Return: true once neither the head nor the tail marker is left.
+ * The page's last word is written last: while it still holds the marker,
+ * the page is not complete, even when the rest of the end marker is gone.
+ *
+ * Return: true once the last word and the head marker are overwritten.
  */
 static inline int mbuff_pagemark_full(const struct mbuff_pagemark *pm, __u32 i)
 {
 	const __u64 *h = mbuff_pm_head(pm, i), *t = mbuff_pm_tail(pm, i);
-	/* The tail is written last: read it first (acquire, then the rest). */
+	/* Read the last word first (acquire), then the head. */
 	__u64 t1 = mbuff_pm_load_acquire(&t[1]);
-	__u64 t0 = t[0], h0 = h[0], h1 = h[1];
 
-	return (t0 != MBUFF_PAGEMARK_MAGIC0 || t1 != MBUFF_PAGEMARK_MAGIC1) &&
-	       (h0 != MBUFF_PAGEMARK_MAGIC0 || h1 != MBUFF_PAGEMARK_MAGIC1);
+	if (t1 == MBUFF_PAGEMARK_MAGIC1)
+		return 0;
+	return h[0] != MBUFF_PAGEMARK_MAGIC0 || h[1] != MBUFF_PAGEMARK_MAGIC1;
+}
+
+/**
+ * mbuff_pagemark_is_empty() - is page @i marked empty (given back)?
+ * @pm: the view
+ * @i: the page
+ *
+ * For the producer: a page it may fill again.  Not the opposite of
+ * mbuff_pagemark_full(): a page being marked empty, or half written, is
+ * neither.
+ *
+ * Return: true once all four marker words are in place.
+ */
+static inline int mbuff_pagemark_is_empty(const struct mbuff_pagemark *pm,
+					  __u32 i)
+{
+	const __u64 *h = mbuff_pm_head(pm, i), *t = mbuff_pm_tail(pm, i);
+	/* Written last by mbuff_pagemark_empty(): read it first (acquire). */
+	__u64 t1 = mbuff_pm_load_acquire(&t[1]);
+
+	return t1 == MBUFF_PAGEMARK_MAGIC1 && t[0] == MBUFF_PAGEMARK_MAGIC0 &&
+	       h[0] == MBUFF_PAGEMARK_MAGIC0 && h[1] == MBUFF_PAGEMARK_MAGIC1;
 }
 
 /**

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # The edu device fills 2 KiB pages of a contiguous area in a scrambled
-# order, each in two transfers (all but the last 16 bytes, then those);
+# order, each in two transfers (all but the last 8 bytes, then those);
 # a consumer process finds the finished pages by their page markers alone
 # and checks every byte (userspace/examples/edu_pages.c).  Needs a guest
 # with -d edu and a pool.  Usage: edu_markers.sh

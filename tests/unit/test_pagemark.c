@@ -51,9 +51,15 @@ Test(pagemark, partial_writes_are_not_taken)
 	cr_assert_not(mbuff_pagemark_full(&pm, 0));
 	memset(p + 2 * PAGE + PAGE / 2, 0x22, PAGE / 2);	/* tail only */
 	cr_assert_not(mbuff_pagemark_full(&pm, 2));
-	memset(p + PAGE + 8, 0x33, PAGE - 16);		/* half of each marker */
-	cr_assert(mbuff_pagemark_full(&pm, 1),
-		  "one word of each marker overwritten is enough");
+	memset(p + PAGE + 8, 0x33, PAGE - 16);		/* all but the last word */
+	cr_assert_not(mbuff_pagemark_full(&pm, 1),
+		      "the last word decides, whatever else of the tail is gone");
+	memset(p + 3 * PAGE, 0x44, PAGE - 8);
+	cr_assert_not(mbuff_pagemark_full(&pm, 3), "the same, head included");
+	memset(p + 4 * PAGE, 0x55, 8);			/* one word of the head */
+	memset(p + 5 * PAGE - 8, 0x55, 8);		/* and the last word */
+	cr_assert(mbuff_pagemark_full(&pm, 4),
+		  "one word of the head and the last word are enough");
 }
 
 Test(pagemark, out_of_order)
@@ -97,6 +103,33 @@ Test(pagemark, in_order_waits_for_the_next_page)
 	cr_assert_eq(pm.next, 0, "wraps to page 0");
 }
 
+Test(pagemark, empty_only_when_given_back)
+{
+	struct mbuff_pagemark pm;
+	unsigned char *p = (unsigned char *)mem + PAGE;
+	uint64_t *h = (uint64_t *)p, *t = (uint64_t *)(p + PAGE - 16);
+
+	mbuff_pagemark_init(&pm, mem, PAGE, NPAGES);
+	cr_assert(mbuff_pagemark_is_empty(&pm, 1), "marked by init");
+	memset(p, 0x44, PAGE / 2);			/* half written */
+	cr_assert_not(mbuff_pagemark_is_empty(&pm, 1));
+	cr_assert_not(mbuff_pagemark_full(&pm, 1));
+	fill_page(1, 0x55);				/* written whole */
+	cr_assert_not(mbuff_pagemark_is_empty(&pm, 1));
+	cr_assert(mbuff_pagemark_full(&pm, 1));
+	/* Being marked empty: the head and one tail word, not the last. */
+	h[0] = MBUFF_PAGEMARK_MAGIC0;
+	h[1] = MBUFF_PAGEMARK_MAGIC1;
+	t[0] = MBUFF_PAGEMARK_MAGIC0;
+	cr_assert_not(mbuff_pagemark_full(&pm, 1), "no longer full");
+	cr_assert_not(mbuff_pagemark_is_empty(&pm, 1), "and not empty yet");
+	t[1] = MBUFF_PAGEMARK_MAGIC1;
+	cr_assert(mbuff_pagemark_is_empty(&pm, 1));
+	fill_page(1, 0x66);
+	mbuff_pagemark_done(&pm, 1);
+	cr_assert(mbuff_pagemark_is_empty(&pm, 1), "given back by done()");
+}
+
 static struct mbuff_pagemark shared_pm;
 
 static void *producer(void *arg)
@@ -108,12 +141,15 @@ static void *producer(void *arg)
 		unsigned char *p = (unsigned char *)mem + (size_t)i * PAGE;
 		uint32_t seq = n;
 
-		/* Wait until the consumer gave the page back. */
-		while (mbuff_pagemark_full(&shared_pm, i))
+		/*
+		 * Wait until the consumer gave the page back: marked empty,
+		 * not merely "not full", which a page is while being marked.
+		 */
+		while (!mbuff_pagemark_is_empty(&shared_pm, i))
 			usleep(10);
 		memcpy(p + 16, &seq, sizeof(seq));
-		memset(p + 20, (unsigned char)n, PAGE - 20);
-		/* The head last but one, the tail last, as a DMA would. */
+		memset(p + 20, (unsigned char)n, PAGE - 28);
+		/* The head last but one, the last word last. */
 		__atomic_store_n((uint64_t *)p, (uint64_t)n + 1, __ATOMIC_RELEASE);
 		__atomic_store_n((uint64_t *)(p + PAGE - 8), (uint64_t)n + 1,
 				 __ATOMIC_RELEASE);

@@ -6,10 +6,11 @@
  * page was written, nor when.
  *
  * The driver (this process) has QEMU's edu device write each page in two
- * transfers, the page without its last 16 bytes first and those 16 bytes
- * last, as a device writing sequentially would: between the two, the
- * head marker is gone but the tail marker is still there, and the page
- * must not be taken.  The consumer (a child process with its own
+ * transfers, the page without its last 8 bytes first and those 8 bytes
+ * last: QEMU copies a transfer with memcpy(), whose store order is
+ * unknown, and the last word is the one that says the page is complete.
+ * Between the two, the head marker and half of the end marker are gone,
+ * and the page must not be taken.  The consumer (a child process with its own
  * attachment of the area) marks every page empty, then loops: the next
  * full page, check every byte of it, mark it empty again.  The driver
  * fills only pages whose markers say they are empty, so the consumer's
@@ -43,7 +44,7 @@
 #include "edu.h"
 
 #define PS		2048u	/* bytes per marked page */
-#define TAIL		16u	/* written by the second transfer */
+#define TAIL		8u	/* the last word: the second transfer */
 #define AREA_SIZE	(64u << 10)
 #define MAX_COUNT	4096u
 #define TIMEOUT		60.0	/* seconds, for either side to give up */
@@ -73,16 +74,6 @@ static unsigned int page_check(const unsigned char *p, uint64_t *seq)
 	for (i = sizeof(*seq); i < PS; i++)
 		bad += p[i] != pattern(*seq, i);
 	return bad;
-}
-
-/* Are both markers of page @i in place, i.e. has the consumer given it back? */
-static int page_empty(const struct mbuff_pagemark *pm, uint32_t i)
-{
-	const __u64 *h = mbuff_pm_head(pm, i), *t = mbuff_pm_tail(pm, i);
-	__u64 t1 = __atomic_load_n(&t[1], __ATOMIC_ACQUIRE);
-
-	return t1 == MBUFF_PAGEMARK_MAGIC1 && t[0] == MBUFF_PAGEMARK_MAGIC0 &&
-	       h[0] == MBUFF_PAGEMARK_MAGIC0 && h[1] == MBUFF_PAGEMARK_MAGIC1;
 }
 
 /*
@@ -118,7 +109,8 @@ static int consume(const char *name, uint32_t npages, uint32_t count, int ready)
 		if (i < 0) {
 			/* Count the pages caught half written: not taken. */
 			for (i = 0; i < (long)npages; i++)
-				half += !mbuff_pagemark_full(&pm, i) && !page_empty(&pm, i);
+				half += !mbuff_pagemark_full(&pm, i) &&
+					!mbuff_pagemark_is_empty(&pm, i);
 			usleep(2000);
 			continue;
 		}
@@ -156,7 +148,7 @@ static int produce(struct edu *e, struct mbuff_area *area, uint64_t phys,
 		for (n = 0;; n++) {
 			i = (seq * 7 + n) % npages;
 			mbuff_area_sync(area, (uint64_t)i * PS, PS, MBUFF_SYNC_FROM_DEVICE);
-			if (page_empty(&pm, i))
+			if (mbuff_pagemark_is_empty(&pm, i))
 				break;
 			if (n % npages == npages - 1)
 				usleep(2000);
