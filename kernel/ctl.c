@@ -70,6 +70,18 @@ static bool mbuff_zeroed(const void *p, size_t n)
 	return !memchr_inv(p, 0, n);
 }
 
+/*
+ * Copy in the @size bytes of a request at @uarg; its @rsize reserved bytes,
+ * at @reserved inside it, must be zero.
+ */
+static int mbuff_req_copy(void *req, size_t size, const void __user *uarg,
+			  const void *reserved, size_t rsize)
+{
+	if (copy_from_user(req, uarg, size))
+		return -EFAULT;
+	return mbuff_zeroed(reserved, rsize) ? 0 : -EINVAL;
+}
+
 static long mbuff_ioc_open(struct mbuff_file *mf, void __user *uarg)
 {
 	struct mbuff_open req;
@@ -78,10 +90,11 @@ static long mbuff_ioc_open(struct mbuff_file *mf, void __user *uarg)
 	unsigned int refs = BIT(MBUFF_REF_FILE);
 	int ret;
 
-	if (copy_from_user(&req, uarg, sizeof(req)))
-		return -EFAULT;
-	if (!mbuff_zeroed(req.reserved, sizeof(req.reserved)) ||
-	    req.flags & ~MBUFF_OPEN_FLAGS ||
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, req.reserved,
+			     sizeof(req.reserved));
+	if (ret)
+		return ret;
+	if (req.flags & ~MBUFF_OPEN_FLAGS ||
 	    req.backend > MBUFF_BACKEND_CONTIG ||
 	    req.memtype > MBUFF_MEM_UNCACHED ||
 	    (req.align & (req.align - 1)))
@@ -153,25 +166,32 @@ static struct mbuff_area *mbuff_named_or_selected(struct mbuff_file *mf,
 	return area;
 }
 
+/*
+ * mbuff_named_or_selected() for a request that needs an area: -EINVAL when
+ * it names none and none is selected.
+ */
+static struct mbuff_area *mbuff_req_area(struct mbuff_file *mf,
+					 const char *name, size_t size,
+					 int *err)
+{
+	struct mbuff_area *area = mbuff_named_or_selected(mf, name, size, err);
+
+	if (!area && !*err)
+		*err = -EINVAL;
+	return area;
+}
+
 /* The area a struct mbuff_name request names, with a MBUFF_REF_FILE. */
 static struct mbuff_area *mbuff_ioc_name_area(struct mbuff_file *mf,
 					      void __user *uarg, int *err)
 {
 	struct mbuff_name req;
-	struct mbuff_area *area;
 
-	if (copy_from_user(&req, uarg, sizeof(req))) {
-		*err = -EFAULT;
+	*err = mbuff_req_copy(&req, sizeof(req), uarg, req.reserved,
+			      sizeof(req.reserved));
+	if (*err)
 		return NULL;
-	}
-	if (!mbuff_zeroed(req.reserved, sizeof(req.reserved))) {
-		*err = -EINVAL;
-		return NULL;
-	}
-	area = mbuff_named_or_selected(mf, req.name, sizeof(req.name), err);
-	if (!area && !*err)
-		*err = -EINVAL;	/* no name, no area selected */
-	return area;
+	return mbuff_req_area(mf, req.name, sizeof(req.name), err);
 }
 
 static long mbuff_ioc_destroy(struct mbuff_file *mf, void __user *uarg)
@@ -204,10 +224,10 @@ static long mbuff_ioc_info(struct mbuff_file *mf, void __user *uarg)
 	struct mbuff_area *area;
 	int ret;
 
-	if (copy_from_user(&req, uarg, sizeof(req)))
-		return -EFAULT;
-	if (!mbuff_zeroed(req.reserved, sizeof(req.reserved)))
-		return -EINVAL;
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, req.reserved,
+			     sizeof(req.reserved));
+	if (ret)
+		return ret;
 	area = mbuff_named_or_selected(mf, req.name, sizeof(req.name), &ret);
 	if (ret)
 		return ret;
@@ -239,12 +259,12 @@ static long mbuff_ioc_list(void __user *uarg)
 	struct mbuff_list req;
 	size_t cap, count, n;
 	char *names;
-	int ret = 0;
+	int ret;
 
-	if (copy_from_user(&req, uarg, sizeof(req)))
-		return -EFAULT;
-	if (!mbuff_zeroed(req.reserved, sizeof(req.reserved)))
-		return -EINVAL;
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, req.reserved,
+			     sizeof(req.reserved));
+	if (ret)
+		return ret;
 
 	/* Copy out of a snapshot: no user access under mbuff_lock. */
 	cap = min_t(size_t, req.capacity, mbuff_max_areas);
@@ -283,13 +303,13 @@ static long mbuff_ioc_sglist_req(struct mbuff_file *mf, void __user *uarg)
 	struct mbuff_area *area;
 	int ret;
 
-	if (copy_from_user(&req, uarg, sizeof(req)))
-		return -EFAULT;
-	if (!mbuff_zeroed(req.reserved, sizeof(req.reserved)))
-		return -EINVAL;
-	area = mbuff_named_or_selected(mf, req.name, sizeof(req.name), &ret);
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, req.reserved,
+			     sizeof(req.reserved));
+	if (ret)
+		return ret;
+	area = mbuff_req_area(mf, req.name, sizeof(req.name), &ret);
 	if (!area)
-		return ret ? ret : -EINVAL;
+		return ret;
 	ret = mbuff_ioc_sglist(area, &req);
 	mbuff_area_unref(area, MBUFF_REF_FILE);
 	if (!ret && copy_to_user(uarg, &req, sizeof(req)))
@@ -303,14 +323,15 @@ static long mbuff_ioc_sync(struct mbuff_file *mf, void __user *uarg)
 	struct mbuff_area *area;
 	int ret;
 
-	if (copy_from_user(&req, uarg, sizeof(req)))
-		return -EFAULT;
-	if (!mbuff_zeroed(req.reserved, sizeof(req.reserved)) || req.flags ||
-	    req.offset > SIZE_MAX || req.length > SIZE_MAX)
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, req.reserved,
+			     sizeof(req.reserved));
+	if (ret)
+		return ret;
+	if (req.flags || req.offset > SIZE_MAX || req.length > SIZE_MAX)
 		return -EINVAL;
-	area = mbuff_named_or_selected(mf, req.name, sizeof(req.name), &ret);
+	area = mbuff_req_area(mf, req.name, sizeof(req.name), &ret);
 	if (!area)
-		return ret ? ret : -EINVAL;
+		return ret;
 	ret = mbuff_area_sync(area, req.offset, req.length, req.direction);
 	mbuff_area_unref(area, MBUFF_REF_FILE);
 	return ret;
