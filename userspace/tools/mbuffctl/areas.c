@@ -284,11 +284,9 @@ int mbuffctl_list(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 
 	while ((c = mbuffctl_getopt(cmd, argc, argv, "j", opts)) >= 0)
 		json = true;
-	if (c != MBUFFCTL_GETOPT_END)
-		return c == MBUFFCTL_GETOPT_HELP ? mbuffctl_flush() :
-		       MBUFFCTL_EXIT_USAGE;
-	if (mbuffctl_args(cmd, argc, argv, ""))
-		return MBUFFCTL_EXIT_USAGE;
+	c = mbuffctl_operands(cmd, c, argc, argv, "");
+	if (c != MBUFFCTL_GO)
+		return c;
 	if (mbuffctl_names(&names, &count, &devmem))
 		return MBUFFCTL_EXIT_ERROR;
 	rows = calloc(count ? count : 1, sizeof(*rows));
@@ -333,12 +331,9 @@ int mbuffctl_info(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 
 	while ((c = mbuffctl_getopt(cmd, argc, argv, "j", opts)) >= 0)
 		json = true;
-	if (c != MBUFFCTL_GETOPT_END)
-		return c == MBUFFCTL_GETOPT_HELP ? mbuffctl_flush() :
-		       MBUFFCTL_EXIT_USAGE;
-	if (mbuffctl_args(cmd, argc, argv, "NAME") ||
-	    mbuffctl_check_name(cmd, argv[optind]))
-		return MBUFFCTL_EXIT_USAGE;
+	c = mbuffctl_operands(cmd, c, argc, argv, "NAME");
+	if (c != MBUFFCTL_GO)
+		return c;
 	if (mbuffctl_open(argv[optind], &area))
 		return MBUFFCTL_EXIT_ERROR;
 	ret = mbuff_area_info(area, &row.info);
@@ -423,12 +418,10 @@ int mbuffctl_create(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 			break;
 		}
 	}
-	if (c != MBUFFCTL_GETOPT_END)
-		return c == MBUFFCTL_GETOPT_HELP ? mbuffctl_flush() :
-		       MBUFFCTL_EXIT_USAGE;
-	if (mbuffctl_args(cmd, argc, argv, "NAME SIZE") ||
-	    mbuffctl_check_name(cmd, argv[optind]) ||
-	    mbuffctl_parse_u64(cmd->name, "size", argv[optind + 1], &size))
+	c = mbuffctl_operands(cmd, c, argc, argv, "NAME SIZE");
+	if (c != MBUFFCTL_GO)
+		return c;
+	if (mbuffctl_parse_u64(cmd->name, "size", argv[optind + 1], &size))
 		return MBUFFCTL_EXIT_USAGE;
 	if (!size || size > SIZE_MAX) {
 		mbuffctl_usage_error(cmd, "invalid size '%s' (%s)",
@@ -454,12 +447,9 @@ int mbuffctl_destroy(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 
 	while ((c = mbuffctl_getopt(cmd, argc, argv, "", opts)) >= 0)
 		;
-	if (c != MBUFFCTL_GETOPT_END)
-		return c == MBUFFCTL_GETOPT_HELP ? mbuffctl_flush() :
-		       MBUFFCTL_EXIT_USAGE;
-	if (mbuffctl_args(cmd, argc, argv, "NAME") ||
-	    mbuffctl_check_name(cmd, argv[optind]))
-		return MBUFFCTL_EXIT_USAGE;
+	c = mbuffctl_operands(cmd, c, argc, argv, "NAME");
+	if (c != MBUFFCTL_GO)
+		return c;
 	ret = mbuff_destroy(argv[optind], mbuffctl_source);
 	if (ret)
 		return mbuffctl_fail(ret, "cannot destroy '%s'", argv[optind]);

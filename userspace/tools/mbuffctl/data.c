@@ -65,12 +65,9 @@ int mbuffctl_dump(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 		else if (mbuffctl_span_opt(cmd, c, &span))
 			return MBUFFCTL_EXIT_USAGE;
 	}
-	if (c != MBUFFCTL_GETOPT_END)
-		return c == MBUFFCTL_GETOPT_HELP ? mbuffctl_flush() :
-		       MBUFFCTL_EXIT_USAGE;
-	if (mbuffctl_args(cmd, argc, argv, "NAME") ||
-	    mbuffctl_check_name(cmd, argv[optind]))
-		return MBUFFCTL_EXIT_USAGE;
+	c = mbuffctl_operands(cmd, c, argc, argv, "NAME");
+	if (c != MBUFFCTL_GO)
+		return c;
 	if (mbuffctl_open(argv[optind], &area))
 		return MBUFFCTL_EXIT_ERROR;
 	if (mbuffctl_span_check("dump", argv[optind], mbuff_area_size(area),
@@ -145,16 +142,13 @@ int mbuffctl_fill(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 			return MBUFFCTL_EXIT_USAGE;
 		}
 	}
-	if (c != MBUFFCTL_GETOPT_END)
-		return c == MBUFFCTL_GETOPT_HELP ? mbuffctl_flush() :
-		       MBUFFCTL_EXIT_USAGE;
+	c = mbuffctl_operands(cmd, c, argc, argv, "NAME");
+	if (c != MBUFFCTL_GO)
+		return c;
 	if (from_stdin && has_pattern) {
 		mbuffctl_usage_error(cmd, "give one of --pattern and --stdin");
 		return MBUFFCTL_EXIT_USAGE;
 	}
-	if (mbuffctl_args(cmd, argc, argv, "NAME") ||
-	    mbuffctl_check_name(cmd, argv[optind]))
-		return MBUFFCTL_EXIT_USAGE;
 	if (mbuffctl_open(argv[optind], &area))
 		return MBUFFCTL_EXIT_ERROR;
 	if (mbuffctl_span_check("fill", argv[optind], mbuff_area_size(area),

@@ -40,12 +40,9 @@ int mbuffctl_wait(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 		}
 		ms = (int)timeout;
 	}
-	if (c != MBUFFCTL_GETOPT_END)
-		return c == MBUFFCTL_GETOPT_HELP ? mbuffctl_flush() :
-		       MBUFFCTL_EXIT_USAGE;
-	if (mbuffctl_args(cmd, argc, argv, "NAME") ||
-	    mbuffctl_check_name(cmd, argv[optind]))
-		return MBUFFCTL_EXIT_USAGE;
+	c = mbuffctl_operands(cmd, c, argc, argv, "NAME");
+	if (c != MBUFFCTL_GO)
+		return c;
 	if (mbuffctl_open(argv[optind], &area))
 		return MBUFFCTL_EXIT_ERROR;
 	ret = mbuff_area_wait(area, ms);
@@ -67,12 +64,9 @@ int mbuffctl_notify(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 	int c, ret;
 
 	c = mbuffctl_plain_opts(cmd, argc, argv);
-	if (c != MBUFFCTL_GETOPT_END)
-		return c == MBUFFCTL_GETOPT_HELP ? mbuffctl_flush() :
-		       MBUFFCTL_EXIT_USAGE;
-	if (mbuffctl_args(cmd, argc, argv, "NAME") ||
-	    mbuffctl_check_name(cmd, argv[optind]))
-		return MBUFFCTL_EXIT_USAGE;
+	c = mbuffctl_operands(cmd, c, argc, argv, "NAME");
+	if (c != MBUFFCTL_GO)
+		return c;
 	if (mbuffctl_open(argv[optind], &area))
 		return MBUFFCTL_EXIT_ERROR;
 	ret = mbuff_area_notify(area);
@@ -107,12 +101,9 @@ int mbuffctl_ring(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 	int c, ret;
 
 	c = mbuffctl_plain_opts(cmd, argc, argv);
-	if (c != MBUFFCTL_GETOPT_END)
-		return c == MBUFFCTL_GETOPT_HELP ? mbuffctl_flush() :
-		       MBUFFCTL_EXIT_USAGE;
-	if (mbuffctl_args(cmd, argc, argv, "NAME VALUE") ||
-	    mbuffctl_check_name(cmd, argv[optind]))
-		return MBUFFCTL_EXIT_USAGE;
+	c = mbuffctl_operands(cmd, c, argc, argv, "NAME VALUE");
+	if (c != MBUFFCTL_GO)
+		return c;
 	if (mbuffctl_parse_i32(argv[optind + 1], &value)) {
 		mbuffctl_usage_error(cmd, "invalid value '%s' (a signed 32-bit number)",
 				     argv[optind + 1]);

@@ -37,6 +37,9 @@ enum {
 #define MBUFFCTL_GETOPT_HELP	(-2)	/* --help was printed: exit 0 */
 #define MBUFFCTL_GETOPT_USAGE	(-3)	/* a usage error was printed: exit 2 */
 
+/* mbuffctl_operands(): the subcommand goes on (exit statuses are >= 0). */
+#define MBUFFCTL_GO		(-1)
+
 /* The options every subcommand takes, last in its table. */
 #define MBUFFCTL_COMMON_OPTIONS					\
 	{ "help", no_argument, NULL, 'h' },			\
@@ -75,6 +78,8 @@ int mbuffctl_parse_u64(const char *cmd, const char *what, const char *s,
 int mbuffctl_args(const struct mbuffctl_cmd *cmd, int argc, char **argv,
 		  const char *names);
 int mbuffctl_check_name(const struct mbuffctl_cmd *cmd, const char *name);
+int mbuffctl_operands(const struct mbuffctl_cmd *cmd, int c, int argc,
+		      char **argv, const char *names);
 void mbuffctl_usage_error(const struct mbuffctl_cmd *cmd, const char *fmt,
 			  ...) __attribute__((format(printf, 2, 3)));
 void mbuffctl_cmd_help(const struct mbuffctl_cmd *cmd, FILE *f);

@@ -224,6 +224,25 @@ int mbuffctl_check_name(const struct mbuffctl_cmd *cmd, const char *name)
 	return -1;
 }
 
+/*
+ * What a subcommand does once mbuffctl_getopt() returned @c: stop after
+ * --help or a bad option, then check the operands (@names, as for
+ * mbuffctl_args()) and, when the first is NAME, the area name.
+ * Return: MBUFFCTL_GO, or the exit status.
+ */
+int mbuffctl_operands(const struct mbuffctl_cmd *cmd, int c, int argc,
+		      char **argv, const char *names)
+{
+	if (c != MBUFFCTL_GETOPT_END)
+		return c == MBUFFCTL_GETOPT_HELP ? mbuffctl_flush() :
+		       MBUFFCTL_EXIT_USAGE;
+	if (mbuffctl_args(cmd, argc, argv, names) ||
+	    (!strncmp(names, "NAME", 4) &&
+	     mbuffctl_check_name(cmd, argv[optind])))
+		return MBUFFCTL_EXIT_USAGE;
+	return MBUFFCTL_GO;
+}
+
 /**
  * mbuffctl_open() - open an existing area, from the source --source chose
  * @name: the area

@@ -49,11 +49,9 @@ int mbuffctl_pools(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 
 	while ((c = mbuffctl_getopt(cmd, argc, argv, "j", opts)) >= 0)
 		json = true;
-	if (c != MBUFFCTL_GETOPT_END)
-		return c == MBUFFCTL_GETOPT_HELP ? mbuffctl_flush() :
-		       MBUFFCTL_EXIT_USAGE;
-	if (mbuffctl_args(cmd, argc, argv, ""))
-		return MBUFFCTL_EXIT_USAGE;
+	c = mbuffctl_operands(cmd, c, argc, argv, "");
+	if (c != MBUFFCTL_GO)
+		return c;
 	ret = mbuff_pools(&pools, &n);
 	if (ret)
 		return mbuffctl_fail(ret, "cannot list pools");
