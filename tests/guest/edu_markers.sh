@@ -15,11 +15,15 @@ echo "$out" | sed 's/^/# /'
 	echo "$out" | grep -q '^consumer: 16 of 16 pages taken by their markers, 0 bytes differ, 0 unexpected'
 tap_ok $? "16 pages written by the device into 4 marked pages, each taken once, every byte intact"
 
-# The driver fills pages 0, 3, 2, 1 first (page (seq * 7) % 4); the
-# consumer, told nothing, must find them in that order, not ring order.
-order=$(echo "$out" | sed -n 's/^consumer: page \([0-9]*\) holds.*/\1/p' | tr '\n' ' ')
-[ "$(echo "$out" | grep -c '^consumer: page')" -eq 16 ] && [ "${order#0 3 2 1 }" != "$order" ]
-tap_ok $? "the pages were filled and found out of order: $order"
+# The driver fills the slots in the order 0 3 2 1 0 ... (page (seq * 7) % 4,
+# not ring order); the consumer, told nothing, must find each number in the
+# slot the driver put it in.
+drv=$(echo "$out" | sed -n 's/^driver: #\([0-9]*\) -> page \([0-9]*\) .*/\2 \1/p' | sort)
+con=$(echo "$out" | sed -n 's/^consumer: page \([0-9]*\) holds #\([0-9]*\)$/\1 \2/p' | sort)
+order=$(echo "$out" | sed -n 's/^driver: #[0-9]* -> page \([0-9]*\) .*/\1/p' | tr '\n' ' ')
+[ "$(echo "$con" | grep -c .)" -eq 16 ] && [ "$con" = "$drv" ] &&
+	[ "${order#0 3 2 1 }" != "$order" ]
+tap_ok $? "the slots were filled out of ring order ($order) and each page was found in its slot"
 
 half=$(echo "$out" | sed -n 's/.* \([0-9]*\) looks at half-written pages$/\1/p')
 [ -n "$half" ] && [ "$half" -gt 0 ]
