@@ -10,8 +10,9 @@
  *
  *   ok phys=0x... runs=N chunks=N bytes=N    or    error -ERRNO WHAT
  *
- * The area is held until the module goes, so that user space can check
- * the bytes through its own mapping.  Without an IOMMU the physical
+ * Before the copy, mbuff_area_sync() must refuse ranges outside the area
+ * and bad directions.  The area is held until the module goes, so that
+ * user space can check the bytes through its own mapping.  Without an IOMMU the physical
  * address is the bus address; every one used here lies inside the area
  * and below 4 GiB (the device's DMA mask).
  *
@@ -157,6 +158,16 @@ static int edu_run(struct edu_dma *e, struct device *dev)
 		return ret;
 	}
 	size = mbuff_area_size(e->area);
+	/* The kernel API refuses what MBUFF_IOC_SYNC refuses. */
+	if (mbuff_area_sync(e->area, size, 1, MBUFF_SYNC_TO_DEVICE) != -EINVAL ||
+	    mbuff_area_sync(e->area, size - 1, 2, MBUFF_SYNC_FROM_DEVICE) != -EINVAL ||
+	    mbuff_area_sync(e->area, 0, 0, MBUFF_SYNC_TO_DEVICE) != -EINVAL ||
+	    mbuff_area_sync(e->area, 0, 1, 0) != -EINVAL ||
+	    mbuff_area_sync(e->area, 0, 1, MBUFF_SYNC_BIDIRECTIONAL + 1) != -EINVAL) {
+		snprintf(result, sizeof(result), "error %d a bad sync request was taken\n",
+			 -EINVAL);
+		return -EINVAL;
+	}
 	if (!len || src > size || len > size - src || dst > size ||
 	    len > size - dst || (src < dst + len && dst < src + len)) {
 		snprintf(result, sizeof(result), "error %d ranges\n", -EINVAL);
