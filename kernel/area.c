@@ -118,8 +118,11 @@ static bool mbuff_vmalloc_fits(size_t size)
 
 /*
  * The memory of areas whose teardown is queued comes back when the queue
- * has run: wait for it before calling a request out of memory, so that a
- * name's memory is usable again as soon as the name is.
+ * has run: wait for it before taking memory from a pool, and before
+ * calling a vmalloc request out of memory, so that a name's memory is
+ * usable again as soon as the name is, and where a new area lands in a
+ * pool does not depend on the queue's timing.  The teardown never takes
+ * mbuff_lock.
  */
 static void mbuff_reclaim(void)
 {
@@ -178,11 +181,8 @@ static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args,
 	atomic_set(&area->rings, 0);
 
 	if (backend == MBUFF_BACKEND_CONTIG) {
+		mbuff_reclaim();
 		ret = mbuff_reserved_create(area, args->align);
-		if (ret == -ENOMEM) {
-			mbuff_reclaim();
-			ret = mbuff_reserved_create(area, args->align);
-		}
 		/* "Any" takes vmalloc memory when the pools are full. */
 		if (ret == -ENOMEM && args->backend == MBUFF_BACKEND_ANY &&
 		    args->memtype == MBUFF_MEM_CACHED &&

@@ -365,6 +365,39 @@ static void test_contiguous(void)
 	mb_gone("aligned2m");
 }
 
+/*
+ * A range is back in its pool before the next area is placed: an area
+ * created just after another one's name went takes its place, every time,
+ * however late the teardown queue runs.
+ */
+static void test_reuse_at_once(void)
+{
+	struct mbuff_info a, b;
+	int i, fd, ok = 1;
+
+	for (i = 0; i < 20 && ok; i++) {
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		fd = mb_open("first", 4096, MBUFF_BACKEND_CONTIG, 0,
+			     MBUFF_OPEN_CREATE, NULL);
+		if (fd >= 0) {
+			mb_info(fd, "", &a);
+			close(fd);	/* the last count: the name goes now */
+		}
+		fd = mb_open("second", pool.size / 8, MBUFF_BACKEND_CONTIG, 0,
+			     MBUFF_OPEN_CREATE, NULL);
+		if (fd >= 0) {
+			mb_info(fd, "", &b);
+			close(fd);
+		}
+		ok = fd >= 0 && a.phys_addr && b.phys_addr == a.phys_addr;
+	}
+	tap_ok(ok, "an area created as soon as another's name went takes its range (%d of 20 rounds, %#llx then %#llx)",
+	       i, (unsigned long long)a.phys_addr,
+	       (unsigned long long)b.phys_addr);
+	mb_gone("second");
+}
+
 /* Fill the pool: the next area fails with ENOMEM and nothing breaks. */
 static void test_exhaustion(void)
 {
@@ -485,7 +518,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: area_api SIZE@PHYS (the pool)\n");
 		return 2;
 	}
-	tap_plan(51);
+	tap_plan(52);
 	test_module_info();
 	test_vmalloc_share();
 	test_attach_errors();
@@ -493,6 +526,7 @@ int main(int argc, char **argv)
 	test_bad_fields();
 	test_mmap_errors();
 	test_contiguous();
+	test_reuse_at_once();
 	test_exhaustion();
 	test_recreate();
 	test_list_and_hold();
