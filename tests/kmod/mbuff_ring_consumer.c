@@ -33,6 +33,7 @@
 #include <linux/mbuff.h>
 #include <mbuff/ring.h>
 
+#include "mbuff_ring_end.h"
 #include "mbuff_ring_record.h"
 
 static char *area = "uring";
@@ -65,11 +66,8 @@ MODULE_PARM_DESC(batch,
 
 /**
  * struct mbuff_rcons - the consumer's state; one per module
- * @area: the area, on which a kernel count is held
- * @ring: the consumer's view of the ring
- * @thread: the reading thread
+ * @end: the area, the ring, the thread and the record buffer
  * @wait: the thread sleeps here for data, and once done
- * @buf: the record being checked, @max_record bytes
  * @batch: free bytes before a sleeping producer is woken
  * @records: records read
  * @bytes: payload bytes read
@@ -86,11 +84,8 @@ MODULE_PARM_DESC(batch,
  * callback) and read locklessly by the status file: WRITE_ONCE/READ_ONCE.
  */
 struct mbuff_rcons {
-	struct mbuff_area *area;
-	struct mbuff_ring ring;
-	struct task_struct *thread;
+	struct mbuff_ring_end end;
 	wait_queue_head_t wait;
-	void *buf;
 	u32 batch;
 	u64 records;
 	u64 bytes;
@@ -118,9 +113,9 @@ static void mbuff_rcons_add(u64 *counter, u64 n)
 /* Wake the producer if it sleeps for room; called after consuming. */
 static void mbuff_rcons_wake(struct mbuff_rcons *c)
 {
-	if (mbuff_ring_wake_producer(&c->ring)) {
+	if (mbuff_ring_wake_producer(&c->end.ring)) {
 		mbuff_rcons_add(&c->notifies, 1);
-		mbuff_area_notify(c->area);
+		mbuff_area_notify(c->end.area);
 	}
 }
 
@@ -133,11 +128,11 @@ static void mbuff_rcons_doorbell(struct mbuff_area *a, s32 value, void *data)
 	wake_up_interruptible(&c->wait);
 }
 
-/* Check record @seq, @len bytes in @c->buf; returns the next seq. */
+/* Check record @seq, @len bytes in @c->end.buf; returns the next seq. */
 static u64 mbuff_rcons_check(struct mbuff_rcons *c, u32 len, u64 seq)
 {
-	const struct mbuff_ring_record *r = c->buf;
-	int what = mbuff_ring_record_check(c->buf, len, seq);
+	const struct mbuff_ring_record *r = c->end.buf;
+	int what = mbuff_ring_record_check(c->end.buf, len, seq);
 
 	if (what == MBUFF_RING_RECORD_OK)
 		return seq + 1;
@@ -152,7 +147,7 @@ static u64 mbuff_rcons_check(struct mbuff_rcons *c, u32 len, u64 seq)
 }
 
 /*
- * Read the next record into @c->buf, sleeping while the ring is empty.
+ * Read the next record into @c->end.buf, sleeping while the ring is empty.
  * Returns its length, -EINTR when the thread is to stop, or the ring's
  * error.
  */
@@ -160,14 +155,14 @@ static long mbuff_rcons_get(struct mbuff_rcons *c)
 {
 	long ret;
 
-	while ((ret = mbuff_ring_read(&c->ring, c->buf, max_record)) ==
+	while ((ret = mbuff_ring_read(&c->end.ring, c->end.buf, max_record)) ==
 	       -EAGAIN) {
 		mbuff_rcons_wake(c);	/* before blocking */
-		if (!mbuff_ring_consumer_sleep(&c->ring))
+		if (!mbuff_ring_consumer_sleep(&c->end.ring))
 			continue;
 		mbuff_rcons_add(&c->sleeps, 1);
 		wait_event_interruptible(c->wait,
-					 mbuff_ring_consumer_woken(&c->ring) ||
+					 mbuff_ring_consumer_woken(&c->end.ring) ||
 					 kthread_should_stop());
 		if (kthread_should_stop())
 			return -EINTR;
@@ -197,8 +192,8 @@ static int mbuff_rcons_thread(void *data)
 		mbuff_rcons_add(&c->records, 1);
 		mbuff_rcons_add(&c->bytes, len);
 		WRITE_ONCE(c->ns, ktime_to_ns(ktime_sub(ktime_get(), t0)));
-		if (mbuff_ring_used_bytes(&c->ring) + c->batch <=
-		    c->ring.mask + 1)
+		if (mbuff_ring_used_bytes(&c->end.ring) + c->batch <=
+		    c->end.ring.mask + 1)
 			mbuff_rcons_wake(c);
 		cond_resched();
 	}
@@ -225,87 +220,34 @@ static int mbuff_rcons_status_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(mbuff_rcons_status);
 
-/* The backend named by @name, or -EINVAL. */
-static int mbuff_rcons_backend(const char *name)
-{
-	if (!strcmp(name, "any"))
-		return MBUFF_BACKEND_ANY;
-	if (!strcmp(name, "vmalloc"))
-		return MBUFF_BACKEND_VMALLOC;
-	if (!strcmp(name, "contig"))
-		return MBUFF_BACKEND_CONTIG;
-	return -EINVAL;
-}
-
 static int __init mbuff_rcons_init(void)
 {
 	struct mbuff_rcons *c = &mbuff_rcons;
-	int b = mbuff_rcons_backend(backend);
-	unsigned long long bytes;
-	char *end;
 	long data;
 	int ret;
 
-	bytes = memparse(size, &end);
-	if (b < 0 || *end || !bytes || max_record < MBUFF_RING_RECORD_MIN) {
-		pr_err("bad parameters: backend=%s size=%s max_record=%u\n",
-		       backend, size, max_record);
+	if (max_record < MBUFF_RING_RECORD_MIN) {
+		pr_err("bad parameter: max_record=%u\n", max_record);
 		return -EINVAL;
 	}
-	c->area = mbuff_area_get(area, bytes, b, MBUFF_MEM_CACHED,
-				 MBUFF_OPEN_CREATE);
-	if (IS_ERR(c->area)) {
-		pr_err("cannot get area '%s': %ld\n", area, PTR_ERR(c->area));
-		return PTR_ERR(c->area);
-	}
-	data = mbuff_ring_format(mbuff_area_vaddr(c->area),
-				 mbuff_area_size(c->area));
-	if (data < 0) {
-		pr_err("area '%s' too small for a ring\n", area);
-		ret = -EINVAL;
-		goto err_put_area;
-	}
-	ret = mbuff_ring_attach(&c->ring, mbuff_area_vaddr(c->area),
-				mbuff_area_size(c->area));
-	if (ret)
-		goto err_put_area;
+	data = mbuff_ring_end_setup(&c->end, area, size, backend, max_record, 0);
+	if (data < 0)
+		return data;
 	c->batch = batch ? min_t(u32, batch, data) : data / 4;
-	c->buf = kvmalloc(max_record, GFP_KERNEL);
-	if (!c->buf) {
-		ret = -ENOMEM;
-		goto err_put_area;
-	}
-	ret = mbuff_area_set_doorbell(c->area, mbuff_rcons_doorbell, c);
+	ret = mbuff_ring_end_run(&c->end, mbuff_rcons_doorbell,
+				 mbuff_rcons_thread, c, "mbuff_rcons");
 	if (ret)
-		goto err_free_buf;
-	c->thread = kthread_run(mbuff_rcons_thread, c, "mbuff_rcons");
-	if (IS_ERR(c->thread)) {
-		ret = PTR_ERR(c->thread);
-		goto err_clear_doorbell;
-	}
+		return ret;
 	mbuff_rcons_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("status", 0444, mbuff_rcons_dir, c,
 			    &mbuff_rcons_status_fops);
 	return 0;
-
-err_clear_doorbell:
-	mbuff_area_set_doorbell(c->area, NULL, NULL);
-err_free_buf:
-	kvfree(c->buf);
-err_put_area:
-	mbuff_area_put(c->area);
-	return ret;
 }
 
 static void __exit mbuff_rcons_exit(void)
 {
-	struct mbuff_rcons *c = &mbuff_rcons;
-
 	debugfs_remove_recursive(mbuff_rcons_dir);
-	kthread_stop(c->thread);
-	mbuff_area_set_doorbell(c->area, NULL, NULL);
-	kvfree(c->buf);
-	mbuff_area_put(c->area);
+	mbuff_ring_end_stop(&mbuff_rcons.end);
 }
 
 module_init(mbuff_rcons_init);

@@ -33,6 +33,7 @@
 #include <linux/mbuff.h>
 #include <mbuff/ring.h>
 
+#include "mbuff_ring_end.h"
 #include "mbuff_ring_record.h"
 
 static char *area = "kring";
@@ -72,11 +73,8 @@ static bool start = true;
 
 /**
  * struct mbuff_rprod - the producer's state; one per module
- * @area: the area, on which a kernel count is held
- * @ring: the producer's view of the ring
- * @thread: the writing thread
+ * @end: the area, the ring, the thread and the record buffer
  * @wait: the thread sleeps here for room, for @start, and once done
- * @buf: the record being written
  * @batch: bytes waiting before the consumer is woken
  * @records: records written
  * @bytes: payload bytes written
@@ -91,11 +89,8 @@ static bool start = true;
  * callback) and read locklessly by the status file: WRITE_ONCE/READ_ONCE.
  */
 struct mbuff_rprod {
-	struct mbuff_area *area;
-	struct mbuff_ring ring;
-	struct task_struct *thread;
+	struct mbuff_ring_end end;
 	wait_queue_head_t wait;
-	void *buf;
 	u32 batch;
 	u64 records;
 	u64 bytes;
@@ -139,9 +134,9 @@ static void mbuff_rprod_add(u64 *counter, u64 n)
 /* Wake the consumer if it sleeps; called after publishing records. */
 static void mbuff_rprod_wake(struct mbuff_rprod *p)
 {
-	if (mbuff_ring_wake_consumer(&p->ring)) {
+	if (mbuff_ring_wake_consumer(&p->end.ring)) {
 		mbuff_rprod_add(&p->notifies, 1);
-		mbuff_area_notify(p->area);
+		mbuff_area_notify(p->end.area);
 	}
 }
 
@@ -176,7 +171,7 @@ static void mbuff_rprod_pace(struct mbuff_rprod *p, ktime_t from, u64 n)
 }
 
 /*
- * Write the record in @p->buf, sleeping while the ring is full.  Returns
+ * Write the record in @p->end.buf, sleeping while the ring is full.  Returns
  * 0, -EINTR when the thread is to stop, or the ring's error.
  */
 static int mbuff_rprod_put(struct mbuff_rprod *p)
@@ -184,14 +179,14 @@ static int mbuff_rprod_put(struct mbuff_rprod *p)
 	u32 need = mbuff_ring_footprint(record_size);
 	int ret;
 
-	while ((ret = mbuff_ring_write(&p->ring, p->buf, record_size)) ==
+	while ((ret = mbuff_ring_write(&p->end.ring, p->end.buf, record_size)) ==
 	       -EAGAIN) {
 		mbuff_rprod_wake(p);	/* before blocking */
-		if (!mbuff_ring_producer_sleep(&p->ring, need))
+		if (!mbuff_ring_producer_sleep(&p->end.ring, need))
 			continue;
 		mbuff_rprod_add(&p->sleeps, 1);
 		wait_event_interruptible(p->wait,
-					 mbuff_ring_producer_woken(&p->ring, need) ||
+					 mbuff_ring_producer_woken(&p->end.ring, need) ||
 					 kthread_should_stop());
 		if (kthread_should_stop())
 			return -EINTR;
@@ -224,7 +219,7 @@ static int mbuff_rprod_thread(void *data)
 				t0 = from;
 		}
 		mbuff_rprod_pace(p, from, seq - base);
-		mbuff_ring_record_fill(p->buf, record_size, seq);
+		mbuff_ring_record_fill(p->end.buf, record_size, seq);
 		ret = mbuff_rprod_put(p);
 		if (ret == -EINTR)
 			break;
@@ -237,7 +232,7 @@ static int mbuff_rprod_thread(void *data)
 		mbuff_rprod_add(&p->records, 1);
 		mbuff_rprod_add(&p->bytes, record_size);
 		WRITE_ONCE(p->ns, ktime_to_ns(ktime_sub(ktime_get(), t0)));
-		if (p->ring.mask + 1 - mbuff_ring_free_bytes(&p->ring) >=
+		if (p->end.ring.mask + 1 - mbuff_ring_free_bytes(&p->end.ring) >=
 		    p->batch)
 			mbuff_rprod_wake(p);
 		cond_resched();
@@ -264,88 +259,36 @@ static int mbuff_rprod_status_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(mbuff_rprod_status);
 
-/* The backend named by @name, or -EINVAL. */
-static int mbuff_rprod_backend(const char *name)
-{
-	if (!strcmp(name, "any"))
-		return MBUFF_BACKEND_ANY;
-	if (!strcmp(name, "vmalloc"))
-		return MBUFF_BACKEND_VMALLOC;
-	if (!strcmp(name, "contig"))
-		return MBUFF_BACKEND_CONTIG;
-	return -EINVAL;
-}
-
 static int __init mbuff_rprod_init(void)
 {
 	struct mbuff_rprod *p = &mbuff_rprod;
-	int b = mbuff_rprod_backend(backend);
-	unsigned long long bytes;
-	char *end;
 	long data;
 	int ret;
 
-	bytes = memparse(size, &end);
-	if (b < 0 || *end || !bytes || record_size < MBUFF_RING_RECORD_MIN) {
-		pr_err("bad parameters: backend=%s size=%s record_size=%u\n",
-		       backend, size, record_size);
+	if (record_size < MBUFF_RING_RECORD_MIN) {
+		pr_err("bad parameter: record_size=%u\n", record_size);
 		return -EINVAL;
 	}
-	p->area = mbuff_area_get(area, bytes, b, MBUFF_MEM_CACHED,
-				 MBUFF_OPEN_CREATE);
-	if (IS_ERR(p->area)) {
-		pr_err("cannot get area '%s': %ld\n", area, PTR_ERR(p->area));
-		return PTR_ERR(p->area);
-	}
-	data = mbuff_ring_format(mbuff_area_vaddr(p->area),
-				 mbuff_area_size(p->area));
-	if (data < 0 || record_size > data / 2) {
-		pr_err("area '%s' too small for a ring of %u-byte records\n",
-		       area, record_size);
-		ret = -EINVAL;
-		goto err_put_area;
-	}
-	ret = mbuff_ring_attach(&p->ring, mbuff_area_vaddr(p->area),
-				mbuff_area_size(p->area));
-	if (ret)
-		goto err_put_area;
+	/* A record may take half of the ring's data at most. */
+	data = mbuff_ring_end_setup(&p->end, area, size, backend, record_size,
+				    2 * (size_t)record_size);
+	if (data < 0)
+		return data;
 	p->batch = batch ? batch : data / 4;
-	p->buf = kvmalloc(record_size, GFP_KERNEL);
-	if (!p->buf) {
-		ret = -ENOMEM;
-		goto err_put_area;
-	}
-	ret = mbuff_area_set_doorbell(p->area, mbuff_rprod_doorbell, p);
+	ret = mbuff_ring_end_run(&p->end, mbuff_rprod_doorbell,
+				 mbuff_rprod_thread, p, "mbuff_rprod");
 	if (ret)
-		goto err_free_buf;
-	p->thread = kthread_run(mbuff_rprod_thread, p, "mbuff_rprod");
-	if (IS_ERR(p->thread)) {
-		ret = PTR_ERR(p->thread);
-		goto err_clear_doorbell;
-	}
+		return ret;
 	mbuff_rprod_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("status", 0444, mbuff_rprod_dir, p,
 			    &mbuff_rprod_status_fops);
 	return 0;
-
-err_clear_doorbell:
-	mbuff_area_set_doorbell(p->area, NULL, NULL);
-err_free_buf:
-	kvfree(p->buf);
-err_put_area:
-	mbuff_area_put(p->area);
-	return ret;
 }
 
 static void __exit mbuff_rprod_exit(void)
 {
-	struct mbuff_rprod *p = &mbuff_rprod;
-
 	debugfs_remove_recursive(mbuff_rprod_dir);
-	kthread_stop(p->thread);
-	mbuff_area_set_doorbell(p->area, NULL, NULL);
-	kvfree(p->buf);
-	mbuff_area_put(p->area);
+	mbuff_ring_end_stop(&mbuff_rprod.end);
 }
 
 module_init(mbuff_rprod_init);
