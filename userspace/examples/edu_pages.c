@@ -10,8 +10,8 @@
  * last: QEMU copies a transfer with memcpy(), whose store order is
  * unknown, and the last word is the one that says the page is complete.
  * Between the two, the head marker and half of the end marker are gone,
- * and the page must not be taken.  The consumer (a child process with its own
- * attachment of the area) marks every page empty, then loops: the next
+ * and the page must not be taken.  The consumer (a child process with its
+ * own attachment of the area) marks every page empty, then loops: find a
  * full page, check every byte of it, mark it empty again.  The driver
  * fills only pages whose markers say they are empty, so the consumer's
  * "mark empty" is also how it gives a page back.
