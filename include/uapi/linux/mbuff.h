@@ -3,7 +3,8 @@
  * mbuff: the /dev/mbuff ABI shared by the module and user space.
  *
  * Data only: fixed-width types, explicit padding, every struct a multiple
- * of 8 bytes, reserved fields that must be zero.  The legacy mbuff 0.7.2
+ * of 8 bytes, reserved fields that must be zero, a leading size (@argsz)
+ * so that each can grow.  The legacy mbuff 0.7.2
  * ioctls (raw numbers 0 to 3) are served on the same device; their request
  * structure is the native-layout struct mbuff_request_struct below.
  */
@@ -13,7 +14,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define MBUFF_ABI_VERSION	1
+#define MBUFF_ABI_VERSION	2
 
 /* Names: 1 to MBUFF_NAME_LEN printable ASCII bytes, no '/' or space. */
 #define MBUFF_NAME_LEN		32
@@ -34,7 +35,12 @@
 #define MBUFF_OPEN_CREATE	(1U << 0)	/* create the area if it does not exist */
 #define MBUFF_OPEN_EXCL		(1U << 1)	/* with CREATE: fail if it exists */
 #define MBUFF_OPEN_HOLD		(1U << 2)	/* take a user count (dropped by DESTROY) */
-#define MBUFF_OPEN_FLAGS	(MBUFF_OPEN_CREATE | MBUFF_OPEN_EXCL | MBUFF_OPEN_HOLD)
+#define MBUFF_OPEN_MODE		(1U << 3)	/* a new area gets @mode, not default_mode */
+#define MBUFF_OPEN_FLAGS	(MBUFF_OPEN_CREATE | MBUFF_OPEN_EXCL | \
+				 MBUFF_OPEN_HOLD | MBUFF_OPEN_MODE)
+
+/* Permission bits of an area: owner, group, others; read and write. */
+#define MBUFF_MODE_MASK		0666
 
 /* struct mbuff_info.features */
 #define MBUFF_FEAT_VMALLOC	(1ULL << 0)
@@ -45,63 +51,97 @@
 #define MBUFF_FEAT_UNCACHED	(1ULL << 5)
 #define MBUFF_FEAT_SGLIST	(1ULL << 6)	/* MBUFF_IOC_SGLIST */
 #define MBUFF_FEAT_SYNC		(1ULL << 7)	/* MBUFF_IOC_SYNC */
+#define MBUFF_FEAT_PERM		(1ULL << 8)	/* owners, modes, MBUFF_IOC_SETPERM */
+
+/*
+ * Every request starts with @argsz, the size of the struct as the caller
+ * knows it: sizeof() of the header it was built with.  Structs only grow,
+ * at their end.  The kernel takes any size from the first version's on:
+ * bytes it does not know must be zero (else -E2BIG), and it writes back at
+ * most @argsz bytes.  A smaller @argsz is -EINVAL.
+ */
 
 /**
  * struct mbuff_open - MBUFF_IOC_OPEN: open, or create, an area by name
+ * @argsz: sizeof(struct mbuff_open)
+ * @flags: MBUFF_OPEN_*
  * @name: NUL-terminated area name
  * @size: in: bytes wanted (0: any size when opening an existing area);
  *	out: the area's size, a multiple of the page size
  * @backend: in: MBUFF_BACKEND_*; out: the area's backend
  * @memtype: in: MBUFF_MEM_* for a new area; out: the area's memory type
- * @flags: MBUFF_OPEN_*
  * @align: in: physical alignment in bytes for a new contiguous area, a
  *	power of two, 0 for the page size
+ * @mode: in, with MBUFF_OPEN_MODE: permission bits of a new area
+ *	(within MBUFF_MODE_MASK); out: the area's
+ * @uid: out: the area's owner
+ * @gid: out: the area's group
  * @reserved: must be zero
  *
  * On success the area becomes the one this file maps (mmap offset 0 is
- * its first byte) and reports on; the open file keeps it alive.
+ * its first byte) and reports on; the open file keeps it alive.  Creating
+ * an area, or MBUFF_OPEN_HOLD, needs a file open for writing; opening an
+ * existing area needs read permission on it, HOLD write permission.
  */
 struct mbuff_open {
+	__u32 argsz;
+	__u32 flags;
 	char name[MBUFF_NAME_SIZE];
 	__u64 size;
 	__u32 backend;
 	__u32 memtype;
-	__u32 flags;
 	__u32 align;
-	__u64 reserved[4];
+	__u32 mode;
+	__u32 uid;
+	__u32 gid;
+	__u64 reserved[3];
 };
 
 /**
  * struct mbuff_name - MBUFF_IOC_DESTROY, MBUFF_IOC_NOTIFY: an area by name
+ * @argsz: sizeof(struct mbuff_name)
+ * @flags: 0
  * @name: NUL-terminated area name; empty for this file's area
  * @reserved: must be zero
  */
 struct mbuff_name {
+	__u32 argsz;
+	__u32 flags;
 	char name[MBUFF_NAME_SIZE];
 	__u64 reserved[2];
 };
 
 /**
  * struct mbuff_info - MBUFF_IOC_INFO: the module and one area
+ * @argsz: sizeof(struct mbuff_info)
+ * @flags: 0
  * @name: in: area name, empty for this file's area, "" with no area
  *	selected to ask about the module only
  * @abi_version: out: MBUFF_ABI_VERSION
  * @uio_index: out: N of /dev/uioN (check /sys/class/uio/uioN/name)
  * @features: out: MBUFF_FEAT_*
  * @size: out: area size in bytes
- * @phys_addr: out: physical base of a contiguous area, 0 otherwise
+ * @phys_addr: out: physical base of a contiguous area, 0 otherwise and
+ *	for callers without CAP_SYS_RAWIO
  * @backend: out: MBUFF_BACKEND_VMALLOC or MBUFF_BACKEND_CONTIG
  * @memtype: out: MBUFF_MEM_*
- * @users: out: user counts (legacy ALLOCATE, MBUFF_OPEN_HOLD)
+ * @users: out: user counts (MBUFF_OPEN_HOLD)
  * @kernel_users: out: kernel counts (mbuff_alloc(), mbuff_area_get())
  * @files: out: open files (/dev/mbuff, /dev/uioN) holding the area
  * @maps: out: live user mappings
+ * @uid: out: owner
+ * @gid: out: group
+ * @mode: out: permission bits
+ * @pad: zero
  * @reserved: must be zero on input
  *
  * With no area named or selected, only @abi_version and @features are
- * filled and the ioctl returns 0; @size is then 0.
+ * filled and the ioctl returns 0; @size is then 0.  Asking about an area
+ * by name needs read permission on it.
  */
 struct mbuff_info {
+	__u32 argsz;
+	__u32 flags;
 	char name[MBUFF_NAME_SIZE];
 	__u32 abi_version;
 	__u32 uio_index;
@@ -114,21 +154,29 @@ struct mbuff_info {
 	__u32 kernel_users;
 	__u32 files;
 	__u32 maps;
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+	__u32 pad;
 	__u64 reserved[4];
 };
 
 /**
  * struct mbuff_list - MBUFF_IOC_LIST: the names of all areas
- * @names: user pointer to @capacity names of MBUFF_NAME_SIZE bytes each
+ * @argsz: sizeof(struct mbuff_list)
  * @capacity: in: room at @names, in names
+ * @names: user pointer to @capacity names of MBUFF_NAME_SIZE bytes each
  * @count: out: number of areas (may exceed @capacity; then only
  *	@capacity names were written)
+ * @flags: 0
  * @reserved: must be zero
  */
 struct mbuff_list {
-	__u64 names;
+	__u32 argsz;
 	__u32 capacity;
+	__u64 names;
 	__u32 count;
+	__u32 flags;
 	__u64 reserved[2];
 };
 
@@ -144,6 +192,8 @@ struct mbuff_sg_entry {
 
 /**
  * struct mbuff_sglist - MBUFF_IOC_SGLIST: where an area lies in memory
+ * @argsz: sizeof(struct mbuff_sglist)
+ * @flags: 0
  * @name: NUL-terminated area name; empty for this file's area
  * @entries: user pointer to @capacity struct mbuff_sg_entry
  * @capacity: in: room at @entries
@@ -155,6 +205,8 @@ struct mbuff_sg_entry {
  * an IOMMU needs them mapped for it.  Needs CAP_SYS_RAWIO.
  */
 struct mbuff_sglist {
+	__u32 argsz;
+	__u32 flags;
 	char name[MBUFF_NAME_SIZE];
 	__u64 entries;
 	__u32 capacity;
@@ -169,34 +221,76 @@ struct mbuff_sglist {
 
 /**
  * struct mbuff_sync - MBUFF_IOC_SYNC: cache maintenance for DMA
+ * @argsz: sizeof(struct mbuff_sync)
+ * @flags: 0
  * @name: NUL-terminated area name; empty for this file's area
  * @offset: first byte of the range in the area
  * @length: bytes, not 0; offset + length must lie in the area
  * @direction: MBUFF_SYNC_*
- * @flags: 0
+ * @pad: zero
  * @reserved: must be zero
  *
  * For devices that do not snoop the CPU caches, on a cached area.  On
  * x86 (coherent) and for write-combined or uncached areas nothing needs
- * doing, and the call only checks its arguments.
+ * doing, and the call only checks its arguments.  Needs a file open for
+ * writing and write permission on the area.
  */
 struct mbuff_sync {
+	__u32 argsz;
+	__u32 flags;
 	char name[MBUFF_NAME_SIZE];
 	__u64 offset;
 	__u64 length;
 	__u32 direction;
-	__u32 flags;
+	__u32 pad;
 	__u64 reserved[2];
 };
 
-#define MBUFF_IOC_MAGIC		0xb6
-#define MBUFF_IOC_OPEN		_IOWR(MBUFF_IOC_MAGIC, 0x10, struct mbuff_open)
-#define MBUFF_IOC_DESTROY	_IOW(MBUFF_IOC_MAGIC, 0x11, struct mbuff_name)
-#define MBUFF_IOC_INFO		_IOWR(MBUFF_IOC_MAGIC, 0x12, struct mbuff_info)
-#define MBUFF_IOC_LIST		_IOWR(MBUFF_IOC_MAGIC, 0x13, struct mbuff_list)
-#define MBUFF_IOC_NOTIFY	_IOW(MBUFF_IOC_MAGIC, 0x14, struct mbuff_name)
-#define MBUFF_IOC_SGLIST	_IOWR(MBUFF_IOC_MAGIC, 0x15, struct mbuff_sglist)
-#define MBUFF_IOC_SYNC		_IOW(MBUFF_IOC_MAGIC, 0x16, struct mbuff_sync)
+/* struct mbuff_perm.flags: what to change */
+#define MBUFF_PERM_MODE		(1U << 0)	/* @mode */
+#define MBUFF_PERM_UID		(1U << 1)	/* @uid: CAP_CHOWN */
+#define MBUFF_PERM_GID		(1U << 2)	/* @gid: a group of the owner's, or CAP_CHOWN */
+#define MBUFF_PERM_FLAGS	(MBUFF_PERM_MODE | MBUFF_PERM_UID | MBUFF_PERM_GID)
+
+/**
+ * struct mbuff_perm - MBUFF_IOC_SETPERM: chmod and chown an area
+ * @argsz: sizeof(struct mbuff_perm)
+ * @flags: MBUFF_PERM_*, at least one
+ * @name: NUL-terminated area name; empty for this file's area
+ * @uid: new owner (MBUFF_PERM_UID)
+ * @gid: new group (MBUFF_PERM_GID)
+ * @mode: new permission bits within MBUFF_MODE_MASK (MBUFF_PERM_MODE)
+ * @pad: zero
+ * @reserved: must be zero
+ *
+ * Only the owner or a caller with CAP_SYS_ADMIN may change an area, on a
+ * file open for writing.  Open files and mappings keep what they were
+ * given; the new permissions apply to what is asked from then on.
+ */
+struct mbuff_perm {
+	__u32 argsz;
+	__u32 flags;
+	char name[MBUFF_NAME_SIZE];
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/*
+ * 0xd6: unregistered in the kernel's ioctl-number.rst.  The number
+ * carries no size: @argsz does (as VFIO's do).
+ */
+#define MBUFF_IOC_MAGIC		0xd6
+#define MBUFF_IOC_OPEN		_IO(MBUFF_IOC_MAGIC, 0x10)	/* struct mbuff_open */
+#define MBUFF_IOC_DESTROY	_IO(MBUFF_IOC_MAGIC, 0x11)	/* struct mbuff_name */
+#define MBUFF_IOC_INFO		_IO(MBUFF_IOC_MAGIC, 0x12)	/* struct mbuff_info */
+#define MBUFF_IOC_LIST		_IO(MBUFF_IOC_MAGIC, 0x13)	/* struct mbuff_list */
+#define MBUFF_IOC_NOTIFY	_IO(MBUFF_IOC_MAGIC, 0x14)	/* struct mbuff_name */
+#define MBUFF_IOC_SGLIST	_IO(MBUFF_IOC_MAGIC, 0x15)	/* struct mbuff_sglist */
+#define MBUFF_IOC_SYNC		_IO(MBUFF_IOC_MAGIC, 0x16)	/* struct mbuff_sync */
+#define MBUFF_IOC_SETPERM	_IO(MBUFF_IOC_MAGIC, 0x17)	/* struct mbuff_perm */
 
 /*
  * The mbuff 0.7.2 ABI: plain ioctl numbers, native struct layout (on
