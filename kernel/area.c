@@ -7,6 +7,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitops.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -14,14 +15,24 @@
 
 #include <mbuff/name.h>
 
+#include "compat.h"
 #include "internal.h"
 
 /*
  * Protects mbuff_areas, mbuff_nr_areas and each area's dying; an area on
- * the list has a non-zero total.  The teardown work never takes it, so
- * creation may wait for queued teardowns while holding it.
+ * the list has a non-zero total.  Held only for list work and counting:
+ * never across an allocation, a UIO registration or a workqueue flush, so
+ * that the last put, which takes it under UIO's info_lock, closes no cycle.
  */
 DEFINE_MUTEX(mbuff_lock);
+
+/*
+ * Serialises creation: a name is looked up, its memory taken and zeroed,
+ * its UIO device registered and the area published under this lock, with
+ * mbuff_lock taken only for the lookup and the publication.  Opening an
+ * existing area never takes it.
+ */
+static DEFINE_MUTEX(mbuff_create_lock);
 static LIST_HEAD(mbuff_areas);
 static unsigned int mbuff_nr_areas;
 static atomic_long_t mbuff_vmalloc_bytes = ATOMIC_LONG_INIT(0);
@@ -70,6 +81,7 @@ static void mbuff_area_destroy_work(struct work_struct *work)
 		mbuff_vmalloc_destroy(area);
 		atomic_long_sub(area->size, &mbuff_vmalloc_bytes);
 	}
+	mbuff_quota_uncharge(area);
 	mbuff_sysfs_free_area(area);
 	/* mbuff_exit() drains mbuff_wq, so this code outlives the put. */
 	module_put(THIS_MODULE);
@@ -78,11 +90,13 @@ static void mbuff_area_destroy_work(struct work_struct *work)
 /* Drop one from the total; the last one takes the area off the registry. */
 static void mbuff_area_put_total(struct mbuff_area *area)
 {
-	if (!atomic_dec_and_mutex_lock(&area->total, &mbuff_lock))
+	if (!refcount_dec_and_mutex_lock(&area->total, &mbuff_lock))
 		return;
 	area->dying = true;
-	list_del_init(&area->node);
-	mbuff_nr_areas--;
+	if (!list_empty(&area->node)) {
+		list_del_init(&area->node);
+		mbuff_nr_areas--;
+	}
 	/*
 	 * The name is free from now on: its sysfs directory goes at once, so
 	 * that a new area of that name can take it.  Its attributes take no
@@ -101,17 +115,44 @@ static void mbuff_area_take(struct mbuff_area *area, unsigned int refmask)
 	for (i = 0; i < MBUFF_NR_REFS; i++) {
 		if (refmask & BIT(i)) {
 			atomic_inc(&area->refs[i]);
-			atomic_inc(&area->total);
+			refcount_inc(&area->total);
 		}
 	}
+}
+
+/* The first references of a new area, which nobody else can reach yet. */
+static void mbuff_area_take_first(struct mbuff_area *area,
+				  unsigned int refmask)
+{
+	int i;
+
+	for (i = 0; i < MBUFF_NR_REFS; i++)
+		atomic_set(&area->refs[i], !!(refmask & BIT(i)));
+	refcount_set(&area->total, hweight32(refmask));
+}
+
+/*
+ * User and kernel counts are taken on request, as often as asked: bound
+ * them, so that no number of calls wraps a count.  The total is a
+ * saturating refcount_t besides.
+ */
+static int mbuff_area_may_take(struct mbuff_area *area, unsigned int refmask)
+{
+	if ((refmask & BIT(MBUFF_REF_USER)) &&
+	    atomic_read(&area->refs[MBUFF_REF_USER]) >= MBUFF_MAX_COUNT)
+		return -EOVERFLOW;
+	if ((refmask & BIT(MBUFF_REF_KERNEL)) &&
+	    atomic_read(&area->refs[MBUFF_REF_KERNEL]) >= MBUFF_MAX_COUNT)
+		return -EOVERFLOW;
+	return 0;
 }
 
 static bool mbuff_vmalloc_fits(size_t size)
 {
 	unsigned long used = atomic_long_read(&mbuff_vmalloc_bytes);
 
-	/* Only creation, under mbuff_lock, adds: the check holds. */
-	lockdep_assert_held(&mbuff_lock);
+	/* Only creation, under mbuff_create_lock, adds: the check holds. */
+	lockdep_assert_held(&mbuff_create_lock);
 	return !mbuff_max_vmalloc ||
 	       (used <= mbuff_max_vmalloc && size <= mbuff_max_vmalloc - used);
 }
@@ -121,12 +162,13 @@ static bool mbuff_vmalloc_fits(size_t size)
  * has run: wait for it before taking memory from a pool, and before
  * calling a vmalloc request out of memory, so that a name's memory is
  * usable again as soon as the name is, and where a new area lands in a
- * pool does not depend on the queue's timing.  The teardown never takes
- * mbuff_lock.
+ * pool does not depend on the queue's timing.  The teardown takes UIO's
+ * locks, so this runs outside mbuff_lock.
  */
 static void mbuff_reclaim(void)
 {
-	lockdep_assert_held(&mbuff_lock);
+	lockdep_assert_held(&mbuff_create_lock);
+	lockdep_assert_not_held(&mbuff_lock);
 	flush_workqueue(mbuff_wq);
 }
 
@@ -137,6 +179,10 @@ static unsigned int mbuff_pick_backend(const struct mbuff_open_args *args)
 	return mbuff_have_pools() ? MBUFF_BACKEND_CONTIG : MBUFF_BACKEND_VMALLOC;
 }
 
+/*
+ * Make a new area, unpublished, with the caller's references taken.
+ * Called under mbuff_create_lock only: nothing here waits for mbuff_lock.
+ */
 static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args,
 					    unsigned int refmask)
 {
@@ -145,10 +191,11 @@ static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args,
 	size_t size = PAGE_ALIGN(args->size);
 	int ret;
 
-	lockdep_assert_held(&mbuff_lock);
+	lockdep_assert_held(&mbuff_create_lock);
 	if (!size || size < args->size)
 		return ERR_PTR(-EINVAL);
-	if (mbuff_nr_areas >= mbuff_max_areas) {
+	/* Only creation adds areas, and it is serialised. */
+	if (READ_ONCE(mbuff_nr_areas) >= mbuff_max_areas) {
 		pr_info_ratelimited("cannot create '%s': max_areas=%u reached\n",
 				    args->name, mbuff_max_areas);
 		return ERR_PTR(-ENOSPC);
@@ -179,20 +226,28 @@ static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args,
 	INIT_WORK(&area->destroy_work, mbuff_area_destroy_work);
 	mutex_init(&area->doorbell_lock);
 	atomic_set(&area->rings, 0);
+	mbuff_perm_init(area, args);
 
 	if (backend == MBUFF_BACKEND_CONTIG) {
 		mbuff_reclaim();
-		ret = mbuff_reserved_create(area, args->align);
+		ret = mbuff_quota_charge(area, args->kernel);
+		if (!ret)
+			ret = mbuff_reserved_create(area, args->align);
 		/* "Any" takes vmalloc memory when the pools are full. */
 		if (ret == -ENOMEM && args->backend == MBUFF_BACKEND_ANY &&
 		    args->memtype == MBUFF_MEM_CACHED &&
 		    mbuff_vmalloc_fits(size)) {
+			mbuff_quota_uncharge(area);
 			backend = MBUFF_BACKEND_VMALLOC;
 			area->backend = backend;
-			ret = mbuff_vmalloc_create(area);
+			ret = mbuff_quota_charge(area, args->kernel);
+			if (!ret)
+				ret = mbuff_vmalloc_create(area);
 		}
 	} else {
-		ret = mbuff_vmalloc_create(area);
+		ret = mbuff_quota_charge(area, args->kernel);
+		if (!ret)
+			ret = mbuff_vmalloc_create(area);
 	}
 	if (ret)
 		goto err_free;
@@ -200,7 +255,7 @@ static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args,
 	if (ret)
 		goto err_backend;
 	/* The caller's references, before /dev/uioN can be opened. */
-	mbuff_area_take(area, refmask);
+	mbuff_area_take_first(area, refmask);
 	ret = mbuff_uio_add(area, mbuff_ctl_device());
 	if (ret)
 		goto err_sysfs;
@@ -208,8 +263,6 @@ static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args,
 	__module_get(THIS_MODULE);
 	if (backend == MBUFF_BACKEND_VMALLOC)
 		atomic_long_add(size, &mbuff_vmalloc_bytes);
-	list_add_tail(&area->node, &mbuff_areas);
-	mbuff_nr_areas++;
 	pr_debug("created area '%s': %zu bytes, %s, %s\n", area->name, size,
 		 mbuff_backend_name(backend), mbuff_memtype_name(area->memtype));
 	return area;
@@ -221,23 +274,50 @@ err_backend:
 		mbuff_reserved_destroy(area);
 	else
 		mbuff_vmalloc_destroy(area);
+	mbuff_quota_uncharge(area);
 	mbuff_sysfs_free_area(area);
 	return ERR_PTR(ret);
 err_free:
+	mbuff_quota_uncharge(area);
 	kfree(area);
 	return ERR_PTR(ret);
 }
 
+/* Is an existing area what @args asks for?  Under mbuff_lock. */
+static int mbuff_area_match(struct mbuff_area *area,
+			    const struct mbuff_open_args *args,
+			    unsigned int refmask)
+{
+	int ret;
+
+	if (args->flags & MBUFF_OPEN_EXCL)
+		return -EEXIST;
+	if (args->size > area->size)
+		return -EINVAL;
+	if (args->backend != MBUFF_BACKEND_ANY && !args->any_backend &&
+	    args->backend != area->backend)
+		return -EINVAL;
+	if (args->may) {
+		ret = mbuff_area_permission(area, args->may);
+		if (ret)
+			return ret;
+	}
+	return mbuff_area_may_take(area, refmask);
+}
+
 /**
  * mbuff_area_open() - find or create an area and take references on it
- * @args: name, size, backend, memory type, flags, alignment
+ * @args: name, size, backend, memory type, flags, alignment, mode, and
+ *	the permission an existing area must grant the caller
  * @refmask: BIT(enum mbuff_ref) of each reference to take
  * @areap: the area, on success
  *
  * An existing area is refused when it is smaller than @args->size
  * (-EINVAL), when a specific backend other than its own is asked
- * (-EINVAL), or with MBUFF_OPEN_EXCL (-EEXIST).  A missing one is created
- * with MBUFF_OPEN_CREATE and a non-zero size, else -ENOENT or -EINVAL.
+ * (-EINVAL), with MBUFF_OPEN_EXCL (-EEXIST), when it does not grant
+ * @args->may (-EACCES), or when a user or kernel count would pass its
+ * bound (-EOVERFLOW).  A missing one is created with MBUFF_OPEN_CREATE and
+ * a non-zero size, else -ENOENT or -EINVAL.
  *
  * Return: 0 or a negative errno.
  */
@@ -245,35 +325,45 @@ int mbuff_area_open(const struct mbuff_open_args *args, unsigned int refmask,
 		    struct mbuff_area **areap)
 {
 	struct mbuff_area *area;
-	int ret = 0;
+	bool creating = false;
+	int ret;
 
+again:
 	mutex_lock(&mbuff_lock);
 	area = mbuff_area_lookup(args->name);
 	if (area) {
-		if (args->flags & MBUFF_OPEN_EXCL)
-			ret = -EEXIST;
-		else if (args->size > area->size)
-			ret = -EINVAL;
-		else if (args->backend != MBUFF_BACKEND_ANY &&
-			 !args->any_backend && args->backend != area->backend)
-			ret = -EINVAL;
+		ret = mbuff_area_match(area, args, refmask);
+		/* On the list, so its total is not zero: it cannot go. */
+		if (!ret)
+			mbuff_area_take(area, refmask);
 	} else if (!(args->flags & MBUFF_OPEN_CREATE)) {
 		ret = -ENOENT;
 	} else if (!args->size) {
 		ret = -EINVAL;
+	} else if (!creating) {
+		/* Look again under the creation lock, then make it. */
+		mutex_unlock(&mbuff_lock);
+		mutex_lock(&mbuff_create_lock);
+		creating = true;
+		goto again;
 	} else {
+		/* No other creator can run: the name stays free. */
+		mutex_unlock(&mbuff_lock);
 		area = mbuff_area_create(args, refmask);
-		if (IS_ERR(area))
-			ret = PTR_ERR(area);
-		else
-			refmask = 0;	/* taken at creation */
-	}
-	if (!ret) {
-		/* On the list, so its total is not zero: it cannot go. */
-		mbuff_area_take(area, refmask);
-		*areap = area;
+		if (IS_ERR(area)) {
+			mutex_unlock(&mbuff_create_lock);
+			return PTR_ERR(area);
+		}
+		mutex_lock(&mbuff_lock);
+		list_add_tail(&area->node, &mbuff_areas);
+		mbuff_nr_areas++;
+		ret = 0;
 	}
 	mutex_unlock(&mbuff_lock);
+	if (creating)
+		mutex_unlock(&mbuff_create_lock);
+	if (!ret)
+		*areap = area;
 	return ret;
 }
 
@@ -308,7 +398,7 @@ struct mbuff_area *mbuff_area_find(const char *name, enum mbuff_ref ref)
  */
 int mbuff_area_ref(struct mbuff_area *area, enum mbuff_ref ref)
 {
-	if (!atomic_inc_not_zero(&area->total))
+	if (!refcount_inc_not_zero(&area->total))
 		return -ENODEV;
 	atomic_inc(&area->refs[ref]);
 	return 0;
@@ -338,7 +428,38 @@ bool mbuff_area_drop(struct mbuff_area *area, enum mbuff_ref ref)
 	if (atomic_dec_if_positive(&area->refs[ref]) < 0)
 		return false;
 	/* The caller's own reference keeps the total above zero. */
-	atomic_dec(&area->total);
+	refcount_dec(&area->total);
+	return true;
+}
+
+/**
+ * mbuff_area_put_kernel() - drop a kernel count, the doorbell with the last
+ * @area: the area
+ * @hold: the caller holds another reference (the total stays above zero)
+ *
+ * The doorbell belongs to the kernel users: it is cleared when the last
+ * kernel count goes, under the lock its calls run under, so that no call
+ * starts or is still running once this returns.
+ *
+ * Return: true if there was a kernel count to drop.
+ */
+bool mbuff_area_put_kernel(struct mbuff_area *area, bool hold)
+{
+	int left;
+
+	mutex_lock(&area->doorbell_lock);
+	left = atomic_dec_if_positive(&area->refs[MBUFF_REF_KERNEL]);
+	if (!left) {
+		area->doorbell = NULL;
+		area->doorbell_data = NULL;
+	}
+	mutex_unlock(&area->doorbell_lock);
+	if (left < 0)
+		return false;
+	if (hold)
+		refcount_dec(&area->total);
+	else
+		mbuff_area_put_total(area);
 	return true;
 }
 
@@ -387,6 +508,7 @@ static const struct vm_operations_struct mbuff_vm_ops_pfn = {
  * mapping.
  *
  * Return: 0, -EINVAL for a private mapping or one past the area's end,
+ * -EACCES when the area's mode does not let the caller map it so,
  * -ENODEV if the area is being torn down.
  */
 int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
@@ -395,11 +517,22 @@ int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 	unsigned long len = vma->vm_end - vma->vm_start;
 	int ret;
 
-	if (!(vma->vm_flags & VM_SHARED))
+	/*
+	 * VM_MAYSHARE: a MAP_SHARED mapping of a file not open for writing
+	 * has VM_SHARED cleared.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (pgoff >= area->size >> PAGE_SHIFT ||
 	    len > area->size - (pgoff << PAGE_SHIFT))
 		return -EINVAL;
+	ret = mbuff_area_permission(area, vma->vm_flags & VM_WRITE ?
+				   MAY_READ | MAY_WRITE : MAY_READ);
+	if (ret)
+		return ret;
+	/* A mapping the caller may not write can never become writable. */
+	if (mbuff_area_permission(area, MAY_WRITE))
+		mbuff_vma_clear_flags(vma, VM_MAYWRITE);
 
 	ret = mbuff_area_ref(area, MBUFF_REF_MAP);
 	if (ret)

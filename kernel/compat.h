@@ -78,4 +78,18 @@ static inline void mbuff_cache_invalidate(void *va, size_t len)
 #endif
 }
 
+/*
+ * VMA flags are changed through helpers since 6.3; Kbuild defines
+ * MBUFF_HAVE_VM_FLAGS_CLEAR when the kernel's <linux/mm.h> has them.
+ */
+static inline void mbuff_vma_clear_flags(struct vm_area_struct *vma,
+					 unsigned long flags)
+{
+#ifdef MBUFF_HAVE_VM_FLAGS_CLEAR
+	vm_flags_clear(vma, flags);
+#else
+	vma->vm_flags &= ~flags;
+#endif
+}
+
 #endif /* _MBUFF_COMPAT_H */

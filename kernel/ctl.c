@@ -7,7 +7,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/compat.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -45,13 +47,22 @@ void mbuff_file_select(struct mbuff_file *mf, struct mbuff_area *area)
 static int mbuff_ctl_open(struct inode *inode, struct file *file)
 {
 	struct mbuff_file *mf;
+	struct mbuff_area *area;
 
 	mf = kzalloc(sizeof(*mf), GFP_KERNEL);
 	if (!mf)
 		return -ENOMEM;
 	mutex_init(&mf->lock);
-	/* As in 0.7.2, a new file starts on "default" if it exists. */
-	mf->area = mbuff_area_find("default", MBUFF_REF_FILE);
+	/*
+	 * As in 0.7.2, a new file starts on "default" if it exists, and if
+	 * the opener may read it.
+	 */
+	area = mbuff_area_find("default", MBUFF_REF_FILE);
+	if (area && mbuff_area_permission(area, MAY_READ)) {
+		mbuff_area_unref(area, MBUFF_REF_FILE);
+		area = NULL;
+	}
+	mf->area = area;
 	file->private_data = mf;
 	return 0;
 }
@@ -65,47 +76,96 @@ static int mbuff_ctl_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* Requests that create, count, destroy or signal need a writable file. */
+static int mbuff_file_writable(struct file *file)
+{
+	return file->f_mode & FMODE_WRITE ? 0 : -EBADF;
+}
+
 static bool mbuff_zeroed(const void *p, size_t n)
 {
 	return !memchr_inv(p, 0, n);
 }
 
 /*
- * Copy in the @size bytes of a request at @uarg; its @rsize reserved bytes,
- * at @reserved inside it, must be zero.
+ * Copy in a request of @ksize bytes at @uarg.  Its first field is @argsz,
+ * the size the caller knows: at least the first version's (@ksize today),
+ * and bytes past what we know must be zero.  @argsz is read once and the
+ * copy's own field is overwritten with that value.  The @rsize reserved
+ * bytes at @reserved must be zero.
  */
-static int mbuff_req_copy(void *req, size_t size, const void __user *uarg,
-			  const void *reserved, size_t rsize)
+static int mbuff_req_copy(void *req, size_t ksize, const void __user *uarg,
+			  u32 *usize, const void *reserved, size_t rsize)
 {
-	if (copy_from_user(req, uarg, size))
+	int ret;
+
+	if (get_user(*usize, (const u32 __user *)uarg))
 		return -EFAULT;
+	if (*usize < ksize)
+		return -EINVAL;
+	ret = copy_struct_from_user(req, ksize, uarg, *usize);
+	if (ret)
+		return ret;
+	*(u32 *)req = *usize;
 	return mbuff_zeroed(reserved, rsize) ? 0 : -EINVAL;
 }
 
-static long mbuff_ioc_open(struct mbuff_file *mf, void __user *uarg)
+/* Copy an answer out: as much of it as the caller's struct holds. */
+static int mbuff_req_answer(void __user *uarg, const void *req, size_t ksize,
+			    u32 usize)
 {
+	return copy_to_user(uarg, req, min_t(size_t, ksize, usize)) ?
+	       -EFAULT : 0;
+}
+
+static bool mbuff_name_in(const char *name, size_t size)
+{
+	return memchr(name, 0, size) && !mbuff_check_name(name);
+}
+
+/* An area's owner, group and mode as the caller's namespace sees them. */
+static void mbuff_perm_out(struct mbuff_area *area, u32 *uid, u32 *gid,
+			   u32 *mode)
+{
+	kuid_t kuid;
+	kgid_t kgid;
+	umode_t m;
+
+	mbuff_area_perm_get(area, &kuid, &kgid, &m);
+	*uid = from_kuid_munged(current_user_ns(), kuid);
+	*gid = from_kgid_munged(current_user_ns(), kgid);
+	*mode = m;
+}
+
+static long mbuff_ioc_open(struct file *file, void __user *uarg)
+{
+	struct mbuff_file *mf = file->private_data;
 	struct mbuff_open req;
 	struct mbuff_open_args args;
 	struct mbuff_area *area;
 	unsigned int refs = BIT(MBUFF_REF_FILE);
+	u32 usize;
 	int ret;
 
-	ret = mbuff_req_copy(&req, sizeof(req), uarg, req.reserved,
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, &usize, req.reserved,
 			     sizeof(req.reserved));
 	if (ret)
 		return ret;
 	if (req.flags & ~MBUFF_OPEN_FLAGS ||
 	    req.backend > MBUFF_BACKEND_CONTIG ||
 	    req.memtype > MBUFF_MEM_UNCACHED ||
-	    (req.align & (req.align - 1)))
+	    (req.align & (req.align - 1)) ||
+	    (req.flags & MBUFF_OPEN_MODE && req.mode & ~MBUFF_MODE_MASK))
 		return -EINVAL;
-	if (!memchr(req.name, 0, sizeof(req.name)))
+	if (!mbuff_name_in(req.name, sizeof(req.name)))
 		return -EINVAL;
-	ret = mbuff_check_name(req.name);
-	if (ret)
-		return ret;
 	if (req.size > SIZE_MAX)
 		return -EINVAL;
+	if (req.flags & (MBUFF_OPEN_CREATE | MBUFF_OPEN_HOLD)) {
+		ret = mbuff_file_writable(file);
+		if (ret)
+			return ret;
+	}
 
 	args = (struct mbuff_open_args) {
 		.name = req.name,
@@ -114,19 +174,30 @@ static long mbuff_ioc_open(struct mbuff_file *mf, void __user *uarg)
 		.memtype = req.memtype,
 		.flags = req.flags,
 		.align = req.align,
+		.may = MAY_READ,
+		.mode = req.mode,
 	};
-	if (req.flags & MBUFF_OPEN_HOLD)
+	if (req.flags & MBUFF_OPEN_HOLD) {
 		refs |= BIT(MBUFF_REF_USER);
+		args.may |= MAY_WRITE;
+	}
 	ret = mbuff_area_open(&args, refs, &area);
 	if (ret)
 		return ret;
-	mbuff_file_select(mf, area);
 
+	/* The references are still ours: answer, or undo, then hand over. */
 	req.size = area->size;
 	req.backend = area->backend;
 	req.memtype = area->memtype;
-	if (copy_to_user(uarg, &req, sizeof(req)))
-		return -EFAULT;
+	mbuff_perm_out(area, &req.uid, &req.gid, &req.mode);
+	ret = mbuff_req_answer(uarg, &req, sizeof(req), usize);
+	if (ret) {
+		if (refs & BIT(MBUFF_REF_USER))
+			mbuff_area_drop(area, MBUFF_REF_USER);
+		mbuff_area_unref(area, MBUFF_REF_FILE);
+		return ret;
+	}
+	mbuff_file_select(mf, area);
 	return 0;
 }
 
@@ -144,25 +215,36 @@ static struct mbuff_area *mbuff_file_area(struct mbuff_file *mf)
 }
 
 /*
- * The area named in a request, or the file's own when the name is empty;
- * returned with a MBUFF_REF_FILE the caller drops.
+ * The area named in a request, or the file's own when the name is empty,
+ * if the caller may do @may with it (0: no check); returned with a
+ * MBUFF_REF_FILE the caller drops.
  */
 static struct mbuff_area *mbuff_named_or_selected(struct mbuff_file *mf,
 						  const char *name,
-						  size_t size, int *err)
+						  size_t size, int may,
+						  int *err)
 {
 	struct mbuff_area *area;
 
 	*err = 0;
-	if (!name[0])
-		return mbuff_file_area(mf);
-	if (!mbuff_name_valid_in(name, size)) {
+	if (name[0] && !mbuff_name_valid_in(name, size)) {
 		*err = -EINVAL;
 		return NULL;
 	}
-	area = mbuff_area_find(name, MBUFF_REF_FILE);
-	if (!area)
-		*err = -ENOENT;
+	if (!name[0]) {
+		area = mbuff_file_area(mf);
+	} else {
+		area = mbuff_area_find(name, MBUFF_REF_FILE);
+		if (!area)
+			*err = -ENOENT;
+	}
+	if (area && may) {
+		*err = mbuff_area_permission(area, may);
+		if (*err) {
+			mbuff_area_unref(area, MBUFF_REF_FILE);
+			area = NULL;
+		}
+	}
 	return area;
 }
 
@@ -172,10 +254,11 @@ static struct mbuff_area *mbuff_named_or_selected(struct mbuff_file *mf,
  */
 static struct mbuff_area *mbuff_req_area(struct mbuff_file *mf,
 					 const char *name, size_t size,
-					 int *err)
+					 int may, int *err)
 {
-	struct mbuff_area *area = mbuff_named_or_selected(mf, name, size, err);
+	struct mbuff_area *area;
 
+	area = mbuff_named_or_selected(mf, name, size, may, err);
 	if (!area && !*err)
 		*err = -EINVAL;
 	return area;
@@ -183,27 +266,39 @@ static struct mbuff_area *mbuff_req_area(struct mbuff_file *mf,
 
 /* The area a struct mbuff_name request names, with a MBUFF_REF_FILE. */
 static struct mbuff_area *mbuff_ioc_name_area(struct mbuff_file *mf,
-					      void __user *uarg, int *err)
+					      void __user *uarg, int may,
+					      int *err)
 {
 	struct mbuff_name req;
+	u32 usize;
 
-	*err = mbuff_req_copy(&req, sizeof(req), uarg, req.reserved,
+	*err = mbuff_req_copy(&req, sizeof(req), uarg, &usize, req.reserved,
 			      sizeof(req.reserved));
 	if (*err)
 		return NULL;
-	return mbuff_req_area(mf, req.name, sizeof(req.name), err);
+	if (req.flags) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	return mbuff_req_area(mf, req.name, sizeof(req.name), may, err);
 }
 
-static long mbuff_ioc_destroy(struct mbuff_file *mf, void __user *uarg)
+static long mbuff_ioc_destroy(struct file *file, void __user *uarg)
 {
 	struct mbuff_area *area;
 	int ret;
 
-	area = mbuff_ioc_name_area(mf, uarg, &ret);
+	ret = mbuff_file_writable(file);
+	if (ret)
+		return ret;
+	area = mbuff_ioc_name_area(file->private_data, uarg, 0, &ret);
 	if (!area)
 		return ret;
+	if (!mbuff_area_owned(area))
+		ret = -EPERM;
 	/* -EINVAL: no user count to drop. */
-	ret = mbuff_area_drop(area, MBUFF_REF_USER) ? 0 : -EINVAL;
+	else if (!mbuff_area_drop(area, MBUFF_REF_USER))
+		ret = -EINVAL;
 	mbuff_area_unref(area, MBUFF_REF_FILE);
 	return ret;
 }
@@ -211,34 +306,40 @@ static long mbuff_ioc_destroy(struct mbuff_file *mf, void __user *uarg)
 static u64 mbuff_features(void)
 {
 	u64 f = MBUFF_FEAT_VMALLOC | MBUFF_FEAT_UIO | MBUFF_FEAT_LEGACY |
-		MBUFF_FEAT_SGLIST | MBUFF_FEAT_SYNC;
+		MBUFF_FEAT_SGLIST | MBUFF_FEAT_SYNC | MBUFF_FEAT_PERM;
 
 	if (mbuff_have_pools())
 		f |= MBUFF_FEAT_CONTIG | MBUFF_FEAT_WC | MBUFF_FEAT_UNCACHED;
 	return f;
 }
 
-static long mbuff_ioc_info(struct mbuff_file *mf, void __user *uarg)
+static long mbuff_ioc_info(struct file *file, void __user *uarg)
 {
 	struct mbuff_info req;
 	struct mbuff_area *area;
+	u32 usize;
 	int ret;
 
-	ret = mbuff_req_copy(&req, sizeof(req), uarg, req.reserved,
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, &usize, req.reserved,
 			     sizeof(req.reserved));
 	if (ret)
 		return ret;
-	area = mbuff_named_or_selected(mf, req.name, sizeof(req.name), &ret);
+	if (req.flags)
+		return -EINVAL;
+	area = mbuff_named_or_selected(file->private_data, req.name,
+				       sizeof(req.name), MAY_READ, &ret);
 	if (ret)
 		return ret;
 
 	memset(&req, 0, sizeof(req));
+	req.argsz = usize;
 	req.abi_version = MBUFF_ABI_VERSION;
 	req.features = mbuff_features();
 	if (area) {
 		strscpy(req.name, area->name, sizeof(req.name));
 		req.size = area->size;
-		req.phys_addr = area->phys;
+		if (mbuff_may_see_phys())
+			req.phys_addr = area->phys;
 		req.backend = area->backend;
 		req.memtype = area->memtype;
 		req.uio_index = area->uio.uio_dev->minor;
@@ -247,11 +348,10 @@ static long mbuff_ioc_info(struct mbuff_file *mf, void __user *uarg)
 		/* Not counting the reference this call holds. */
 		req.files = mbuff_area_count(area, MBUFF_REF_FILE) - 1;
 		req.maps = mbuff_area_count(area, MBUFF_REF_MAP);
+		mbuff_perm_out(area, &req.uid, &req.gid, &req.mode);
 		mbuff_area_unref(area, MBUFF_REF_FILE);
 	}
-	if (copy_to_user(uarg, &req, sizeof(req)))
-		return -EFAULT;
-	return 0;
+	return mbuff_req_answer(uarg, &req, sizeof(req), usize);
 }
 
 static long mbuff_ioc_list(void __user *uarg)
@@ -259,12 +359,15 @@ static long mbuff_ioc_list(void __user *uarg)
 	struct mbuff_list req;
 	size_t cap, count, n;
 	char *names;
+	u32 usize;
 	int ret;
 
-	ret = mbuff_req_copy(&req, sizeof(req), uarg, req.reserved,
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, &usize, req.reserved,
 			     sizeof(req.reserved));
 	if (ret)
 		return ret;
+	if (req.flags)
+		return -EINVAL;
 
 	/* Copy out of a snapshot: no user access under mbuff_lock. */
 	cap = min_t(size_t, req.capacity, mbuff_max_areas);
@@ -279,17 +382,18 @@ static long mbuff_ioc_list(void __user *uarg)
 	if (ret)
 		return ret;
 	req.count = count;
-	if (copy_to_user(uarg, &req, sizeof(req)))
-		return -EFAULT;
-	return 0;
+	return mbuff_req_answer(uarg, &req, sizeof(req), usize);
 }
 
-static long mbuff_ioc_notify(struct mbuff_file *mf, void __user *uarg)
+static long mbuff_ioc_notify(struct file *file, void __user *uarg)
 {
 	struct mbuff_area *area;
 	int ret;
 
-	area = mbuff_ioc_name_area(mf, uarg, &ret);
+	ret = mbuff_file_writable(file);
+	if (ret)
+		return ret;
+	area = mbuff_ioc_name_area(file->private_data, uarg, MAY_WRITE, &ret);
 	if (!area)
 		return ret;
 	uio_event_notify(&area->uio);
@@ -297,39 +401,49 @@ static long mbuff_ioc_notify(struct mbuff_file *mf, void __user *uarg)
 	return 0;
 }
 
-static long mbuff_ioc_sglist_req(struct mbuff_file *mf, void __user *uarg)
+static long mbuff_ioc_sglist_req(struct file *file, void __user *uarg)
 {
 	struct mbuff_sglist req;
 	struct mbuff_area *area;
+	u32 usize;
 	int ret;
 
-	ret = mbuff_req_copy(&req, sizeof(req), uarg, req.reserved,
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, &usize, req.reserved,
 			     sizeof(req.reserved));
 	if (ret)
 		return ret;
-	area = mbuff_req_area(mf, req.name, sizeof(req.name), &ret);
+	if (req.flags)
+		return -EINVAL;
+	area = mbuff_req_area(file->private_data, req.name, sizeof(req.name),
+			      MAY_READ, &ret);
 	if (!area)
 		return ret;
 	ret = mbuff_ioc_sglist(area, &req);
 	mbuff_area_unref(area, MBUFF_REF_FILE);
-	if (!ret && copy_to_user(uarg, &req, sizeof(req)))
-		ret = -EFAULT;
+	if (!ret)
+		ret = mbuff_req_answer(uarg, &req, sizeof(req), usize);
 	return ret;
 }
 
-static long mbuff_ioc_sync(struct mbuff_file *mf, void __user *uarg)
+static long mbuff_ioc_sync(struct file *file, void __user *uarg)
 {
 	struct mbuff_sync req;
 	struct mbuff_area *area;
+	u32 usize;
 	int ret;
 
-	ret = mbuff_req_copy(&req, sizeof(req), uarg, req.reserved,
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, &usize, req.reserved,
 			     sizeof(req.reserved));
 	if (ret)
 		return ret;
-	if (req.flags || req.offset > SIZE_MAX || req.length > SIZE_MAX)
+	if (req.flags || req.pad || req.offset > SIZE_MAX ||
+	    req.length > SIZE_MAX)
 		return -EINVAL;
-	area = mbuff_req_area(mf, req.name, sizeof(req.name), &ret);
+	ret = mbuff_file_writable(file);
+	if (ret)
+		return ret;
+	area = mbuff_req_area(file->private_data, req.name, sizeof(req.name),
+			      MAY_WRITE, &ret);
 	if (!area)
 		return ret;
 	ret = mbuff_area_sync(area, req.offset, req.length, req.direction);
@@ -337,10 +451,37 @@ static long mbuff_ioc_sync(struct mbuff_file *mf, void __user *uarg)
 	return ret;
 }
 
+static long mbuff_ioc_setperm(struct file *file, void __user *uarg)
+{
+	struct mbuff_perm req;
+	struct mbuff_area *area;
+	u32 usize;
+	int ret;
+
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, &usize, req.reserved,
+			     sizeof(req.reserved));
+	if (ret)
+		return ret;
+	if (req.pad)
+		return -EINVAL;
+	ret = mbuff_file_writable(file);
+	if (ret)
+		return ret;
+	area = mbuff_req_area(file->private_data, req.name, sizeof(req.name),
+			      0, &ret);
+	if (!area)
+		return ret;
+	ret = mbuff_area_setperm(area, req.flags,
+				 make_kuid(current_user_ns(), req.uid),
+				 make_kgid(current_user_ns(), req.gid),
+				 req.mode);
+	mbuff_area_unref(area, MBUFF_REF_FILE);
+	return ret;
+}
+
 static long mbuff_ctl_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
-	struct mbuff_file *mf = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
@@ -348,21 +489,23 @@ static long mbuff_ctl_ioctl(struct file *file, unsigned int cmd,
 	case MBUFF_LEGACY_ALLOCATE:
 	case MBUFF_LEGACY_DEALLOCATE:
 	case MBUFF_LEGACY_SELECT:
-		return mbuff_legacy_ioctl(mf, cmd, arg);
+		return mbuff_legacy_ioctl(file, cmd, arg);
 	case MBUFF_IOC_OPEN:
-		return mbuff_ioc_open(mf, uarg);
+		return mbuff_ioc_open(file, uarg);
 	case MBUFF_IOC_DESTROY:
-		return mbuff_ioc_destroy(mf, uarg);
+		return mbuff_ioc_destroy(file, uarg);
 	case MBUFF_IOC_INFO:
-		return mbuff_ioc_info(mf, uarg);
+		return mbuff_ioc_info(file, uarg);
 	case MBUFF_IOC_LIST:
 		return mbuff_ioc_list(uarg);
 	case MBUFF_IOC_NOTIFY:
-		return mbuff_ioc_notify(mf, uarg);
+		return mbuff_ioc_notify(file, uarg);
 	case MBUFF_IOC_SGLIST:
-		return mbuff_ioc_sglist_req(mf, uarg);
+		return mbuff_ioc_sglist_req(file, uarg);
 	case MBUFF_IOC_SYNC:
-		return mbuff_ioc_sync(mf, uarg);
+		return mbuff_ioc_sync(file, uarg);
+	case MBUFF_IOC_SETPERM:
+		return mbuff_ioc_setperm(file, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -377,7 +520,7 @@ static long mbuff_ctl_compat_ioctl(struct file *file, unsigned int cmd,
 	 * has a size_t in it.
 	 */
 	if (cmd <= MBUFF_LEGACY_SELECT)
-		return mbuff_legacy_compat_ioctl(file->private_data, cmd,
+		return mbuff_legacy_compat_ioctl(file, cmd,
 						 (unsigned long)compat_ptr(arg));
 	return mbuff_ctl_ioctl(file, cmd, (unsigned long)compat_ptr(arg));
 }
@@ -403,9 +546,11 @@ static ssize_t mbuff_ctl_read(struct file *file, char __user *buf,
 
 	if (!area)
 		return -EINVAL;
+	ret = mbuff_area_permission(area, MAY_READ);
 	/* Unlocked: a fault in the copy takes mmap_lock. */
-	ret = simple_read_from_buffer(buf, count, ppos, area->vaddr,
-				      area->size);
+	if (!ret)
+		ret = simple_read_from_buffer(buf, count, ppos, area->vaddr,
+					      area->size);
 	mbuff_area_unref(area, MBUFF_REF_FILE);
 	return ret;
 }

@@ -3,15 +3,26 @@
  * Declarations shared by the files of mbuff.ko.
  *
  * Lock order, outermost first:
+ *   mbuff_create_lock -> mbuff_lock
+ *   mbuff_create_lock -> (flush of mbuff_wq) -> mbuff_uio_lock
+ *	-> uio info_lock -> mbuff_lock
  *   mmap_lock -> uio info_lock -> mbuff_file.lock -> mbuff_lock
- *	-> mbuff_uio_lock -> uio info_lock of a dying area
  *   uio info_lock -> mbuff_area.doorbell_lock -> (the client's callback,
- *                                                 which may take mbuff_lock)
- * Taking a reference never takes a lock (the counts are atomic); only the
- * last put takes mbuff_lock, to take the area off the registry.  So UIO's
- * open callback, under info_lock, never waits for mbuff_lock.
+ *                                                 which may take mbuff_lock
+ *                                                 but create no area)
+ *   mbuff_lock -> mbuff_area.perm_lock, mbuff_users_lock (spinlocks)
+ * mbuff_lock is a leaf among the mutexes: no UIO registration, allocation
+ * or workqueue flush happens under it, because the last put of an area
+ * takes it under UIO's info_lock (a /dev/uioN release).
+ * Taking a reference never takes a lock (the total is a refcount_t); only
+ * the last put takes mbuff_lock, to take the area off the registry.  So
+ * UIO's open callback, under info_lock, never waits for mbuff_lock.
  * Nothing copies to or from user space while holding mbuff_lock, because
  * a fault takes mmap_lock.
+ *
+ * A handler that gives its reference away (to an open file, a mapping)
+ * never touches the area again: another task sharing the file may drop it
+ * at once.
  */
 #ifndef _MBUFF_INTERNAL_H
 #define _MBUFF_INTERNAL_H
@@ -19,15 +30,20 @@
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uio_driver.h>
 #include <linux/workqueue.h>
 #include <linux/mbuff.h>
 
 #define MBUFF_MAX_POOLS	8
+/* Most user counts, and most kernel counts, one area takes. */
+#define MBUFF_MAX_COUNT	65535
 
 struct gen_pool;
 struct vm_area_struct;
+struct mbuff_user;
 
 /**
  * struct mbuff_pool - a boot-reserved physical range claimed by the module
@@ -73,6 +89,7 @@ enum mbuff_ref {
  * @vaddr: kernel mapping of the whole area
  * @phys: physical base (contiguous areas), 0 for vmalloc areas
  * @pool: the pool a contiguous area was carved from
+ * @pages: the pages of a vmalloc area, @size / PAGE_SIZE of them
  * @refs: counts by enum mbuff_ref
  * @total: the sum of @refs; the area is taken off the registry, under
  *	mbuff_lock, when it drops to zero, and no reference is taken after
@@ -86,6 +103,11 @@ enum mbuff_ref {
  * @doorbell: the kernel client's callback for user-space rings
  * @doorbell_data: its argument
  * @rings: doorbell rings so far
+ * @perm_lock: protects @uid, @gid and @mode
+ * @uid: owner, the creator's effective uid
+ * @gid: group, the creator's effective gid
+ * @mode: permission bits within MBUFF_MODE_MASK
+ * @charged: the quota account the area is charged to, NULL for none
  */
 struct mbuff_area {
 	struct kobject kobj;
@@ -95,10 +117,11 @@ struct mbuff_area {
 	unsigned int backend;
 	unsigned int memtype;
 	void *vaddr;
+	struct page **pages;
 	phys_addr_t phys;
 	struct mbuff_pool *pool;
 	atomic_t refs[MBUFF_NR_REFS];
-	atomic_t total;
+	refcount_t total;
 	bool dying;
 	struct uio_info uio;
 	char uio_name[MBUFF_NAME_LEN + 8];
@@ -107,6 +130,11 @@ struct mbuff_area {
 	mbuff_doorbell_fn doorbell;
 	void *doorbell_data;
 	atomic_t rings;
+	spinlock_t perm_lock;		/* protects uid, gid, mode */
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
+	struct mbuff_user *charged;
 };
 
 /**
@@ -119,6 +147,10 @@ struct mbuff_area {
  * @align: physical alignment of a new contiguous area, 0 or a power of 2
  * @any_backend: accept an existing area of any backend (@backend is then
  *	only what a new area gets: the classic API)
+ * @may: MAY_READ, MAY_WRITE: what an existing area must grant the caller;
+ *	0 for kernel callers
+ * @mode: with MBUFF_OPEN_MODE in @flags, the permission bits of a new area
+ * @kernel: kernel code asks: a new area is root's and charged to nobody
  */
 struct mbuff_open_args {
 	const char *name;
@@ -128,11 +160,18 @@ struct mbuff_open_args {
 	unsigned int flags;
 	size_t align;
 	bool any_backend;
+	int may;
+	umode_t mode;
+	bool kernel;
 };
 
 /* main.c: module parameters */
 extern unsigned int mbuff_max_areas;
 extern unsigned long mbuff_max_vmalloc;
+extern unsigned short mbuff_default_mode;
+extern unsigned int mbuff_user_max_areas;
+extern unsigned int mbuff_user_max_vmalloc_mb;
+extern unsigned int mbuff_user_max_pool_mb;
 extern unsigned int mbuff_legacy_backend;
 extern struct workqueue_struct *mbuff_wq;
 
@@ -145,6 +184,7 @@ struct mbuff_area *mbuff_area_find(const char *name, enum mbuff_ref ref);
 int mbuff_area_ref(struct mbuff_area *area, enum mbuff_ref ref);
 void mbuff_area_unref(struct mbuff_area *area, enum mbuff_ref ref);
 bool mbuff_area_drop(struct mbuff_area *area, enum mbuff_ref ref);
+bool mbuff_area_put_kernel(struct mbuff_area *area, bool hold);
 
 static inline unsigned int mbuff_area_count(const struct mbuff_area *area,
 					    enum mbuff_ref ref)
@@ -155,6 +195,19 @@ static inline unsigned int mbuff_area_count(const struct mbuff_area *area,
 int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 		    unsigned long pgoff);
 size_t mbuff_areas_names(char *buf, size_t capacity, size_t *count);
+
+/* perm.c: owners, modes and per-user quotas */
+void mbuff_perm_init(struct mbuff_area *area,
+		     const struct mbuff_open_args *args);
+int mbuff_area_permission(struct mbuff_area *area, int may);
+bool mbuff_area_owned(struct mbuff_area *area);
+void mbuff_area_perm_get(struct mbuff_area *area, kuid_t *uid, kgid_t *gid,
+			 umode_t *mode);
+int mbuff_area_setperm(struct mbuff_area *area, unsigned int flags,
+		       kuid_t uid, kgid_t gid, umode_t mode);
+int mbuff_quota_charge(struct mbuff_area *area, bool kernel);
+void mbuff_quota_uncharge(struct mbuff_area *area);
+bool mbuff_may_see_phys(void);
 
 /* backend_vmalloc.c, backend_reserved.c */
 int mbuff_vmalloc_create(struct mbuff_area *area);
@@ -193,9 +246,9 @@ int mbuff_ctl_init(void);
 void mbuff_ctl_exit(void);
 struct device *mbuff_ctl_device(void);
 void mbuff_file_select(struct mbuff_file *mf, struct mbuff_area *area);
-long mbuff_legacy_ioctl(struct mbuff_file *mf, unsigned int cmd,
+long mbuff_legacy_ioctl(struct file *file, unsigned int cmd,
 			unsigned long arg);
-long mbuff_legacy_compat_ioctl(struct mbuff_file *mf, unsigned int cmd,
+long mbuff_legacy_compat_ioctl(struct file *file, unsigned int cmd,
 			       unsigned long arg);
 
 /* of.c: the device-tree binding, where reserved memory comes from DT */

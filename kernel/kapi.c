@@ -32,6 +32,7 @@ void *mbuff_alloc(const char *name, int size)
 		.memtype = MBUFF_MEM_CACHED,
 		.flags = MBUFF_OPEN_CREATE,
 		.any_backend = true,
+		.kernel = true,
 	};
 	struct mbuff_area *area;
 
@@ -63,7 +64,8 @@ void mbuff_free(const char *name, void *mbuf)
 		pr_warn("%s: no area '%s'\n", __func__, name);
 		return;
 	}
-	if (area->vaddr != mbuf || !mbuff_area_drop(area, MBUFF_REF_KERNEL))
+	/* Our MBUFF_REF_FILE holds it; the last kernel count takes the doorbell. */
+	if (area->vaddr != mbuf || !mbuff_area_put_kernel(area, true))
 		pr_warn("%s: '%s' was not allocated at that address by the kernel\n",
 			__func__, name);
 	mbuff_area_unref(area, MBUFF_REF_FILE);
@@ -120,6 +122,7 @@ struct mbuff_area *mbuff_area_get(const char *name, size_t size,
 		.backend = backend,
 		.memtype = memtype,
 		.flags = flags,
+		.kernel = true,
 	};
 	struct mbuff_area *area;
 	int ret;
@@ -137,15 +140,14 @@ EXPORT_SYMBOL_GPL(mbuff_area_get);
  * mbuff_area_put() - drop the kernel count mbuff_area_get() took
  * @area: the area; NULL or an error pointer is ignored
  *
- * When the last kernel count goes, a doorbell still set is cleared.
+ * When the last kernel count goes (here or in mbuff_free()), a doorbell
+ * still set is cleared, and no call of it is running once this returns.
  */
 void mbuff_area_put(struct mbuff_area *area)
 {
 	if (IS_ERR_OR_NULL(area))
 		return;
-	if (mbuff_area_count(area, MBUFF_REF_KERNEL) == 1)
-		mbuff_area_set_doorbell(area, NULL, NULL);
-	mbuff_area_unref(area, MBUFF_REF_KERNEL);
+	WARN_ON(!mbuff_area_put_kernel(area, false));
 }
 EXPORT_SYMBOL_GPL(mbuff_area_put);
 
@@ -217,9 +219,11 @@ EXPORT_SYMBOL_GPL(mbuff_area_notify);
  * @fn: the callback, or NULL to remove it
  * @data: its argument
  *
- * User space rings by writing a 32-bit value to the area's /dev/uioN.
- * Remove the callback before dropping the last kernel count (it is
- * removed then in any case).
+ * User space rings by writing a 32-bit value to the area's /dev/uioN
+ * (which needs write permission on the area).  The callback is removed
+ * when the last kernel count goes; a module must remove its callback, or
+ * drop its count, before it is unloaded.  The callback must not create
+ * areas.
  *
  * Return: 0, or -EBUSY when another callback is set.
  */

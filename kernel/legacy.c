@@ -5,10 +5,14 @@
  * original header-only user library run unmodified.  Return values are
  * the original ones: a positive size on success, -EIO for an oversize or
  * missing allocation, -EINVAL for an unknown name, -ENOSYS for INFO.
+ * Beyond 0.7.2: ALLOCATE needs a file open for writing (-EBADF) and read
+ * and write permission on an existing area (-EACCES); SELECT and
+ * DEALLOCATE treat an area the caller may not read as unknown.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/compat.h>
+#include <linux/fs.h>
 #include <linux/limits.h>
 #include <linux/mm.h>
 #include <linux/string.h>
@@ -16,7 +20,14 @@
 
 #include "internal.h"
 
-static long mbuff_legacy_allocate(struct mbuff_file *mf, const char *name,
+/*
+ * ALLOCATE takes no lasting count: the area is held by the open file it
+ * selects, then by the mappings made of it, so that a program that has
+ * unmapped it and closed the file (or exited) leaves nothing behind.  (In
+ * 0.7.2 it took a user count that DEALLOCATE dropped, but raw ioctl 2 is
+ * FIGETBSZ to today's kernels and never reaches the driver.)
+ */
+static long mbuff_legacy_allocate(struct file *file, const char *name,
 				  size_t size)
 {
 	struct mbuff_open_args args = {
@@ -26,58 +37,58 @@ static long mbuff_legacy_allocate(struct mbuff_file *mf, const char *name,
 		.memtype = MBUFF_MEM_CACHED,
 		.flags = size ? MBUFF_OPEN_CREATE : 0,
 		.any_backend = true,
+		.may = MAY_READ | MAY_WRITE,
 	};
 	struct mbuff_area *area;
+	long asize;
 	int ret;
 
-	/* The size, rounded to pages, comes back as the ioctl's int result. */
-	if (size > INT_MAX || PAGE_ALIGN(size) > INT_MAX)
-		return -EINVAL;
-	ret = mbuff_area_open(&args, BIT(MBUFF_REF_USER) | BIT(MBUFF_REF_FILE),
-			      &area);
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	/*
+	 * The size, rounded to pages, comes back as the ioctl's int result;
+	 * 0.7.2 said -EIO to any size it could not allocate.
+	 */
+	if (size > INT_MAX || PAGE_ALIGN(size) > INT_MAX ||
+	    PAGE_ALIGN(size) < size)
+		return -EIO;
+	ret = mbuff_area_open(&args, BIT(MBUFF_REF_FILE), &area);
 	if (ret == -ENOENT || (ret == -EINVAL && size))
 		return -EIO;	/* missing with size 0, or larger than it is */
 	if (ret)
 		return ret;
-	mbuff_file_select(mf, area);
-	return area->size;
+	/* Read before the file takes the reference over. */
+	asize = area->size;
+	mbuff_file_select(file->private_data, area);
+	return asize;
 }
 
+/*
+ * DEALLOCATE: the file lets go of the area if it has it selected; 0 when
+ * nothing else holds it (it is gone), else its size.
+ */
 static long mbuff_legacy_deallocate(struct mbuff_file *mf, const char *name)
 {
 	struct mbuff_area *area = mbuff_area_find(name, MBUFF_REF_FILE);
-	unsigned int ours;
+	bool drop = false;
 	long ret;
 
 	if (!area)
 		return -EINVAL;
-	/*
-	 * As in 0.7.2, a file's selection does not keep the area: only
-	 * other files, mappings and counts do.
-	 */
-	mutex_lock(&mf->lock);
-	ours = 1 + (mf->area == area);
-	if (!mbuff_area_drop(area, MBUFF_REF_USER))
-		ret = -EINVAL;
-	/* 0 when this frees it: only our own references are left. */
-	else if (atomic_read(&area->total) == ours &&
-		 mbuff_area_count(area, MBUFF_REF_FILE) == ours)
-		ret = 0;
-	else
-		ret = area->size;
-	mutex_unlock(&mf->lock);
-	if (!ret && ours == 2) {
-		bool drop = false;
-
-		mutex_lock(&mf->lock);
-		if (mf->area == area) {
-			mf->area = NULL;
-			drop = true;
-		}
-		mutex_unlock(&mf->lock);
-		if (drop)
-			mbuff_area_unref(area, MBUFF_REF_FILE);
+	if (mbuff_area_permission(area, MAY_READ)) {
+		mbuff_area_unref(area, MBUFF_REF_FILE);
+		return -EINVAL;
 	}
+	mutex_lock(&mf->lock);
+	if (mf->area == area) {
+		mf->area = NULL;
+		drop = true;
+	}
+	mutex_unlock(&mf->lock);
+	if (drop)
+		mbuff_area_unref(area, MBUFF_REF_FILE);
+	/* Only our own reference left: it goes with it. */
+	ret = refcount_read(&area->total) == 1 ? 0 : area->size;
 	mbuff_area_unref(area, MBUFF_REF_FILE);
 	return ret;
 }
@@ -85,30 +96,37 @@ static long mbuff_legacy_deallocate(struct mbuff_file *mf, const char *name)
 static long mbuff_legacy_select(struct mbuff_file *mf, const char *name)
 {
 	struct mbuff_area *area = mbuff_area_find(name, MBUFF_REF_FILE);
+	long size;
 
 	if (!area)
 		return -EINVAL;
+	if (mbuff_area_permission(area, MAY_READ)) {
+		mbuff_area_unref(area, MBUFF_REF_FILE);
+		return -EINVAL;
+	}
+	/* Read before the file takes the reference over. */
+	size = area->size;
 	mbuff_file_select(mf, area);
-	return area->size;
+	return size;
 }
 
 /* Carry out a request whose name field holds @namesize bytes. */
-static long mbuff_legacy_do(struct mbuff_file *mf, unsigned int cmd,
+static long mbuff_legacy_do(struct file *file, unsigned int cmd,
 			    const char *name, size_t namesize, size_t size)
 {
 	if (!memchr(name, 0, namesize) || mbuff_check_name(name))
 		return -EINVAL;
 	switch (cmd) {
 	case MBUFF_LEGACY_ALLOCATE:
-		return mbuff_legacy_allocate(mf, name, size);
+		return mbuff_legacy_allocate(file, name, size);
 	case MBUFF_LEGACY_DEALLOCATE:
-		return mbuff_legacy_deallocate(mf, name);
+		return mbuff_legacy_deallocate(file->private_data, name);
 	default:
-		return mbuff_legacy_select(mf, name);
+		return mbuff_legacy_select(file->private_data, name);
 	}
 }
 
-long mbuff_legacy_ioctl(struct mbuff_file *mf, unsigned int cmd,
+long mbuff_legacy_ioctl(struct file *file, unsigned int cmd,
 			unsigned long arg)
 {
 	struct mbuff_request_struct req;
@@ -117,7 +135,7 @@ long mbuff_legacy_ioctl(struct mbuff_file *mf, unsigned int cmd,
 		return -ENOSYS;
 	if (copy_from_user(&req, (void __user *)arg, sizeof(req)))
 		return -EFAULT;
-	return mbuff_legacy_do(mf, cmd, req.name, sizeof(req.name), req.size);
+	return mbuff_legacy_do(file, cmd, req.name, sizeof(req.name), req.size);
 }
 
 #ifdef CONFIG_COMPAT
@@ -129,7 +147,7 @@ struct mbuff_request_struct32 {
 	u32 reserved[4];
 };
 
-long mbuff_legacy_compat_ioctl(struct mbuff_file *mf, unsigned int cmd,
+long mbuff_legacy_compat_ioctl(struct file *file, unsigned int cmd,
 			       unsigned long arg)
 {
 	struct mbuff_request_struct32 req;
@@ -138,6 +156,6 @@ long mbuff_legacy_compat_ioctl(struct mbuff_file *mf, unsigned int cmd,
 		return -ENOSYS;
 	if (copy_from_user(&req, (void __user *)arg, sizeof(req)))
 		return -EFAULT;
-	return mbuff_legacy_do(mf, cmd, req.name, sizeof(req.name), req.size);
+	return mbuff_legacy_do(file, cmd, req.name, sizeof(req.name), req.size);
 }
 #endif

@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sizes.h>
@@ -30,10 +31,31 @@ unsigned int mbuff_max_areas = 256;
 module_param_named(max_areas, mbuff_max_areas, uint, 0444);
 MODULE_PARM_DESC(max_areas, "Most areas that may exist at once (default: 256)");
 
-static unsigned int mbuff_param_max_vmalloc_mb = 1024;
+/* UINT_MAX: not given; set from the machine's RAM at load. */
+static unsigned int mbuff_param_max_vmalloc_mb = UINT_MAX;
 module_param_named(max_vmalloc_mb, mbuff_param_max_vmalloc_mb, uint, 0444);
 MODULE_PARM_DESC(max_vmalloc_mb,
-		 "Most MiB all vmalloc areas together may use, 0 for no limit (default: 1024)");
+		 "Most MiB all vmalloc areas together may use, 0 for no limit (default: a quarter of RAM)");
+
+unsigned short mbuff_default_mode = 0600;
+module_param_named(default_mode, mbuff_default_mode, ushort, 0644);
+MODULE_PARM_DESC(default_mode,
+		 "Permission bits of an area created without a mode (default: 0600, private to its creator)");
+
+unsigned int mbuff_user_max_areas = 64;
+module_param_named(user_max_areas, mbuff_user_max_areas, uint, 0644);
+MODULE_PARM_DESC(user_max_areas,
+		 "Most areas one user (without CAP_SYS_RESOURCE) may have created and still alive, 0 for no limit (default: 64)");
+
+unsigned int mbuff_user_max_vmalloc_mb = UINT_MAX;
+module_param_named(user_max_vmalloc_mb, mbuff_user_max_vmalloc_mb, uint, 0644);
+MODULE_PARM_DESC(user_max_vmalloc_mb,
+		 "Most MiB of vmalloc areas one user may have created, 0 for no limit (default: a sixteenth of RAM)");
+
+unsigned int mbuff_user_max_pool_mb = UINT_MAX;
+module_param_named(user_max_pool_mb, mbuff_user_max_pool_mb, uint, 0644);
+MODULE_PARM_DESC(user_max_pool_mb,
+		 "Most MiB of pool memory one user may have created, 0 for no limit, 4294967295 for a quarter of the pools (default: 4294967295)");
 
 unsigned long mbuff_max_vmalloc;
 unsigned int mbuff_legacy_backend;
@@ -47,6 +69,7 @@ static int mbuff_parse_params(void)
 		[MBUFF_BACKEND_CONTIG] = "contiguous",
 	};
 	int i = sysfs_match_string(names, mbuff_param_legacy_backend);
+	unsigned long ram_mb;
 
 	if (i < 0) {
 		pr_err("legacy_backend=%s: use vmalloc, contiguous or any\n",
@@ -54,6 +77,11 @@ static int mbuff_parse_params(void)
 		return -EINVAL;
 	}
 	mbuff_legacy_backend = i;
+	ram_mb = totalram_pages() >> (20 - PAGE_SHIFT);
+	if (mbuff_param_max_vmalloc_mb == UINT_MAX)
+		mbuff_param_max_vmalloc_mb = max(ram_mb / 4, 1UL);
+	if (mbuff_user_max_vmalloc_mb == UINT_MAX)
+		mbuff_user_max_vmalloc_mb = max(ram_mb / 16, 1UL);
 	mbuff_max_vmalloc = (unsigned long)mbuff_param_max_vmalloc_mb * SZ_1M;
 	return 0;
 }
@@ -61,12 +89,13 @@ static int mbuff_parse_params(void)
 /* The ABI's layouts, the same for 32- and 64-bit programs. */
 static void __init mbuff_check_abi(void)
 {
-	BUILD_BUG_ON(sizeof(struct mbuff_open) != 96);
-	BUILD_BUG_ON(sizeof(struct mbuff_name) != 56);
-	BUILD_BUG_ON(sizeof(struct mbuff_info) != 128);
-	BUILD_BUG_ON(sizeof(struct mbuff_list) != 32);
-	BUILD_BUG_ON(sizeof(struct mbuff_sglist) != 72);
-	BUILD_BUG_ON(sizeof(struct mbuff_sync) != 80);
+	BUILD_BUG_ON(sizeof(struct mbuff_open) != 104);
+	BUILD_BUG_ON(sizeof(struct mbuff_name) != 64);
+	BUILD_BUG_ON(sizeof(struct mbuff_info) != 152);
+	BUILD_BUG_ON(sizeof(struct mbuff_list) != 40);
+	BUILD_BUG_ON(sizeof(struct mbuff_sglist) != 80);
+	BUILD_BUG_ON(sizeof(struct mbuff_sync) != 88);
+	BUILD_BUG_ON(sizeof(struct mbuff_perm) != 80);
 	BUILD_BUG_ON(sizeof(struct mbuff_ring_ctl) != 3 * MBUFF_RING_LINE);
 	BUILD_BUG_ON(offsetof(struct mbuff_ring_ctl, prod) != MBUFF_RING_LINE);
 	BUILD_BUG_ON(offsetof(struct mbuff_ring_ctl, cons) != 2 * MBUFF_RING_LINE);

@@ -101,6 +101,7 @@ static int mbuff_of_area(struct device *dev, struct device_node *child,
 	struct mbuff_open_args args = {
 		.backend = MBUFF_BACKEND_CONTIG,
 		.flags = MBUFF_OPEN_CREATE | MBUFF_OPEN_EXCL,
+		.kernel = true,
 	};
 	struct mbuff_area *area;
 	u64 size;
@@ -145,8 +146,7 @@ static void mbuff_of_put_areas(void *data)
 
 	/* Areas still used by others stay until their last user goes. */
 	while (priv->nr_areas)
-		mbuff_area_unref(priv->areas[--priv->nr_areas],
-				 MBUFF_REF_KERNEL);
+		mbuff_area_put_kernel(priv->areas[--priv->nr_areas], false);
 }
 
 static int mbuff_of_probe(struct platform_device *pdev)

@@ -2,10 +2,12 @@
 /*
  * sysfs: one directory per area and per pool under the control device,
  * /sys/class/misc/mbuff/{areas,pools}/.  One value per file; physical
- * addresses only for contiguous areas and pools, kernel addresses never.
+ * addresses only for contiguous areas and pools, and only to
+ * CAP_SYS_RAWIO; kernel addresses never.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cred.h>
 #include <linux/device.h>
 #include <linux/genalloc.h>
 #include <linux/kobject.h>
@@ -39,10 +41,49 @@ static ssize_t memtype_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  mbuff_memtype_name(to_area(kobj)->memtype));
 }
 
+/*
+ * Physical addresses: the files are 0400, and the reader must also have
+ * CAP_SYS_RAWIO, the rule MBUFF_IOC_INFO and MBUFF_IOC_SGLIST follow.
+ */
 static ssize_t phys_addr_show(struct kobject *kobj,
 			      struct kobj_attribute *attr, char *buf)
 {
+	if (!mbuff_may_see_phys())
+		return -EPERM;
 	return sysfs_emit(buf, "%pa\n", &to_area(kobj)->phys);
+}
+
+static ssize_t owner_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
+
+	mbuff_area_perm_get(to_area(kobj), &uid, &gid, &mode);
+	return sysfs_emit(buf, "%u\n", from_kuid_munged(&init_user_ns, uid));
+}
+
+static ssize_t group_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
+
+	mbuff_area_perm_get(to_area(kobj), &uid, &gid, &mode);
+	return sysfs_emit(buf, "%u\n", from_kgid_munged(&init_user_ns, gid));
+}
+
+static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
+
+	mbuff_area_perm_get(to_area(kobj), &uid, &gid, &mode);
+	return sysfs_emit(buf, "%04o\n", mode);
 }
 
 static ssize_t uio_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -81,7 +122,10 @@ MBUFF_REF_ATTR(maps, MBUFF_REF_MAP);
 static struct kobj_attribute mbuff_attr_size = __ATTR_RO(size);
 static struct kobj_attribute mbuff_attr_backend = __ATTR_RO(backend);
 static struct kobj_attribute mbuff_attr_memtype = __ATTR_RO(memtype);
-static struct kobj_attribute mbuff_attr_phys_addr = __ATTR_RO(phys_addr);
+static struct kobj_attribute mbuff_attr_phys_addr = __ATTR_RO_MODE(phys_addr, 0400);
+static struct kobj_attribute mbuff_attr_owner = __ATTR_RO(owner);
+static struct kobj_attribute mbuff_attr_group = __ATTR_RO(group);
+static struct kobj_attribute mbuff_attr_mode = __ATTR_RO(mode);
 static struct kobj_attribute mbuff_attr_uio = __ATTR_RO(uio);
 static struct kobj_attribute mbuff_attr_doorbells = __ATTR_RO(doorbells);
 
@@ -96,6 +140,9 @@ static struct attribute *mbuff_area_attrs[] = {
 	&mbuff_attr_kernel_users.attr,
 	&mbuff_attr_files.attr,
 	&mbuff_attr_maps.attr,
+	&mbuff_attr_owner.attr,
+	&mbuff_attr_group.attr,
+	&mbuff_attr_mode.attr,
 	NULL
 };
 
@@ -165,6 +212,8 @@ static ssize_t pool_phys_addr_show(struct kobject *kobj,
 {
 	struct mbuff_pool *p = mbuff_pool_of(kobj);
 
+	if (!mbuff_may_see_phys())
+		return -EPERM;
 	return p ? sysfs_emit(buf, "%pa\n", &p->phys) : -ENODEV;
 }
 
@@ -185,7 +234,7 @@ static ssize_t pool_avail_show(struct kobject *kobj,
 }
 
 static struct kobj_attribute mbuff_pool_attr_phys_addr =
-	__ATTR(phys_addr, 0444, pool_phys_addr_show, NULL);
+	__ATTR(phys_addr, 0400, pool_phys_addr_show, NULL);
 static struct kobj_attribute mbuff_pool_attr_size =
 	__ATTR(size, 0444, pool_size_show, NULL);
 static struct kobj_attribute mbuff_pool_attr_avail =

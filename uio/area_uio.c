@@ -23,8 +23,21 @@
 
 static int mbuff_uio_open(struct uio_info *info, struct inode *inode)
 {
-	/* Called under the UIO device's info_lock. */
-	return mbuff_area_ref(to_area(info), MBUFF_REF_FILE);
+	struct mbuff_area *area = to_area(info);
+	int ret;
+
+	/*
+	 * Called under the UIO device's info_lock.  Opening the node waits
+	 * for events (read, poll): the area's read permission decides,
+	 * whatever the node's own mode.
+	 */
+	ret = mbuff_area_ref(area, MBUFF_REF_FILE);
+	if (ret)
+		return ret;
+	ret = mbuff_area_permission(area, MAY_READ);
+	if (ret)
+		mbuff_area_unref(area, MBUFF_REF_FILE);
+	return ret;
 }
 
 static int mbuff_uio_release(struct uio_info *info, struct inode *inode)
@@ -42,7 +55,12 @@ static int mbuff_uio_mmap(struct uio_info *info, struct vm_area_struct *vma)
 static int mbuff_uio_irqcontrol(struct uio_info *info, s32 value)
 {
 	struct mbuff_area *area = to_area(info);
+	int ret;
 
+	/* Runs in the writer's context: ringing needs write permission. */
+	ret = mbuff_area_permission(area, MAY_WRITE);
+	if (ret)
+		return ret;
 	atomic_inc(&area->rings);
 	mutex_lock(&area->doorbell_lock);
 	if (area->doorbell)
@@ -75,15 +93,15 @@ int mbuff_uio_add(struct mbuff_area *area, struct device *parent)
 
 	mem->name = "area";
 	mem->size = area->size;
-	if (area->backend == MBUFF_BACKEND_CONTIG) {
-		/* maps/map0/addr publishes the physical base. */
-		mem->memtype = UIO_MEM_IOVA;
-		mem->addr = area->phys;
-	} else {
-		/* sysfs prints addr: never a kernel address. */
-		mem->memtype = UIO_MEM_VIRTUAL;
-		mem->addr = 0;
-	}
+	/*
+	 * UIO prints addr in maps/map0/addr, readable by all: physical
+	 * addresses go to CAP_SYS_RAWIO only (MBUFF_IOC_INFO, the area's
+	 * phys_addr in sysfs), kernel addresses to nobody.  Our mmap callback
+	 * does not use it.
+	 */
+	mem->memtype = area->backend == MBUFF_BACKEND_CONTIG ? UIO_MEM_IOVA :
+							       UIO_MEM_VIRTUAL;
+	mem->addr = 0;
 	mutex_lock(&mbuff_uio_lock);
 	ret = uio_register_device(parent, info);
 	mutex_unlock(&mbuff_uio_lock);
