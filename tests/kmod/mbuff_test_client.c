@@ -11,6 +11,9 @@
  *   info NAME              "size=N phys=0x... memtype=N"
  *   notify NAME            mbuff_area_notify()
  *   doorbell NAME on|off   count user-space rings; "rings NAME" reads them
+ *   handoff NAME           on a "get" slot: take a classic count too, put
+ *                          the handle, then mbuff_free() the classic count
+ *                          (the last kernel count goes by mbuff_free())
  *
  * A failing command makes write() fail with its errno.
  */
@@ -203,6 +206,17 @@ static int mbuff_test_run(char *line)
 		return mbuff_area_set_doorbell(s->area,
 					       on ? mbuff_test_doorbell : NULL,
 					       on ? s : NULL);
+	}
+	if (!strcmp(cmd, "handoff") && argc == 2) {
+		void *vaddr = mbuff_alloc(s->name, 1);
+
+		if (!vaddr)
+			return -ENOMEM;
+		mbuff_area_put(s->area);
+		mbuff_free(s->name, vaddr);
+		s->area = NULL;
+		s->vaddr = NULL;
+		return 0;
 	}
 	if (!strcmp(cmd, "rings") && argc == 2) {
 		snprintf(mbuff_test_result, sizeof(mbuff_test_result),
