@@ -90,7 +90,7 @@ static bool mbuff_zeroed(const void *p, size_t n)
 /*
  * Copy in a request of @ksize bytes at @uarg.  Its first field is @argsz,
  * the size the caller knows: at least the first version's (@ksize today),
- * and bytes past what we know must be zero.  @argsz is read once and the
+ * at most a page, and bytes past what we know must be zero.  @argsz is read once and the
  * copy's own field is overwritten with that value.  The @rsize reserved
  * bytes at @reserved must be zero.
  */
@@ -103,6 +103,9 @@ static int mbuff_req_copy(void *req, size_t ksize, const void __user *uarg,
 		return -EFAULT;
 	if (*usize < ksize)
 		return -EINVAL;
+	/* Bytes past ours are checked to be zero: not gigabytes of them. */
+	if (*usize > PAGE_SIZE)
+		return -E2BIG;
 	ret = copy_struct_from_user(req, ksize, uarg, *usize);
 	if (ret)
 		return ret;

@@ -56,9 +56,9 @@
 /*
  * Every request starts with @argsz, the size of the struct as the caller
  * knows it: sizeof() of the header it was built with.  Structs only grow,
- * at their end.  The kernel takes any size from the first version's on:
- * bytes it does not know must be zero (else -E2BIG), and it writes back at
- * most @argsz bytes.  A smaller @argsz is -EINVAL.
+ * at their end.  The kernel takes any size from the first version's on, up
+ * to 4096: bytes it does not know must be zero (else -E2BIG), and it
+ * writes back at most @argsz bytes.  A smaller @argsz is -EINVAL.
  */
 
 /**
