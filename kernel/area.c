@@ -230,11 +230,16 @@ static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args,
 
 	if (backend == MBUFF_BACKEND_CONTIG) {
 		mbuff_reclaim();
-		ret = mbuff_quota_charge(area, args->kernel);
+		ret = mbuff_have_pools() ? mbuff_quota_charge(area, args->kernel) :
+					   0;
 		if (!ret)
 			ret = mbuff_reserved_create(area, args->align);
-		/* "Any" takes vmalloc memory when the pools are full. */
-		if (ret == -ENOMEM && args->backend == MBUFF_BACKEND_ANY &&
+		/*
+		 * "Any" takes vmalloc memory when the pools, or the caller's
+		 * share of them, are full.
+		 */
+		if ((ret == -ENOMEM || ret == -EDQUOT) &&
+		    args->backend == MBUFF_BACKEND_ANY &&
 		    args->memtype == MBUFF_MEM_CACHED &&
 		    mbuff_vmalloc_fits(size)) {
 			mbuff_quota_uncharge(area);

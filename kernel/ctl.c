@@ -21,6 +21,9 @@
 
 #include "internal.h"
 
+/* The largest argsz taken, whatever the page size. */
+#define MBUFF_ARGSZ_MAX	4096
+
 static unsigned short mbuff_dev_mode = 0600;
 module_param_named(dev_mode, mbuff_dev_mode, ushort, 0444);
 MODULE_PARM_DESC(dev_mode, "Mode of /dev/mbuff (default: 0600)");
@@ -104,7 +107,7 @@ static int mbuff_req_copy(void *req, size_t ksize, const void __user *uarg,
 	if (*usize < ksize)
 		return -EINVAL;
 	/* Bytes past ours are checked to be zero: not gigabytes of them. */
-	if (*usize > PAGE_SIZE)
+	if (*usize > MBUFF_ARGSZ_MAX)
 		return -E2BIG;
 	ret = copy_struct_from_user(req, ksize, uarg, *usize);
 	if (ret)
@@ -327,7 +330,7 @@ static long mbuff_ioc_info(struct file *file, void __user *uarg)
 			     sizeof(req.reserved));
 	if (ret)
 		return ret;
-	if (req.flags)
+	if (req.flags || req.pad)
 		return -EINVAL;
 	area = mbuff_named_or_selected(file->private_data, req.name,
 				       sizeof(req.name), MAY_READ, &ret);

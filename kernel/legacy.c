@@ -59,6 +59,11 @@ static long mbuff_legacy_allocate(struct file *file, const char *name,
 		return ret;
 	/* Read before the file takes the reference over. */
 	asize = area->size;
+	if (asize > INT_MAX) {
+		/* An area made through the modern ABI; no int holds its size. */
+		mbuff_area_unref(area, MBUFF_REF_FILE);
+		return -EIO;
+	}
 	mbuff_file_select(file->private_data, area);
 	return asize;
 }
@@ -88,7 +93,10 @@ static long mbuff_legacy_deallocate(struct mbuff_file *mf, const char *name)
 	if (drop)
 		mbuff_area_unref(area, MBUFF_REF_FILE);
 	/* Only our own reference left: it goes with it. */
-	ret = refcount_read(&area->total) == 1 ? 0 : area->size;
+	if (refcount_read(&area->total) == 1)
+		ret = 0;
+	else
+		ret = min_t(size_t, area->size, INT_MAX);
 	mbuff_area_unref(area, MBUFF_REF_FILE);
 	return ret;
 }
@@ -106,6 +114,11 @@ static long mbuff_legacy_select(struct mbuff_file *mf, const char *name)
 	}
 	/* Read before the file takes the reference over. */
 	size = area->size;
+	if (size > INT_MAX) {
+		/* An area made through the modern ABI; no int holds its size. */
+		mbuff_area_unref(area, MBUFF_REF_FILE);
+		return -EINVAL;
+	}
 	mbuff_file_select(mf, area);
 	return size;
 }

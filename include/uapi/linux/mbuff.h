@@ -33,7 +33,7 @@
 
 /* struct mbuff_open.flags */
 #define MBUFF_OPEN_CREATE	(1U << 0)	/* create the area if it does not exist */
-#define MBUFF_OPEN_EXCL		(1U << 1)	/* with CREATE: fail if it exists */
+#define MBUFF_OPEN_EXCL		(1U << 1)	/* fail if it exists */
 #define MBUFF_OPEN_HOLD		(1U << 2)	/* take a user count (dropped by DESTROY) */
 #define MBUFF_OPEN_MODE		(1U << 3)	/* a new area gets @mode, not default_mode */
 #define MBUFF_OPEN_FLAGS	(MBUFF_OPEN_CREATE | MBUFF_OPEN_EXCL | \
@@ -136,8 +136,8 @@ struct mbuff_name {
  * @reserved: must be zero on input
  *
  * With no area named or selected, only @abi_version and @features are
- * filled and the ioctl returns 0; @size is then 0.  Asking about an area
- * by name needs read permission on it.
+ * filled and the ioctl returns 0; @size is then 0.  Asking about an area,
+ * named or selected, needs read permission on it.
  */
 struct mbuff_info {
 	__u32 argsz;
@@ -249,7 +249,7 @@ struct mbuff_sync {
 /* struct mbuff_perm.flags: what to change */
 #define MBUFF_PERM_MODE		(1U << 0)	/* @mode */
 #define MBUFF_PERM_UID		(1U << 1)	/* @uid: CAP_CHOWN */
-#define MBUFF_PERM_GID		(1U << 2)	/* @gid: a group of the owner's, or CAP_CHOWN */
+#define MBUFF_PERM_GID		(1U << 2)	/* @gid: a group the caller is in, or CAP_CHOWN */
 #define MBUFF_PERM_FLAGS	(MBUFF_PERM_MODE | MBUFF_PERM_UID | MBUFF_PERM_GID)
 
 /**
@@ -264,8 +264,9 @@ struct mbuff_sync {
  * @reserved: must be zero
  *
  * Only the owner or a caller with CAP_SYS_ADMIN may change an area, on a
- * file open for writing.  Open files and mappings keep what they were
- * given; the new permissions apply to what is asked from then on.
+ * file open for writing.  Mappings keep what they were given; every
+ * request made from then on (an ioctl, read(), mmap, a doorbell write) is
+ * checked against the new permissions, through files opened before too.
  */
 struct mbuff_perm {
 	__u32 argsz;
