@@ -10,9 +10,17 @@
 
 #include "internal.h"
 
-/* The ABI's layouts, as the module pins them. */
-_Static_assert(sizeof(struct mbuff_open) == 96, "struct mbuff_open");
-_Static_assert(sizeof(struct mbuff_info) == 128, "struct mbuff_info");
+/* The ABI's layouts (version 2), as the module pins them. */
+_Static_assert(sizeof(struct mbuff_open) == 104, "struct mbuff_open");
+_Static_assert(sizeof(struct mbuff_name) == 64, "struct mbuff_name");
+_Static_assert(sizeof(struct mbuff_info) == 152, "struct mbuff_info");
+_Static_assert(sizeof(struct mbuff_list) == 40, "struct mbuff_list");
+_Static_assert(sizeof(struct mbuff_sglist) == 80, "struct mbuff_sglist");
+_Static_assert(sizeof(struct mbuff_sync) == 88, "struct mbuff_sync");
+_Static_assert(sizeof(struct mbuff_perm) == 80, "struct mbuff_perm");
+_Static_assert(offsetof(struct mbuff_open, name) == 8 &&
+	       offsetof(struct mbuff_info, name) == 8 &&
+	       offsetof(struct mbuff_perm, name) == 8, "names after argsz, flags");
 _Static_assert(sizeof(struct mbuff_ring_ctl) == 3 * MBUFF_RING_LINE,
 	       "struct mbuff_ring_ctl");
 _Static_assert(offsetof(struct mbuff_ring_ctl, cons) == 2 * MBUFF_RING_LINE,
@@ -236,10 +244,15 @@ MBUFF_EXPORT size_t mbuff_area_size(const struct mbuff_area *area)
  * @area: the handle
  * @phys: the address, on success
  *
- * Return: 0, or -ENODATA when the area has none (vmalloc or process-only).
+ * Return: 0, or -ENODATA when the area has none (vmalloc or process-only),
+ * -EPERM when the module hides it from a caller without CAP_SYS_RAWIO.
  */
 MBUFF_EXPORT int mbuff_area_phys(const struct mbuff_area *area, uint64_t *phys)
 {
+	if (!area->phys && area->source == MBUFF_SOURCE_MODULE &&
+	    area->backend == MBUFF_BACKEND_CONTIG)
+		return mbuff_fail(EPERM, "the physical address of '%s' is only for CAP_SYS_RAWIO",
+				  area->name);
 	if (!area->phys)
 		return mbuff_fail(ENODATA, "area '%s' has no physical address",
 				  area->name);

@@ -35,12 +35,8 @@ static int mbuff_classic_map(const char *name, int size, void *hint,
 	source = mbuff_pick_source(name, MBUFF_SOURCE_AUTO, MBUFF_BACKEND_ANY);
 	if (source < 0)
 		return source;
-	if (source == MBUFF_SOURCE_MODULE) {
-		ret = mbuff_module_allocate(name, size, hint, addrp);
-		if (!ret && !hold)
-			mbuff_destroy(name, MBUFF_SOURCE_MODULE);
-		return ret;
-	}
+	if (source == MBUFF_SOURCE_MODULE)
+		return mbuff_module_allocate(name, size, hint, hold, addrp);
 	/* devmem and process areas: the handle's mapping is the result. */
 	o.source = (unsigned int)source;
 	ret = mbuff_area_open(name, (size_t)size, &o, &area);

@@ -95,7 +95,7 @@ int mbuff_pick_source(const char *name, unsigned int source,
 const struct mbuff_source_ops *mbuff_source_ops(unsigned int source);
 
 /* source_module.c: the 0.7.2 ALLOCATE, for the classic calls */
-int mbuff_module_allocate(const char *name, int size, void *hint,
+int mbuff_module_allocate(const char *name, int size, void *hint, bool hold,
 			  void **addrp);
 long mbuff_module_area_size(const char *name);
 

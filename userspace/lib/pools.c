@@ -16,16 +16,18 @@ static int mbuff_pool_value(unsigned int index, const char *attr,
 {
 	char path[128], buf[64];
 	FILE *f;
-	int ok;
+	int ok, err;
 
 	snprintf(path, sizeof(path), MBUFF_POOLS_DIR "/pool%u/%s", index, attr);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
+	errno = 0;
 	ok = fgets(buf, sizeof(buf), f) != NULL;
+	err = errno;
 	fclose(f);
 	if (!ok)
-		return -EIO;
+		return err ? -err : -EIO;	/* read() refused, or empty */
 	*val = strtoull(buf, NULL, 0);
 	return 0;
 }
@@ -70,7 +72,11 @@ MBUFF_EXPORT int mbuff_pools(struct mbuff_pool_info **pools, size_t *count)
 		}
 		buf = more;
 		buf[n].index = index;
+		/* For CAP_SYS_RAWIO only (mode 0400, refused to others): 0. */
+		buf[n].phys_addr = 0;
 		ret = mbuff_pool_value(index, "phys_addr", &buf[n].phys_addr);
+		if (ret == -EACCES || ret == -EPERM)
+			ret = 0;
 		if (!ret)
 			ret = mbuff_pool_value(index, "size", &buf[n].size);
 		if (!ret)

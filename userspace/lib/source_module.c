@@ -17,12 +17,60 @@
 
 #include "internal.h"
 
-static int mbuff_ctl_open(const char *what)
+/*
+ * MBUFF_IOC_INFO of ABI version 1 (magic 0xb6, the size in the number),
+ * only to tell which ABI an old module speaks: its struct began with the
+ * name (40 bytes), then the version, and was 128 bytes long.
+ */
+struct mbuff_info_v1 {
+	char name[MBUFF_NAME_SIZE];
+	__u32 abi_version;
+	__u8 rest[84];
+};
+#define MBUFF_IOC_INFO_V1	_IOWR(0xb6, 0x12, struct mbuff_info_v1)
+
+/*
+ * Refuse a module that speaks another ABI than the one this library was
+ * built for: its requests would be refused (an older module answers
+ * ENOTTY) or misread.  Return: 0, or -EPROTO with the versions recorded.
+ */
+static int mbuff_abi_check(int fd)
 {
-	int fd = open("/dev/mbuff", O_RDWR | O_CLOEXEC);
+	struct mbuff_info info;
+	struct mbuff_info_v1 v1;
+	unsigned int version;
+
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
+	if (!ioctl(fd, MBUFF_IOC_INFO, &info)) {
+		if (info.abi_version == MBUFF_ABI_VERSION)
+			return 0;
+		version = info.abi_version;
+	} else if (errno == ENOTTY) {
+		memset(&v1, 0, sizeof(v1));
+		if (ioctl(fd, MBUFF_IOC_INFO_V1, &v1))
+			return mbuff_fail(EPROTO, "/dev/mbuff does not speak mbuff ABI %d, this libmbuff's",
+					  MBUFF_ABI_VERSION);
+		version = v1.abi_version;
+	} else {
+		return mbuff_fail(errno, "cannot ask /dev/mbuff for its ABI version");
+	}
+	return mbuff_fail(EPROTO, "mbuff.ko speaks ABI %u, this libmbuff ABI %d (load the module of the same release)",
+			  version, MBUFF_ABI_VERSION);
+}
+
+/* Open /dev/mbuff, O_RDONLY or O_RDWR, and check the module's ABI. */
+static int mbuff_ctl_open(const char *what, int oflags)
+{
+	int fd = open("/dev/mbuff", oflags | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return mbuff_fail(errno, "%s: cannot open /dev/mbuff", what);
+	ret = mbuff_abi_check(fd);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
 	return fd;
 }
 
@@ -34,7 +82,7 @@ static void mbuff_set_name(char *dst, const char *name)
 }
 
 /* Open the UIO device named "mbuff:NAME"; -errno if there is none. */
-static int mbuff_uio_open(const char *name, int index)
+static int mbuff_uio_open(const char *name, int index, int oflags)
 {
 	char path[64], buf[64], want[MBUFF_NAME_SIZE + 8];
 	int fd, n;
@@ -53,7 +101,7 @@ static int mbuff_uio_open(const char *name, int index)
 	if (strcmp(buf, want))
 		return -ENOENT;	/* the number was reused: not ours */
 	snprintf(path, sizeof(path), "/dev/uio%d", index);
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	fd = open(path, oflags | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -65,26 +113,26 @@ static int mbuff_module_open(struct mbuff_area *area, size_t size,
 	void *p;
 	int fd, ret;
 
-	fd = mbuff_ctl_open(area->name);
+	if (opts->align > UINT32_MAX)
+		return mbuff_fail(EINVAL, "cannot open '%s': alignment too large",
+				  area->name);
+	fd = mbuff_ctl_open(area->name, O_RDWR);
 	if (fd < 0)
 		return fd;
 	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
+	req.flags = opts->flags;
 	mbuff_set_name(req.name, area->name);
 	req.size = size;
 	req.backend = opts->backend;
 	req.memtype = opts->memtype;
-	req.flags = opts->flags;
 	req.align = (uint32_t)opts->align;
-	if (opts->align > UINT32_MAX) {
-		ret = mbuff_fail(EINVAL, "cannot open '%s': alignment too large",
-				 area->name);
-		goto err_close;
-	}
 	if (ioctl(fd, MBUFF_IOC_OPEN, &req) < 0) {
 		ret = mbuff_fail(errno, "cannot open area '%s'", area->name);
 		goto err_close;
 	}
 	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
 	if (ioctl(fd, MBUFF_IOC_INFO, &info) < 0) {
 		ret = mbuff_fail(errno, "cannot read the information of '%s'",
 				 area->name);
@@ -96,7 +144,7 @@ static int mbuff_module_open(struct mbuff_area *area, size_t size,
 		goto err_unhold;
 	}
 	/* Opened now, so that no notification after this call is missed. */
-	area->uio_fd = mbuff_uio_open(area->name, (int)info.uio_index);
+	area->uio_fd = mbuff_uio_open(area->name, (int)info.uio_index, O_RDWR);
 	area->fd = fd;
 	area->addr = p;
 	area->map = p;
@@ -113,6 +161,7 @@ err_unhold:
 		struct mbuff_name n;
 
 		memset(&n, 0, sizeof(n));
+		n.argsz = sizeof(n);
 		ioctl(fd, MBUFF_IOC_DESTROY, &n);
 	}
 err_close:
@@ -135,6 +184,7 @@ static int mbuff_module_info(const struct mbuff_area *area,
 	unsigned int own;
 
 	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
 	if (ioctl(area->fd, MBUFF_IOC_INFO, &info) < 0)
 		return mbuff_fail(errno, "cannot read the information of '%s'",
 				  area->name);
@@ -189,6 +239,7 @@ static int mbuff_module_notify(struct mbuff_area *area)
 	struct mbuff_name req;
 
 	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
 	if (ioctl(area->fd, MBUFF_IOC_NOTIFY, &req) < 0)
 		return mbuff_fail(errno, "cannot notify '%s'", area->name);
 	return 0;
@@ -207,11 +258,12 @@ static int mbuff_module_ring(struct mbuff_area *area, int32_t value)
 static int mbuff_module_destroy(const char *name)
 {
 	struct mbuff_name req;
-	int fd = mbuff_ctl_open(name), ret = 0;
+	int fd = mbuff_ctl_open(name, O_RDWR), ret = 0;
 
 	if (fd < 0)
 		return fd;
 	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
 	mbuff_set_name(req.name, name);
 	if (ioctl(fd, MBUFF_IOC_DESTROY, &req) < 0)
 		ret = mbuff_fail(errno, "cannot destroy '%s'", name);
@@ -222,12 +274,13 @@ static int mbuff_module_destroy(const char *name)
 static int mbuff_module_list(char (**names)[MBUFF_NAME_SIZE], size_t *count)
 {
 	struct mbuff_list req;
-	int fd = mbuff_ctl_open("list"), ret = 0;
+	int fd = mbuff_ctl_open("list", O_RDONLY), ret = 0;
 	char (*buf)[MBUFF_NAME_SIZE] = NULL;
 
 	if (fd < 0)
 		return fd;
 	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
 	/* Ask for the count, then for that many; retry if it grew. */
 	for (;;) {
 		if (ioctl(fd, MBUFF_IOC_LIST, &req) < 0) {
@@ -261,6 +314,7 @@ static int mbuff_module_sglist(const struct mbuff_area *area,
 	struct mbuff_sglist req;
 
 	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
 	req.entries = (uintptr_t)ents;
 	req.capacity = cap;
 	if (ioctl(area->fd, MBUFF_IOC_SGLIST, &req) < 0)
@@ -274,6 +328,7 @@ static int mbuff_module_sync(struct mbuff_area *area, uint64_t offset,
 	struct mbuff_sync req;
 
 	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
 	req.offset = offset;
 	req.length = len;
 	req.direction = direction;
@@ -295,20 +350,40 @@ const struct mbuff_source_ops mbuff_module_ops = {
 	.sync = mbuff_module_sync,
 };
 
+/* Take a lasting user count of an existing area (MBUFF_OPEN_HOLD). */
+static int mbuff_module_hold(const char *name)
+{
+	struct mbuff_open req;
+	int fd = mbuff_ctl_open(name, O_RDWR), ret = 0;
+
+	if (fd < 0)
+		return fd;
+	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
+	req.flags = MBUFF_OPEN_HOLD;
+	mbuff_set_name(req.name, name);
+	if (ioctl(fd, MBUFF_IOC_OPEN, &req) < 0)
+		ret = mbuff_fail(errno, "cannot hold '%s'", name);
+	close(fd);
+	return ret;
+}
+
 /*
  * The classic calls use the 0.7.2 ALLOCATE (raw ioctl 1, which reaches the
  * driver), so areas they create follow the module's legacy_backend
- * parameter, and take a user count; the count is dropped with
- * MBUFF_IOC_DESTROY because the 0.7.2 DEALLOCATE (raw ioctl 2) is answered
- * by the kernel's VFS itself (FIGETBSZ) and never reaches a driver.
+ * parameter.  ALLOCATE takes no lasting count (the mapping alone keeps the
+ * area, as mbuff_attach() wants); with @hold, a user count is taken as
+ * well, which mbuff_free() drops with MBUFF_IOC_DESTROY because the 0.7.2
+ * DEALLOCATE (raw ioctl 2) is answered by the kernel's VFS itself
+ * (FIGETBSZ) and never reaches a driver.
  */
-int mbuff_module_allocate(const char *name, int size, void *hint,
+int mbuff_module_allocate(const char *name, int size, void *hint, bool hold,
 			  void **addrp)
 {
 	struct mbuff_request_struct req;
 	long got;
 	void *p;
-	int fd = mbuff_ctl_open(name);
+	int fd = mbuff_ctl_open(name, O_RDWR), ret;
 
 	if (fd < 0)
 		return fd;
@@ -323,14 +398,16 @@ int mbuff_module_allocate(const char *name, int size, void *hint,
 		return (int)got;
 	}
 	p = mmap(hint, (size_t)got, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED) {
-		int err = errno;
-
-		close(fd);
-		mbuff_module_ops.destroy(name);
-		return mbuff_fail(err, "cannot map '%s'", name);
-	}
 	close(fd);
+	if (p == MAP_FAILED)
+		return mbuff_fail(errno, "cannot map '%s'", name);
+	if (hold) {
+		ret = mbuff_module_hold(name);
+		if (ret) {
+			munmap(p, (size_t)got);
+			return ret;
+		}
+	}
 	*addrp = p;
 	return 0;
 }
@@ -339,12 +416,13 @@ int mbuff_module_allocate(const char *name, int size, void *hint,
 long mbuff_module_area_size(const char *name)
 {
 	struct mbuff_info info;
-	int fd = mbuff_ctl_open(name);
+	int fd = mbuff_ctl_open(name, O_RDONLY);
 	long ret;
 
 	if (fd < 0)
 		return fd;
 	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
 	mbuff_set_name(info.name, name);
 	ret = ioctl(fd, MBUFF_IOC_INFO, &info) < 0 ?
 	      mbuff_fail(errno, "no area '%s'", name) : (long)info.size;
