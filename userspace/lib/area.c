@@ -112,8 +112,7 @@ MBUFF_EXPORT int mbuff_area_open(const char *name, size_t size,
 		return mbuff_fail(EINVAL, "no handle pointer");
 	*areap = NULL;
 	if (opts) {
-		if (opts->sz < offsetof(struct mbuff_opts, source) ||
-		    opts->sz > sizeof(o))
+		if (opts->sz < MBUFF_OPTS_SZ_0_1 || opts->sz > sizeof(o))
 			return mbuff_fail(EINVAL, "struct mbuff_opts of unknown size %zu",
 					  opts->sz);
 		memcpy(&o, opts, opts->sz);
@@ -260,17 +259,51 @@ MBUFF_EXPORT int mbuff_area_phys(const struct mbuff_area *area, uint64_t *phys)
 	return 0;
 }
 
+/*
+ * The default version since 0.2; compat.c has the 0.1 one.  The "@@@"
+ * renames rather than aliases, so that the static library defines
+ * mbuff_area_info for static links too.
+ */
+__asm__(".symver mbuff_area_info, mbuff_area_info@@@MBUFF_0.2");
+
+/**
+ * mbuff_area_info() - what an area is and what holds it
+ * @area: the handle
+ * @info: @info->sz set to sizeof(struct mbuff_area_info) by the caller
+ *
+ * Fills as much of @info as both the caller and the library know, and
+ * sets @info->sz to that many bytes.
+ *
+ * Return: 0, or -EINVAL for an @info->sz below the first version's (0.2),
+ * or the module's error.  @info is left alone on error.
+ */
 MBUFF_EXPORT int mbuff_area_info(const struct mbuff_area *area,
 				 struct mbuff_area_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	strcpy(info->name, area->name);
-	info->size = area->size;
-	info->phys_addr = area->phys;
-	info->source = area->source;
-	info->backend = area->backend;
-	info->memtype = area->memtype;
-	return mbuff_ret(area->ops->info ? area->ops->info(area, info) : 0);
+	struct mbuff_area_info full;
+	size_t sz;
+	int ret;
+
+	if (!info)
+		return mbuff_fail(EINVAL, "area '%s': no information struct",
+				  area->name);
+	sz = info->sz;
+	if (sz < MBUFF_AREA_INFO_SZ_0_2)
+		return mbuff_fail(EINVAL, "area '%s': struct mbuff_area_info of unknown size %zu (set sz to its sizeof)",
+				  area->name, sz);
+	memset(&full, 0, sizeof(full));
+	strcpy(full.name, area->name);
+	full.size = area->size;
+	full.phys_addr = area->phys;
+	full.source = area->source;
+	full.backend = area->backend;
+	full.memtype = area->memtype;
+	ret = area->ops->info ? area->ops->info(area, &full) : 0;
+	if (ret)
+		return mbuff_ret(ret);
+	full.sz = sz < sizeof(full) ? sz : sizeof(full);
+	memcpy(info, &full, full.sz);
+	return 0;
 }
 
 /**

@@ -14,6 +14,15 @@
 
 #define MBUFF_EXPORT __attribute__((visibility("default")))
 
+/* The end of a member: the least size of a struct that has it. */
+#define mbuff_offsetofend(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
+
+/* The first versions of the structs that start with their size. */
+#define MBUFF_OPTS_SZ_0_1	mbuff_offsetofend(struct mbuff_opts, align)
+#define MBUFF_AREA_INFO_SZ_0_2	mbuff_offsetofend(struct mbuff_area_info, maps)
+#define MBUFF_POOL_INFO_SZ_0_2	mbuff_offsetofend(struct mbuff_pool_info, avail)
+
 struct mbuff_source_ops;
 
 /**

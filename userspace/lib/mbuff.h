@@ -65,9 +65,11 @@ struct mbuff_opts {
 
 /**
  * struct mbuff_area_info - what mbuff_area_info() reports
+ * @sz: in: sizeof(struct mbuff_area_info); out: the bytes filled
  * @name: the area's name
  * @size: its size in bytes
- * @phys_addr: physical base (contiguous and devmem areas), else 0
+ * @phys_addr: physical base (contiguous and devmem areas), else 0; also
+ *	0 for a module area when the caller lacks CAP_SYS_RAWIO
  * @source: enum mbuff_source
  * @backend: MBUFF_BACKEND_VMALLOC or _CONTIG (module source), _CONTIG
  *	(devmem source), 0 (process source)
@@ -77,6 +79,7 @@ struct mbuff_opts {
  *	the process source reports @users only)
  */
 struct mbuff_area_info {
+	size_t sz;
 	char name[MBUFF_NAME_SIZE];
 	uint64_t size;
 	uint64_t phys_addr;
@@ -91,12 +94,15 @@ struct mbuff_area_info {
 
 /**
  * struct mbuff_pool_info - a pool claimed by the module
+ * @sz: in: sizeof(struct mbuff_pool_info), in the first element; out:
+ *	the bytes filled
  * @index: N of "poolN"
- * @phys_addr: first physical address
+ * @phys_addr: first physical address, 0 without CAP_SYS_RAWIO
  * @size: bytes
  * @avail: bytes not given to areas
  */
 struct mbuff_pool_info {
+	size_t sz;
 	unsigned int index;
 	uint64_t phys_addr;
 	uint64_t size;
@@ -132,7 +138,7 @@ int mbuff_area_sync(struct mbuff_area *area, uint64_t offset, uint64_t len,
 int mbuff_destroy(const char *name, unsigned int source);
 int mbuff_list(char (**names)[MBUFF_NAME_SIZE], size_t *count,
 	       unsigned int source);
-int mbuff_pools(struct mbuff_pool_info **pools, size_t *count);
+int mbuff_pools(struct mbuff_pool_info *pools, size_t capacity);
 
 int mbuff_name_check(const char *name);
 int mbuff_devmem_lookup(const char *spec, const char *name, uint64_t *size,

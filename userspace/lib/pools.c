@@ -32,30 +32,44 @@ static int mbuff_pool_value(unsigned int index, const char *attr,
 	return 0;
 }
 
-static int mbuff_pool_cmp(const void *a, const void *b)
+/*
+ * One pool's values.  The physical address is for CAP_SYS_RAWIO only (its
+ * file is mode 0400 and refuses others): 0 when it may not be read.
+ */
+static int mbuff_pool_read(unsigned int index, struct mbuff_pool_info *p)
 {
-	const struct mbuff_pool_info *x = a, *y = b;
+	int ret;
 
-	return (x->index > y->index) - (x->index < y->index);
+	memset(p, 0, sizeof(*p));
+	p->sz = sizeof(*p);
+	p->index = index;
+	ret = mbuff_pool_value(index, "phys_addr", &p->phys_addr);
+	if (ret == -EACCES || ret == -EPERM)
+		ret = 0;
+	if (!ret)
+		ret = mbuff_pool_value(index, "size", &p->size);
+	if (!ret)
+		ret = mbuff_pool_value(index, "avail", &p->avail);
+	return ret ? mbuff_fail(-ret, "cannot read pool%u", index) : 0;
 }
 
-/**
- * mbuff_pools() - the pools the module claimed
- * @pools: a malloc()ed array the caller frees (NULL when there is none)
- * @count: its length
- *
- * Return: 0, or -errno (-ENODEV when the module is not loaded).
- */
-MBUFF_EXPORT int mbuff_pools(struct mbuff_pool_info **pools, size_t *count)
+static int mbuff_index_cmp(const void *a, const void *b)
 {
-	struct mbuff_pool_info *buf = NULL, *more;
+	const unsigned int *x = a, *y = b;
+
+	return (*x > *y) - (*x < *y);
+}
+
+/*
+ * The indexes of the pools, sorted, in @idx (room for @max).
+ * Return: how many there are (maybe more than @max), or -errno.
+ */
+static int mbuff_pool_indexes(unsigned int *idx, size_t max)
+{
 	DIR *d = opendir(MBUFF_POOLS_DIR);
 	struct dirent *e;
 	size_t n = 0;
-	int ret = 0;
 
-	*pools = NULL;
-	*count = 0;
 	if (!d)
 		return mbuff_fail(errno == ENOENT ? ENODEV : errno,
 				  "cannot read " MBUFF_POOLS_DIR " (is mbuff.ko loaded?)");
@@ -65,35 +79,58 @@ MBUFF_EXPORT int mbuff_pools(struct mbuff_pool_info **pools, size_t *count)
 
 		if (sscanf(e->d_name, "pool%u%c", &index, &tail) != 1)
 			continue;
-		more = realloc(buf, (n + 1) * sizeof(*buf));
-		if (!more) {
-			ret = mbuff_fail(ENOMEM, "cannot list pools");
-			break;
-		}
-		buf = more;
-		buf[n].index = index;
-		/* For CAP_SYS_RAWIO only (mode 0400, refused to others): 0. */
-		buf[n].phys_addr = 0;
-		ret = mbuff_pool_value(index, "phys_addr", &buf[n].phys_addr);
-		if (ret == -EACCES || ret == -EPERM)
-			ret = 0;
-		if (!ret)
-			ret = mbuff_pool_value(index, "size", &buf[n].size);
-		if (!ret)
-			ret = mbuff_pool_value(index, "avail", &buf[n].avail);
-		if (ret) {
-			ret = mbuff_fail(-ret, "cannot read pool%u", index);
-			break;
-		}
+		if (n < max)
+			idx[n] = index;
 		n++;
 	}
 	closedir(d);
-	if (ret) {
-		free(buf);
-		return ret;
+	qsort(idx, n < max ? n : max, sizeof(*idx), mbuff_index_cmp);
+	return (int)n;
+}
+
+/* The module has at most 8 pools; room for many more. */
+#define MBUFF_POOLS_MAX 64
+
+/* The default version since 0.2; compat.c has the 0.1 one. */
+__asm__(".symver mbuff_pools, mbuff_pools@@@MBUFF_0.2");
+
+/**
+ * mbuff_pools() - the pools the module claimed
+ * @pools: room for @capacity pools, or NULL when @capacity is 0; the
+ *	caller sets @pools[0].sz to sizeof(struct mbuff_pool_info)
+ * @capacity: elements at @pools
+ *
+ * The elements are @pools[0].sz bytes apart; each one written gets as
+ * much as both the caller and the library know, and its sz set to that.
+ *
+ * Return: the number of pools, ordered by index (at most @capacity were
+ * written), or -errno: -ENODEV when the module is not loaded, -EINVAL for
+ * a size below the first version's (0.2).
+ */
+MBUFF_EXPORT int mbuff_pools(struct mbuff_pool_info *pools, size_t capacity)
+{
+	unsigned int idx[MBUFF_POOLS_MAX];
+	struct mbuff_pool_info p;
+	size_t sz = 0, i;
+	int n, ret;
+
+	if (capacity) {
+		if (!pools)
+			return mbuff_fail(EINVAL, "no room for the pools");
+		sz = pools[0].sz;
+		if (sz < MBUFF_POOL_INFO_SZ_0_2)
+			return mbuff_fail(EINVAL, "struct mbuff_pool_info of unknown size %zu (set sz to its sizeof)",
+					  sz);
 	}
-	qsort(buf, n, sizeof(*buf), mbuff_pool_cmp);
-	*pools = buf;
-	*count = n;
-	return 0;
+	n = mbuff_pool_indexes(idx, MBUFF_POOLS_MAX);
+	if (n < 0)
+		return n;
+	for (i = 0; i < capacity && i < (size_t)n && i < MBUFF_POOLS_MAX; i++) {
+		ret = mbuff_pool_read(idx[i], &p);
+		if (ret)
+			return ret;
+		p.sz = sz < sizeof(p) ? sz : sizeof(p);
+		memcpy((char *)pools + i * sz, &p, p.sz);
+	}
+	return n;
 }

@@ -240,6 +240,7 @@ static int mbuffctl_row(const char *name, bool devmem, struct mbuffctl_row *row)
 	int ret;
 
 	memset(row, 0, sizeof(*row));
+	row->info.sz = sizeof(row->info);
 	if (devmem && !mbuff_devmem_lookup(NULL, name, &size, &phys)) {
 		opts.source = MBUFF_SOURCE_DEVMEM;
 		if (mbuff_area_open(name, 0, &opts, &area)) {
@@ -324,7 +325,7 @@ int mbuffctl_info(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		MBUFFCTL_COMMON_OPTIONS
 	};
-	struct mbuffctl_row row = { .opened = true };
+	struct mbuffctl_row row = { .info.sz = sizeof(row.info), .opened = true };
 	struct mbuff_area *area;
 	bool json = false;
 	int c, ret;
