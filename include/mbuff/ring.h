@@ -3,8 +3,19 @@
  * mbuff rings: a lock-free single-producer, single-consumer ring of
  * variable-length records in an mbuff area, for kernel->user, user->kernel
  * and user<->user streaming.  This file compiles unchanged in the kernel
- * and in user space; only the barrier macros below differ (acquire load,
- * release store, full barrier).
+ * and in user space; only the macros below differ (acquire load, release
+ * store, full barrier, and a load that happens exactly once).
+ *
+ * Trust.  Each side may be the kernel with an untrusted process on the
+ * other side, which can rewrite the control page and the records at any
+ * moment.  So every read of shared memory whose value is checked, the
+ * control page's fields, the other side's index, this side's own index
+ * (it lives in the same page) and a record's length, goes through
+ * mbuff_ring_read_once() or an acquire load into a local; the local is
+ * checked and then used, and the shared copy is never read again for the
+ * same decision.  Every copy is confined to the data by the mask, which is
+ * the view's own, so what the other side writes can make the ring corrupt
+ * (-EIO) or full, never make a side read or write outside the data.
  *
  * Ordering.  The producer writes a record, then publishes it with a
  * release store of ctl->prod (P1); the consumer's acquire load of
@@ -38,6 +49,7 @@
 
 #ifdef __KERNEL__
 #include <linux/atomic.h>
+#include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
@@ -46,6 +58,7 @@
 #define mbuff_ring_store_release(p, v)	smp_store_release(p, v)	/* see uses */
 #define mbuff_ring_mb()			smp_mb()		/* see uses */
 #define mbuff_ring_xchg(p, v)		xchg(p, v)		/* full barrier */
+#define mbuff_ring_read_once(p)		READ_ONCE(*(p))		/* no barrier */
 #else
 #include <errno.h>
 #include <string.h>
@@ -53,21 +66,25 @@
 #define mbuff_ring_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
 #define mbuff_ring_mb()			__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define mbuff_ring_xchg(p, v)		__atomic_exchange_n(p, v, __ATOMIC_SEQ_CST)
+#define mbuff_ring_read_once(p)		__atomic_load_n(p, __ATOMIC_RELAXED)
 #endif
 
 /**
  * struct mbuff_ring - one side's view of a ring
  * @ctl: the control page, at the start of the area
- * @data: the data, @ctl->size bytes
- * @mask: @ctl->size - 1
+ * @data: the data, @mask + 1 bytes
+ * @mask: the data size - 1, as mbuff_ring_attach() checked it (the view's
+ *	own: @ctl->size is never read again)
  * @doubled: @data is followed by a second mapping of itself (user space,
  *	mbuff_area_ring_attach()), so a record never needs to be split
  * @peeked: bytes the record mbuff_ring_peek() returned takes, for
  *	mbuff_ring_consume(); 0 when there is none
  *
- * The consumer never trusts the shared control page or record headers
- * beyond the ring: a producer that writes garbage makes the ring corrupt
- * (-EIO), never makes the consumer read or move outside it.
+ * Neither side trusts the shared control page or record headers beyond
+ * the ring: a producer that writes garbage makes the ring corrupt (-EIO),
+ * never makes the consumer read or move outside it; a consumer that
+ * writes garbage can make the producer overwrite records or find no room,
+ * never make it write outside the ring.
  */
 struct mbuff_ring {
 	struct mbuff_ring_ctl *ctl;
@@ -132,19 +149,22 @@ static inline int mbuff_ring_attach(struct mbuff_ring *ring, void *area,
 				    __u64 area_size)
 {
 	struct mbuff_ring_ctl *ctl = (struct mbuff_ring_ctl *)area;
-	__u32 size;
+	__u32 version, size, data_offset;
 
 	/* Pairs with the release of the magic in mbuff_ring_format(). */
 	if (mbuff_ring_load_acquire(&ctl->magic) != MBUFF_RING_MAGIC)
 		return -EAGAIN;
-	size = ctl->size;
-	if (ctl->version != MBUFF_RING_VERSION || !size || (size & (size - 1)) ||
-	    size < MBUFF_RING_ALIGN ||
-	    ctl->data_offset != MBUFF_RING_CTL_SIZE ||
-	    (__u64)ctl->data_offset + size > area_size)
+	/* Each read once: the other side may rewrite them as they are checked. */
+	version = mbuff_ring_read_once(&ctl->version);
+	size = mbuff_ring_read_once(&ctl->size);
+	data_offset = mbuff_ring_read_once(&ctl->data_offset);
+	if (version != MBUFF_RING_VERSION || !size || (size & (size - 1)) ||
+	    size < MBUFF_RING_ALIGN || data_offset != MBUFF_RING_CTL_SIZE ||
+	    MBUFF_RING_CTL_SIZE + (__u64)size > area_size)
 		return -EINVAL;
 	ring->ctl = ctl;
-	ring->data = (unsigned char *)area + ctl->data_offset;
+	/* The offset it was checked to be, not whatever the page says now. */
+	ring->data = (unsigned char *)area + MBUFF_RING_CTL_SIZE;
 	ring->mask = size - 1;
 	ring->doubled = 0;
 	ring->peeked = 0;
@@ -179,18 +199,28 @@ static inline void mbuff_ring_copy_out(const struct mbuff_ring *ring,
 	}
 }
 
+/*
+ * Room for the producer, its index being @prod (read once by the caller):
+ * none when the consumer's index is not within a ring behind it.
+ */
+static inline __u32 mbuff_ring_room(const struct mbuff_ring *ring, __u32 prod)
+{
+	/* P2: pairs with the consumer's release of cons (C2). */
+	__u32 used = prod - mbuff_ring_load_acquire(&ring->ctl->cons);
+
+	return used > ring->mask + 1 ? 0 : ring->mask + 1 - used;
+}
+
 /**
  * mbuff_ring_free_bytes() - room left for the producer
  * @ring: the producer's view
  *
- * Return: bytes that may be written now.
+ * Return: bytes that may be written now; 0 when the consumer's index is
+ * more than a ring behind the producer's, or ahead of it (corrupt).
  */
 static inline __u32 mbuff_ring_free_bytes(const struct mbuff_ring *ring)
 {
-	/* P2: pairs with the consumer's release of cons (C2). */
-	__u32 cons = mbuff_ring_load_acquire(&ring->ctl->cons);
-
-	return ring->mask + 1 - (ring->ctl->prod - cons);
+	return mbuff_ring_room(ring, mbuff_ring_read_once(&ring->ctl->prod));
 }
 
 /**
@@ -207,11 +237,12 @@ static inline int mbuff_ring_write(struct mbuff_ring *ring, const void *buf,
 {
 	struct mbuff_ring_rec rec = { .len = len, .flags = 0 };
 	__u32 need = mbuff_ring_footprint(len);
-	__u32 prod = ring->ctl->prod;
+	/* Read once: the room is reckoned, and the record written, from it. */
+	__u32 prod = mbuff_ring_read_once(&ring->ctl->prod);
 
 	if (len > ring->mask + 1 - sizeof(rec) || need > ring->mask + 1)
 		return -EMSGSIZE;
-	if (need > mbuff_ring_free_bytes(ring))
+	if (need > mbuff_ring_room(ring, prod))
 		return -EAGAIN;
 	mbuff_ring_copy_in(ring, prod, &rec, sizeof(rec));
 	mbuff_ring_copy_in(ring, prod + sizeof(rec), buf, len);
@@ -224,32 +255,49 @@ static inline int mbuff_ring_write(struct mbuff_ring *ring, const void *buf,
  * mbuff_ring_used_bytes() - bytes waiting for the consumer
  * @ring: the consumer's view
  *
- * Return: bytes produced and not yet consumed.
+ * Return: bytes produced and not yet consumed; more than the data size
+ * when the producer's index is corrupt (mbuff_ring_read() then says -EIO).
  */
 static inline __u32 mbuff_ring_used_bytes(const struct mbuff_ring *ring)
 {
 	/* C1: pairs with the producer's release of prod (P1). */
-	return mbuff_ring_load_acquire(&ring->ctl->prod) - ring->ctl->cons;
+	__u32 prod = mbuff_ring_load_acquire(&ring->ctl->prod);
+
+	return prod - mbuff_ring_read_once(&ring->ctl->cons);
 }
 
 /*
- * The next record's header, checked against what was produced: its
- * footprint, 0 when the ring is empty, or -EIO when the shared indices or
- * the header are corrupt.
+ * The next record, checked against what was produced: its footprint, 0
+ * when the ring is empty, or -EIO when the shared indices or the header
+ * are corrupt.  On success *@cons and *@len are the consumer's index and
+ * the record's length as read here, once each: the caller uses them, not
+ * the shared copies, which the producer may have changed since.
+ *
+ * Records take whole multiples of MBUFF_RING_ALIGN from index 0, so an
+ * index or a byte count off that alignment is corrupt, and a header at an
+ * aligned index is never split: its length is one aligned load.
  */
 static inline long mbuff_ring_next(const struct mbuff_ring *ring,
-				   struct mbuff_ring_rec *rec)
+				   __u32 *cons, __u32 *len)
 {
-	__u32 used = mbuff_ring_used_bytes(ring), need;
+	const struct mbuff_ring_rec *rec;
+	__u32 c, used, rlen, need;
 
+	/* C1: pairs with the producer's release of prod (P1). */
+	used = mbuff_ring_load_acquire(&ring->ctl->prod);
+	c = mbuff_ring_read_once(&ring->ctl->cons);
+	used -= c;
 	if (!used)
 		return 0;
-	if (used > ring->mask + 1 || used < sizeof(*rec))
+	if (used > ring->mask + 1 || ((c | used) & (MBUFF_RING_ALIGN - 1)))
 		return -EIO;
-	mbuff_ring_copy_out(ring, ring->ctl->cons, rec, sizeof(*rec));
-	need = mbuff_ring_footprint(rec->len);
-	if (need > used || need < rec->len)
+	rec = (const struct mbuff_ring_rec *)(ring->data + (c & ring->mask));
+	rlen = mbuff_ring_read_once(&rec->len);
+	need = mbuff_ring_footprint(rlen);
+	if (need > used || need < rlen)
 		return -EIO;
+	*cons = c;
+	*len = rlen;
 	return need;
 }
 
@@ -262,23 +310,26 @@ static inline long mbuff_ring_next(const struct mbuff_ring *ring,
  * record that does not run past the end of the data (use
  * mbuff_ring_read() to copy any record out).
  *
+ * The payload stays in shared memory, where the producer can still change
+ * it: a consumer that checks it (the kernel, from an untrusted process)
+ * copies it out first, or uses mbuff_ring_read().
+ *
  * Return: the payload, or NULL when the ring is empty (*@len = 0), the
  * record is split in a view that is not doubled (*@len = its length), or
  * the ring is corrupt (*@len = MBUFF_RING_CORRUPT).
  */
 static inline const void *mbuff_ring_peek(struct mbuff_ring *ring, __u32 *len)
 {
-	struct mbuff_ring_rec rec;
-	long need = mbuff_ring_next(ring, &rec);
-	__u32 off;
+	__u32 cons, rlen, off;
+	long need = mbuff_ring_next(ring, &cons, &rlen);
 
 	ring->peeked = 0;
 	*len = need < 0 ? MBUFF_RING_CORRUPT : 0;
 	if (need <= 0)
 		return NULL;
-	*len = rec.len;
-	off = (ring->ctl->cons + (__u32)sizeof(rec)) & ring->mask;
-	if (!ring->doubled && off + rec.len > ring->mask + 1)
+	*len = rlen;
+	off = (cons + (__u32)sizeof(struct mbuff_ring_rec)) & ring->mask;
+	if (!ring->doubled && off + rlen > ring->mask + 1)
 		return NULL;
 	ring->peeked = (__u32)need;
 	return ring->data + off;
@@ -293,10 +344,16 @@ static inline const void *mbuff_ring_peek(struct mbuff_ring *ring, __u32 *len)
  */
 static inline void mbuff_ring_consume(struct mbuff_ring *ring)
 {
-	__u32 cons = ring->ctl->cons;
+	__u32 cons;
 
 	if (!ring->peeked)
 		return;
+	/*
+	 * This side's own index, read again rather than kept from the peek:
+	 * whatever the producer wrote into it meanwhile, it could as well
+	 * write after the store below, so nothing is lost by using it.
+	 */
+	cons = mbuff_ring_read_once(&ring->ctl->cons);
 	/* C2: frees the room; pairs with the producer's acquire (P2). */
 	mbuff_ring_store_release(&ring->ctl->cons, cons + ring->peeked);
 	ring->peeked = 0;
@@ -315,21 +372,21 @@ static inline void mbuff_ring_consume(struct mbuff_ring *ring)
 static inline long mbuff_ring_read(struct mbuff_ring *ring, void *buf,
 				   __u32 cap)
 {
-	struct mbuff_ring_rec rec;
-	long need = mbuff_ring_next(ring, &rec);
-	__u32 cons = ring->ctl->cons;
+	__u32 cons, rlen;
+	long need = mbuff_ring_next(ring, &cons, &rlen);
 
 	if (need < 0)
 		return need;
 	if (!need)
 		return -EAGAIN;
-	if (rec.len > cap)
+	if (rlen > cap)
 		return -EMSGSIZE;
-	mbuff_ring_copy_out(ring, cons + sizeof(rec), buf, rec.len);
+	mbuff_ring_copy_out(ring, cons + (__u32)sizeof(struct mbuff_ring_rec),
+			    buf, rlen);
 	/* C2: frees the room; pairs with the producer's acquire (P2). */
 	mbuff_ring_store_release(&ring->ctl->cons, cons + (__u32)need);
 	ring->peeked = 0;
-	return rec.len;
+	return rlen;
 }
 
 /**

@@ -334,14 +334,10 @@ Test(ring, split_records)
 	free(a);
 
 	/*
-	 * A split header: records are 8-aligned and a header is 8 bytes, so
-	 * only indices set off the alignment split one; copy helpers cope.
+	 * Records are 8-aligned and a header is 8 bytes, so a header is never
+	 * split: only indices set off the alignment would split one, and the
+	 * consumer takes those for corruption (ring_untrusted).
 	 */
-	a = ring_new(&r, DATA - 4);
-	cr_assert_eq(mbuff_ring_write(&r, buf, 20), 0);
-	cr_assert_eq(mbuff_ring_read(&r, out, sizeof(out)), 20);
-	cr_assert_arr_eq(out, buf, 20);
-	free(a);
 
 	/* A payload that ends at the very end, and one that starts at 0. */
 	a = ring_new(&r, DATA - 104);
@@ -666,5 +662,53 @@ Test(ring_untrusted, consume_uses_the_length_peek_checked)
 	memcpy(r.data, &rec, sizeof(rec));
 	mbuff_ring_consume(&r);
 	cr_assert_eq(mbuff_ring_used_bytes(&r), 16, "only the peeked 16 bytes freed");
+	free(a);
+}
+
+Test(ring_untrusted, indices_off_the_alignment)
+{
+	struct mbuff_ring r;
+	void *a = bad_ring_new(&r);
+	char out[16];
+	__u32 len;
+
+	/* A consumer index off the alignment: the header would be split. */
+	r.ctl->prod = BAD_DATA - 4 + 16;
+	r.ctl->cons = BAD_DATA - 4;
+	cr_assert_eq(mbuff_ring_read(&r, out, sizeof(out)), -EIO);
+	cr_assert_null(mbuff_ring_peek(&r, &len));
+	cr_assert_eq(len, MBUFF_RING_CORRUPT);
+	cr_assert_eq(r.ctl->cons, BAD_DATA - 4, "cons moved");
+
+	/* A producer index that publishes part of a record. */
+	r.ctl->prod = 0;
+	r.ctl->cons = 0;
+	cr_assert_eq(mbuff_ring_write(&r, "abcdefgh", 8), 0);
+	r.ctl->prod = 12;
+	cr_assert_eq(mbuff_ring_read(&r, out, sizeof(out)), -EIO);
+	r.ctl->prod = 16;
+	cr_assert_eq(mbuff_ring_read(&r, out, sizeof(out)), 8);
+	cr_assert_arr_eq(out, "abcdefgh", 8);
+	free(a);
+}
+
+/* The producer trusts the consumer's index no more than it must. */
+Test(ring_untrusted, consumer_index_out_of_range)
+{
+	struct mbuff_ring r;
+	void *a = bad_ring_new(&r);
+
+	cr_assert_eq(mbuff_ring_write(&r, "x", 1), 0);
+	r.ctl->cons = 17;	/* ahead of prod */
+	cr_assert_eq(mbuff_ring_free_bytes(&r), 0);
+	cr_assert_eq(mbuff_ring_write(&r, "y", 1), -EAGAIN);
+	r.ctl->cons = 16 - BAD_DATA - 8;	/* more than a ring behind */
+	cr_assert_eq(mbuff_ring_free_bytes(&r), 0);
+	cr_assert_eq(mbuff_ring_write(&r, "y", 1), -EAGAIN);
+	cr_assert_eq(r.ctl->prod, 16, "a refused write moved prod");
+	r.ctl->cons = 16 - BAD_DATA;	/* exactly a ring behind: full */
+	cr_assert_eq(mbuff_ring_free_bytes(&r), 0);
+	r.ctl->cons = 0;
+	cr_assert_eq(mbuff_ring_free_bytes(&r), BAD_DATA - 16);
 	free(a);
 }
