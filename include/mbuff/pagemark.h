@@ -15,8 +15,15 @@
  * ends with the 8 bytes of MBUFF_PAGEMARK_MAGIC1 is not taken, so a
  * producer that can emit such data must not use markers.
  *
+ * The markers are written by a device or another process, possibly one
+ * the reader does not trust (the kernel reading pages a process fills):
+ * each marker word is read once (mbuff_pm_read_once(), or the acquire
+ * load of the last word) into a local, and only the local is compared.
+ * Where the words are depends on the view alone (@base, @page_size, the
+ * page's index), never on anything read from the pages.
+ *
  * This file compiles unchanged in the kernel and in user space; only the
- * barrier macros differ.
+ * barrier and read-once macros differ.
  */
 #ifndef _MBUFF_PAGEMARK_H
 #define _MBUFF_PAGEMARK_H
@@ -24,13 +31,16 @@
 #include <linux/types.h>
 
 #ifdef __KERNEL__
+#include <linux/compiler.h>
 #include <asm/barrier.h>
 /* Pairs are named at each use. */
 #define mbuff_pm_load_acquire(p)	smp_load_acquire(p)	/* see uses */
 #define mbuff_pm_store_release(p, v)	smp_store_release(p, v)	/* see uses */
+#define mbuff_pm_read_once(p)		READ_ONCE(*(p))		/* no barrier */
 #else
 #define mbuff_pm_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
 #define mbuff_pm_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+#define mbuff_pm_read_once(p)		__atomic_load_n(p, __ATOMIC_RELAXED)
 #endif
 
 #define MBUFF_PAGEMARK_MAGIC0	0x74706d6566667562ULL	/* "buffempt" */
@@ -128,7 +138,8 @@ static inline int mbuff_pagemark_full(const struct mbuff_pagemark *pm, __u32 i)
 
 	if (t1 == MBUFF_PAGEMARK_MAGIC1)
 		return 0;
-	return h[0] != MBUFF_PAGEMARK_MAGIC0 || h[1] != MBUFF_PAGEMARK_MAGIC1;
+	return mbuff_pm_read_once(&h[0]) != MBUFF_PAGEMARK_MAGIC0 ||
+	       mbuff_pm_read_once(&h[1]) != MBUFF_PAGEMARK_MAGIC1;
 }
 
 /**
@@ -149,8 +160,10 @@ static inline int mbuff_pagemark_is_empty(const struct mbuff_pagemark *pm,
 	/* Written last by mbuff_pagemark_empty(): read it first (acquire). */
 	__u64 t1 = mbuff_pm_load_acquire(&t[1]);
 
-	return t1 == MBUFF_PAGEMARK_MAGIC1 && t[0] == MBUFF_PAGEMARK_MAGIC0 &&
-	       h[0] == MBUFF_PAGEMARK_MAGIC0 && h[1] == MBUFF_PAGEMARK_MAGIC1;
+	return t1 == MBUFF_PAGEMARK_MAGIC1 &&
+	       mbuff_pm_read_once(&t[0]) == MBUFF_PAGEMARK_MAGIC0 &&
+	       mbuff_pm_read_once(&h[0]) == MBUFF_PAGEMARK_MAGIC0 &&
+	       mbuff_pm_read_once(&h[1]) == MBUFF_PAGEMARK_MAGIC1;
 }
 
 /**
