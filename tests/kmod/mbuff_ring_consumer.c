@@ -4,10 +4,15 @@
  * On load it creates (or opens) the area and formats the ring in it: as
  * with mbuff_ring_producer.c, the kernel side sets the ring up and user
  * space attaches (mbuff_area_ring_attach()), so the ring exists before
- * any process can reach it.  A thread then reads records into a buffer
+ * the producer attaches.  A thread then reads records into a buffer
  * (mbuff_ring_read()) and checks each one's sequence number and checksum
  * (tests/kmod/mbuff_ring_record.h), until @count records are read or the
  * module is unloaded.
+ *
+ * The producer process is not trusted: it can rewrite the control page
+ * and the records at any time.  A record is checked only once copied out
+ * of the ring, and a ring the producer made corrupt stops the thread with
+ * -EIO (status: error), never makes it read outside the ring.
  *
  * Waking without polling (see <mbuff/ring.h>): when the ring is empty the
  * thread sleeps on a wait queue; the user producer rings the area's

@@ -2,8 +2,14 @@
 /*
  * What the two kernel ends of the ring tests (mbuff_ring_producer.c and
  * mbuff_ring_consumer.c) share: the area, formatted as a ring by the
- * kernel before any process can reach it; the view of the ring; a record
- * buffer; the doorbell callback and the thread.  Kernel only.
+ * kernel; the view of the ring; a record buffer; the doorbell callback and
+ * the thread.  Kernel only.
+ *
+ * A process may have the area mapped already (it existed), and may write
+ * anything into the control page at any time: the view is checked against
+ * the ring that was formatted, and after that the kernel reads the control
+ * page and the records only through <mbuff/ring.h>, which reads each value
+ * a process can write once per call, checks it and uses only what it read.
  */
 #ifndef _MBUFF_RING_END_H
 #define _MBUFF_RING_END_H
@@ -83,8 +89,13 @@ static inline long mbuff_ring_end_setup(struct mbuff_ring_end *e,
 	}
 	ret = mbuff_ring_attach(&e->ring, mbuff_area_vaddr(e->area),
 				mbuff_area_size(e->area));
-	if (ret)
+	if (!ret && e->ring.mask + 1 != data)
+		ret = -EBUSY;
+	if (ret) {
+		pr_err("area '%s' changed while its ring was set up: %ld\n",
+		       name, ret);
 		goto err_put_area;
+	}
 	e->buf = kvmalloc(buflen, GFP_KERNEL);
 	if (!e->buf) {
 		ret = -ENOMEM;
