@@ -125,6 +125,18 @@ MBUFF_EXPORT int mbuff_area_open(const char *name, size_t size,
 	    o.memtype > MBUFF_MEM_UNCACHED || o.source > MBUFF_SOURCE_PROCESS ||
 	    (o.align & (o.align - 1)))
 		return mbuff_fail(EINVAL, "cannot open '%s': bad options", name);
+	/* A 0.1 caller's struct ends before @mode: only read it with the flag. */
+	if ((o.flags & MBUFF_OPEN_MODE) && (o.mode & ~(mode_t)MBUFF_MODE_MASK))
+		return mbuff_fail(EINVAL, "cannot open '%s': mode %#o is not within %#o (read and write bits)",
+				  name, (unsigned int)o.mode, MBUFF_MODE_MASK);
+	if (o.prot != 0 && o.prot != PROT_READ &&
+	    o.prot != (PROT_READ | PROT_WRITE))
+		return mbuff_fail(EINVAL, "cannot open '%s': prot %#x is not PROT_READ or PROT_READ | PROT_WRITE",
+				  name, o.prot);
+	if (o.prot == PROT_READ &&
+	    (o.flags & (MBUFF_OPEN_CREATE | MBUFF_OPEN_HOLD)))
+		return mbuff_fail(EINVAL, "cannot open '%s': a read-only handle cannot create an area nor hold it",
+				  name);
 
 	source = mbuff_pick_source(name, o.source, o.backend);
 	if (source < 0)
@@ -137,6 +149,7 @@ MBUFF_EXPORT int mbuff_area_open(const char *name, size_t size,
 	area->ops = mbuff_source_ops(area->source);
 	area->fd = -1;
 	area->uio_fd = -1;
+	area->writable = o.prot != PROT_READ;
 	ret = area->ops->open(area, size, &o);
 	if (ret) {
 		free(area);
@@ -185,7 +198,7 @@ MBUFF_EXPORT int mbuff_area_ring_attach(struct mbuff_area *area,
 	size_t ctl = MBUFF_RING_CTL_SIZE, size;
 	struct mbuff_ring r;
 	char *base, *p;
-	int ret;
+	int ret, prot;
 
 	if (flags & ~MBUFF_RING_VIEW_DOUBLED)
 		return mbuff_fail(EINVAL, "area '%s': unknown ring flags", area->name);
@@ -207,12 +220,12 @@ MBUFF_EXPORT int mbuff_area_ring_attach(struct mbuff_area *area,
 	if (base == MAP_FAILED)
 		return mbuff_fail(errno, "area '%s': no room for a ring view",
 				  area->name);
-	p = mmap(base, ctl + size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-		 area->fd, area->fd_offset);
+	prot = PROT_READ | (area->writable ? PROT_WRITE : 0);
+	p = mmap(base, ctl + size, prot, MAP_SHARED | MAP_FIXED, area->fd,
+		 area->fd_offset);
 	if (p != MAP_FAILED)
-		p = mmap(base + ctl + size, size, PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_FIXED, area->fd,
-			 area->fd_offset + (off_t)ctl);
+		p = mmap(base + ctl + size, size, prot, MAP_SHARED | MAP_FIXED,
+			 area->fd, area->fd_offset + (off_t)ctl);
 	if (p == MAP_FAILED) {
 		ret = mbuff_fail(errno, "area '%s': cannot map the ring twice",
 				 area->name);
@@ -267,7 +280,7 @@ MBUFF_EXPORT int mbuff_area_phys(const struct mbuff_area *area, uint64_t *phys)
 __asm__(".symver mbuff_area_info, mbuff_area_info@@@MBUFF_0.2");
 
 /**
- * mbuff_area_info() - what an area is and what holds it
+ * mbuff_area_info() - what an area is, who owns it and what holds it
  * @area: the handle
  * @info: @info->sz set to sizeof(struct mbuff_area_info) by the caller
  *
@@ -298,6 +311,9 @@ MBUFF_EXPORT int mbuff_area_info(const struct mbuff_area *area,
 	full.source = area->source;
 	full.backend = area->backend;
 	full.memtype = area->memtype;
+	full.uid = (uid_t)-1;
+	full.gid = (gid_t)-1;
+	full.mode = (mode_t)-1;
 	ret = area->ops->info ? area->ops->info(area, &full) : 0;
 	if (ret)
 		return mbuff_ret(ret);
@@ -430,6 +446,64 @@ MBUFF_EXPORT int mbuff_destroy(const char *name, unsigned int source)
 		return mbuff_fail(EOPNOTSUPP, "cannot destroy '%s': not possible with this source",
 				  name);
 	return mbuff_ret(ops->destroy(name));
+}
+
+/* One MBUFF_PERM_* change of a named area, for chmod and chown. */
+static int mbuff_setperm(const char *name, unsigned int source,
+			 unsigned int what, uid_t uid, gid_t gid, mode_t mode)
+{
+	const struct mbuff_source_ops *ops = mbuff_named_ops(source);
+
+	if (!ops)
+		return -errno;
+	if (!ops->setperm)
+		return mbuff_fail(EOPNOTSUPP, "cannot change '%s': areas of this source have no owner nor mode",
+				  name);
+	return mbuff_ret(ops->setperm(name, what, uid, gid, mode));
+}
+
+/**
+ * mbuff_chmod() - set the permission bits of a named area
+ * @name: the area
+ * @mode: owner, group and other read and write bits (within 0666)
+ * @source: where it lives (MBUFF_SOURCE_AUTO: the module if loaded)
+ *
+ * Return: 0 or -errno (-EPERM: not the owner; -ENOENT: no such area).
+ */
+MBUFF_EXPORT int mbuff_chmod(const char *name, mode_t mode,
+			     unsigned int source)
+{
+	int ret = mbuff_name_check(name);
+
+	if (ret)
+		return ret;
+	if (mode & ~(mode_t)MBUFF_MODE_MASK)
+		return mbuff_fail(EINVAL, "cannot chmod '%s': mode %#o is not within %#o (read and write bits)",
+				  name, (unsigned int)mode, MBUFF_MODE_MASK);
+	return mbuff_setperm(name, source, MBUFF_PERM_MODE, 0, 0, mode);
+}
+
+/**
+ * mbuff_chown() - set the owner and group of a named area
+ * @name: the area
+ * @uid: the new owner, or (uid_t)-1 to keep it
+ * @gid: the new group, or (gid_t)-1 to keep it
+ * @source: where it lives (MBUFF_SOURCE_AUTO: the module if loaded)
+ *
+ * Return: 0 or -errno (-EPERM: not allowed; -ENOENT: no such area).
+ */
+MBUFF_EXPORT int mbuff_chown(const char *name, uid_t uid, gid_t gid,
+			     unsigned int source)
+{
+	unsigned int what = (uid != (uid_t)-1 ? MBUFF_PERM_UID : 0) |
+			    (gid != (gid_t)-1 ? MBUFF_PERM_GID : 0);
+	int ret = mbuff_name_check(name);
+
+	if (ret)
+		return ret;
+	if (!what)
+		return 0;	/* nothing to change, as chown(2) */
+	return mbuff_setperm(name, source, what, uid, gid, 0);
 }
 
 /**

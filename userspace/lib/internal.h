@@ -20,7 +20,7 @@
 
 /* The first versions of the structs that start with their size. */
 #define MBUFF_OPTS_SZ_0_1	mbuff_offsetofend(struct mbuff_opts, align)
-#define MBUFF_AREA_INFO_SZ_0_2	mbuff_offsetofend(struct mbuff_area_info, maps)
+#define MBUFF_AREA_INFO_SZ_0_2	mbuff_offsetofend(struct mbuff_area_info, mode)
 #define MBUFF_POOL_INFO_SZ_0_2	mbuff_offsetofend(struct mbuff_pool_info, avail)
 
 struct mbuff_source_ops;
@@ -43,6 +43,7 @@ struct mbuff_source_ops;
  * @backend: MBUFF_BACKEND_* (module source)
  * @memtype: MBUFF_MEM_*
  * @seen: last event count seen (process source)
+ * @writable: mapped with PROT_WRITE, descriptors open for writing
  */
 struct mbuff_area {
 	char name[MBUFF_NAME_SIZE];
@@ -61,6 +62,7 @@ struct mbuff_area {
 	unsigned int backend;
 	unsigned int memtype;
 	uint32_t seen;
+	bool writable;
 };
 
 struct mbuff_source_ops {
@@ -77,6 +79,9 @@ struct mbuff_source_ops {
 		      struct mbuff_sg_entry *ents, unsigned int cap);
 	int (*sync)(struct mbuff_area *area, uint64_t offset, uint64_t len,
 		    unsigned int direction);
+	/* @what: MBUFF_PERM_MODE, _UID, _GID: which of the others to set */
+	int (*setperm)(const char *name, unsigned int what, uid_t uid,
+		       gid_t gid, mode_t mode);
 };
 
 extern const struct mbuff_source_ops mbuff_module_ops;

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <linux/mbuff.h>
 #include <mbuff/ring.h>
 
@@ -47,12 +48,16 @@ enum mbuff_source {
  * @sz: sizeof(struct mbuff_opts), so the struct can grow
  * @backend: MBUFF_BACKEND_ANY, _VMALLOC or _CONTIG (module source)
  * @memtype: MBUFF_MEM_CACHED, _WC or _UNCACHED for a new area
- * @flags: MBUFF_OPEN_CREATE, MBUFF_OPEN_EXCL, MBUFF_OPEN_HOLD
+ * @flags: MBUFF_OPEN_CREATE, _EXCL, _HOLD, and _MODE for @mode
  * @align: physical alignment of a new contiguous area, 0 or a power of 2
  * @source: enum mbuff_source
+ * @mode: with MBUFF_OPEN_MODE, the permission bits of a new area (within
+ *	MBUFF_MODE_MASK, 0666); since 0.2
+ * @prot: PROT_READ for a read-only handle, PROT_READ | PROT_WRITE or 0 for
+ *	a writable one; since 0.2
  *
  * A NULL options pointer means: open an existing area of any backend,
- * cached, from the automatic source.
+ * cached, from the automatic source, for reading and writing.
  */
 struct mbuff_opts {
 	size_t sz;
@@ -61,6 +66,8 @@ struct mbuff_opts {
 	unsigned int flags;
 	size_t align;
 	unsigned int source;
+	mode_t mode;
+	unsigned int prot;
 };
 
 /**
@@ -77,6 +84,9 @@ struct mbuff_opts {
  * @users: user counts; @kernel_users: kernel counts; @files: open files
  *	and @maps: mappings held by others than this handle (module source;
  *	the process source reports @users only)
+ * @uid: owner, or (uid_t)-1 when the source has none (devmem)
+ * @gid: group, or (gid_t)-1 when the source has none
+ * @mode: permission bits, or (mode_t)-1 when the source has none
  */
 struct mbuff_area_info {
 	size_t sz;
@@ -90,6 +100,9 @@ struct mbuff_area_info {
 	unsigned int kernel_users;
 	unsigned int files;
 	unsigned int maps;
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;
 };
 
 /**
@@ -136,6 +149,8 @@ int mbuff_area_sync(struct mbuff_area *area, uint64_t offset, uint64_t len,
 		    unsigned int direction);
 
 int mbuff_destroy(const char *name, unsigned int source);
+int mbuff_chmod(const char *name, mode_t mode, unsigned int source);
+int mbuff_chown(const char *name, uid_t uid, gid_t gid, unsigned int source);
 int mbuff_list(char (**names)[MBUFF_NAME_SIZE], size_t *count,
 	       unsigned int source);
 int mbuff_pools(struct mbuff_pool_info *pools, size_t capacity);

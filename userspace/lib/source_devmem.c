@@ -33,7 +33,7 @@ static int mbuff_devmem_open(struct mbuff_area *area, size_t size,
 			     const struct mbuff_opts *opts)
 {
 	uint64_t rsize, phys;
-	int fd, ret, flags = O_RDWR | O_CLOEXEC;
+	int fd, ret, flags = (area->writable ? O_RDWR : O_RDONLY) | O_CLOEXEC;
 	void *p;
 
 	ret = mbuff_devmem_lookup(NULL, area->name, &rsize, &phys);
@@ -64,7 +64,8 @@ static int mbuff_devmem_open(struct mbuff_area *area, size_t size,
 					  area->name);
 		return mbuff_fail(errno, "cannot open /dev/mem for '%s'", area->name);
 	}
-	p = mmap(NULL, rsize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)phys);
+	p = mmap(NULL, rsize, PROT_READ | (area->writable ? PROT_WRITE : 0),
+		 MAP_SHARED, fd, (off_t)phys);
 	if (p == MAP_FAILED) {
 		int err = errno;
 

@@ -108,6 +108,7 @@ static int mbuff_uio_open(const char *name, int index, int oflags)
 static int mbuff_module_open(struct mbuff_area *area, size_t size,
 			     const struct mbuff_opts *opts)
 {
+	int oflags = area->writable ? O_RDWR : O_RDONLY;
 	struct mbuff_open req;
 	struct mbuff_info info;
 	void *p;
@@ -116,7 +117,7 @@ static int mbuff_module_open(struct mbuff_area *area, size_t size,
 	if (opts->align > UINT32_MAX)
 		return mbuff_fail(EINVAL, "cannot open '%s': alignment too large",
 				  area->name);
-	fd = mbuff_ctl_open(area->name, O_RDWR);
+	fd = mbuff_ctl_open(area->name, oflags);
 	if (fd < 0)
 		return fd;
 	memset(&req, 0, sizeof(req));
@@ -127,6 +128,8 @@ static int mbuff_module_open(struct mbuff_area *area, size_t size,
 	req.backend = opts->backend;
 	req.memtype = opts->memtype;
 	req.align = (uint32_t)opts->align;
+	if (opts->flags & MBUFF_OPEN_MODE)
+		req.mode = (uint32_t)opts->mode;
 	if (ioctl(fd, MBUFF_IOC_OPEN, &req) < 0) {
 		ret = mbuff_fail(errno, "cannot open area '%s'", area->name);
 		goto err_close;
@@ -138,13 +141,15 @@ static int mbuff_module_open(struct mbuff_area *area, size_t size,
 				 area->name);
 		goto err_unhold;
 	}
-	p = mmap(NULL, req.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	p = mmap(NULL, req.size, PROT_READ | (area->writable ? PROT_WRITE : 0),
+		 MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED) {
-		ret = mbuff_fail(errno, "cannot map area '%s'", area->name);
+		ret = mbuff_fail(errno, "cannot map area '%s'%s", area->name,
+				 errno == EACCES ? " for writing" : "");
 		goto err_unhold;
 	}
 	/* Opened now, so that no notification after this call is missed. */
-	area->uio_fd = mbuff_uio_open(area->name, (int)info.uio_index, O_RDWR);
+	area->uio_fd = mbuff_uio_open(area->name, (int)info.uio_index, oflags);
 	area->fd = fd;
 	area->addr = p;
 	area->map = p;
@@ -188,6 +193,9 @@ static int mbuff_module_info(const struct mbuff_area *area,
 	if (ioctl(area->fd, MBUFF_IOC_INFO, &info) < 0)
 		return mbuff_fail(errno, "cannot read the information of '%s'",
 				  area->name);
+	out->uid = (uid_t)info.uid;
+	out->gid = (gid_t)info.gid;
+	out->mode = (mode_t)info.mode;
 	out->users = info.users;
 	out->kernel_users = info.kernel_users;
 	/* Not counting this handle's own files (/dev/mbuff, /dev/uioN). */
@@ -337,6 +345,29 @@ static int mbuff_module_sync(struct mbuff_area *area, uint64_t offset,
 	return 0;
 }
 
+static int mbuff_module_setperm(const char *name, unsigned int what,
+				uid_t uid, gid_t gid, mode_t mode)
+{
+	struct mbuff_perm req;
+	int fd = mbuff_ctl_open(name, O_RDWR), ret = 0;
+
+	if (fd < 0)
+		return fd;
+	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
+	req.flags = what;
+	mbuff_set_name(req.name, name);
+	req.uid = (uint32_t)uid;
+	req.gid = (uint32_t)gid;
+	req.mode = (uint32_t)mode;
+	if (ioctl(fd, MBUFF_IOC_SETPERM, &req) < 0)
+		ret = mbuff_fail(errno, "cannot %s '%s'",
+				 what == MBUFF_PERM_MODE ? "chmod" : "chown",
+				 name);
+	close(fd);
+	return ret;
+}
+
 const struct mbuff_source_ops mbuff_module_ops = {
 	.open = mbuff_module_open,
 	.close = mbuff_module_close,
@@ -348,6 +379,7 @@ const struct mbuff_source_ops mbuff_module_ops = {
 	.list = mbuff_module_list,
 	.sglist = mbuff_module_sglist,
 	.sync = mbuff_module_sync,
+	.setperm = mbuff_module_setperm,
 };
 
 /* Take a lasting user count of an existing area (MBUFF_OPEN_HOLD). */

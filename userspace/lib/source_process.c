@@ -4,6 +4,8 @@
  * (/dev/shm/mbuff.<name>), for machines without the module.  A header page
  * in front of the data holds the size, a user count and an event counter
  * that waiters sleep on with a futex.  Never contiguous, always cached.
+ * The object's owner, group and mode are the area's: new areas are 0600,
+ * or the mode asked for (umask does not apply, as with the module).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -65,7 +67,7 @@ static void mbuff_shm_path(char *buf, size_t len, const char *name)
  * a missing one without CREATE gives ENOENT, creating with size 0 EINVAL.
  */
 static int mbuff_shm_get(const char *name, unsigned int flags, size_t size,
-			 bool *created)
+			 bool writable, bool *created)
 {
 	char path[MBUFF_NAME_SIZE + 16];
 	int fd;
@@ -73,7 +75,7 @@ static int mbuff_shm_get(const char *name, unsigned int flags, size_t size,
 	mbuff_shm_path(path, sizeof(path), name);
 	*created = false;
 	for (;;) {
-		fd = shm_open(path, O_RDWR | O_CLOEXEC, 0);
+		fd = shm_open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC, 0);
 		if (fd >= 0) {
 			if (flags & MBUFF_OPEN_EXCL) {
 				close(fd);
@@ -100,8 +102,8 @@ static int mbuff_shm_get(const char *name, unsigned int flags, size_t size,
 }
 
 /* Map the object of an open fd, waiting for its creator to finish. */
-static int mbuff_shm_map(int fd, const char *name, struct mbuff_shm_header **hp,
-			 size_t *lenp)
+static int mbuff_shm_map(int fd, const char *name, bool writable,
+			 struct mbuff_shm_header **hp, size_t *lenp)
 {
 	size_t hsize = mbuff_process_header_size();
 	struct mbuff_shm_header *h;
@@ -123,8 +125,8 @@ static int mbuff_shm_map(int fd, const char *name, struct mbuff_shm_header **hp,
 	flock(fd, LOCK_UN);
 	if ((size_t)st.st_size <= hsize)
 		return mbuff_fail(EIO, "area '%s' was never finished", name);
-	h = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 fd, 0);
+	h = mmap(NULL, (size_t)st.st_size,
+		 PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, 0);
 	if (h == MAP_FAILED)
 		return mbuff_fail(errno, "cannot map area '%s'", name);
 	if (h->magic != MBUFF_SHM_MAGIC || h->version != MBUFF_SHM_VERSION ||
@@ -138,13 +140,19 @@ static int mbuff_shm_map(int fd, const char *name, struct mbuff_shm_header **hp,
 	return 0;
 }
 
-static int mbuff_shm_create(int fd, const char *name, size_t size)
+static int mbuff_shm_create(int fd, const char *name, size_t size,
+			    const struct mbuff_opts *opts)
 {
 	size_t hsize = mbuff_process_header_size();
 	struct mbuff_shm_header *h;
 
 	if (flock(fd, LOCK_EX))
 		return mbuff_fail(errno, "cannot lock area '%s'", name);
+	/* Exactly the mode asked for: shm_open() applied the umask. */
+	if ((opts->flags & MBUFF_OPEN_MODE) && fchmod(fd, opts->mode)) {
+		flock(fd, LOCK_UN);
+		return mbuff_fail(errno, "cannot set the mode of area '%s'", name);
+	}
 	if (ftruncate(fd, (off_t)(hsize + size))) {
 		flock(fd, LOCK_UN);
 		return mbuff_fail(errno, "cannot size area '%s'", name);
@@ -191,19 +199,20 @@ static int mbuff_process_open(struct mbuff_area *area, size_t size,
 				  area->name);
 	if (want < size)
 		return mbuff_fail(EINVAL, "area '%s': size too large", area->name);
-	ret = mbuff_shm_get(area->name, opts->flags, want, &created);
+	ret = mbuff_shm_get(area->name, opts->flags, want, area->writable,
+			    &created);
 	if (ret < 0)
 		return ret;
 	fd = ret;
 	if (created) {
-		ret = mbuff_shm_create(fd, area->name, want);
+		ret = mbuff_shm_create(fd, area->name, want, opts);
 		if (ret) {
 			mbuff_shm_unlink(area->name);
 			close(fd);
 			return ret;
 		}
 	}
-	ret = mbuff_shm_map(fd, area->name, &h, &len);
+	ret = mbuff_shm_map(fd, area->name, area->writable, &h, &len);
 	if (ret) {
 		close(fd);
 		return ret;
@@ -239,6 +248,13 @@ static void mbuff_process_close(struct mbuff_area *area)
 static int mbuff_process_info(const struct mbuff_area *area,
 			      struct mbuff_area_info *info)
 {
+	struct stat st;
+
+	if (fstat(area->fd, &st))
+		return mbuff_fail(errno, "cannot stat area '%s'", area->name);
+	info->uid = st.st_uid;
+	info->gid = st.st_gid;
+	info->mode = st.st_mode & 0777;
 	info->users = __atomic_load_n(&mbuff_hdr(area)->users, __ATOMIC_ACQUIRE);
 	return 0;
 }
@@ -294,6 +310,10 @@ static int mbuff_process_notify(struct mbuff_area *area)
 {
 	uint32_t *events = &mbuff_hdr(area)->events;
 
+	/* The counter is in the mapping, which a read-only handle cannot write. */
+	if (!area->writable)
+		return mbuff_fail(EBADF, "cannot notify '%s': the handle is read-only",
+				  area->name);
 	__atomic_add_fetch(events, 1, __ATOMIC_RELEASE);
 	mbuff_futex(events, FUTEX_WAKE, INT_MAX, NULL);
 	return 0;
@@ -307,10 +327,10 @@ static int mbuff_process_destroy(const char *name)
 	bool created;
 	int fd, ret;
 
-	fd = mbuff_shm_get(name, 0, 0, &created);
+	fd = mbuff_shm_get(name, 0, 0, true, &created);
 	if (fd < 0)
 		return fd;
-	ret = mbuff_shm_map(fd, name, &h, &len);
+	ret = mbuff_shm_map(fd, name, true, &h, &len);
 	close(fd);
 	if (ret)
 		return ret;
@@ -363,6 +383,32 @@ static int mbuff_process_list(char (**names)[MBUFF_NAME_SIZE], size_t *count)
 	return 0;
 }
 
+/*
+ * chmod and chown of the object; shm_open() does not follow a symbolic
+ * link, so a link planted in /dev/shm cannot redirect them.
+ */
+static int mbuff_process_setperm(const char *name, unsigned int what,
+				 uid_t uid, gid_t gid, mode_t mode)
+{
+	char path[MBUFF_NAME_SIZE + 16];
+	const char *verb = what == MBUFF_PERM_MODE ? "chmod" : "chown";
+	int fd, ret = 0;
+
+	mbuff_shm_path(path, sizeof(path), name);
+	fd = shm_open(path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return mbuff_fail(errno, "cannot %s '%s'", verb, name);
+	if (what & MBUFF_PERM_MODE) {
+		if (fchmod(fd, mode))
+			ret = mbuff_fail(errno, "cannot chmod '%s'", name);
+	} else if (fchown(fd, what & MBUFF_PERM_UID ? uid : (uid_t)-1,
+			  what & MBUFF_PERM_GID ? gid : (gid_t)-1)) {
+		ret = mbuff_fail(errno, "cannot chown '%s'", name);
+	}
+	close(fd);
+	return ret;
+}
+
 const struct mbuff_source_ops mbuff_process_ops = {
 	.open = mbuff_process_open,
 	.close = mbuff_process_close,
@@ -371,4 +417,5 @@ const struct mbuff_source_ops mbuff_process_ops = {
 	.notify = mbuff_process_notify,
 	.destroy = mbuff_process_destroy,
 	.list = mbuff_process_list,
+	.setperm = mbuff_process_setperm,
 };
