@@ -5,31 +5,30 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mbuffctl.h"
 
 /**
  * struct mbuffctl_row - what is known about one area
- * @info: what mbuff_area_info() said, or what MBUFF_DEVMEM says
- * @opened: false for a devmem area this process could not map (no
- *	permission for /dev/mem): then only its name, size, physical
- *	address and backend are known
+ * @info: what mbuff_area_info() said, what MBUFF_DEVMEM says, or what the
+ *	module's sysfs directory of the area says
+ * @memtype: @info.memtype is known
+ * @users: @info.users is known
+ * @counts: @info.kernel_users, .files and .maps are known
+ *
+ * A devmem area this process could not map (no permission for /dev/mem)
+ * is known by its name, size, physical address and backend only; an area
+ * it may not read, by what sysfs or /dev/shm shows everyone.
  */
 struct mbuffctl_row {
 	struct mbuff_area_info info;
-	bool opened;
+	bool memtype;
+	bool users;
+	bool counts;
 };
-
-/* The module reports every count, the process source only users. */
-static bool mbuffctl_has_users(const struct mbuffctl_row *r)
-{
-	return r->opened && r->info.source != MBUFF_SOURCE_DEVMEM;
-}
-
-static bool mbuffctl_has_counts(const struct mbuffctl_row *r)
-{
-	return r->opened && r->info.source == MBUFF_SOURCE_MODULE;
-}
 
 static const char *mbuffctl_count(char *buf, size_t len, bool known,
 				  unsigned int v)
@@ -40,6 +39,7 @@ static const char *mbuffctl_count(char *buf, size_t len, bool known,
 	return buf;
 }
 
+/* 0 is unknown: no physical address, or one hidden from this caller. */
 static const char *mbuffctl_phys(char *buf, size_t len, uint64_t phys)
 {
 	if (!phys)
@@ -55,7 +55,7 @@ static const char *mbuffctl_or_dash(const char *s)
 
 static const char *mbuffctl_row_memtype(const struct mbuffctl_row *r)
 {
-	return r->opened ? mbuffctl_memtype_name(r->info.memtype) : NULL;
+	return r->memtype ? mbuffctl_memtype_name(r->info.memtype) : NULL;
 }
 
 static void mbuffctl_line(const char *key, const char *val)
@@ -63,11 +63,23 @@ static void mbuffctl_line(const char *key, const char *val)
 	printf("%-14s %s\n", key, val);
 }
 
+/* "root (0)", "1000" when the database has no name for it, or "-". */
+static const char *mbuffctl_id_long(char *buf, size_t len, const char *name,
+				    unsigned int id)
+{
+	if (id == (unsigned int)-1)
+		return "-";
+	if (name)
+		snprintf(buf, len, "%s (%u)", name, id);
+	else
+		snprintf(buf, len, "%u", id);
+	return buf;
+}
+
 static void mbuffctl_info_text(const struct mbuffctl_row *r)
 {
 	const struct mbuff_area_info *i = &r->info;
-	bool users = mbuffctl_has_users(r), counts = mbuffctl_has_counts(r);
-	char size[32], bytes[64], buf[24];
+	char size[32], bytes[64], buf[24], name[64], id[96], rwx[12];
 
 	mbuffctl_size_str(size, sizeof(size), i->size);
 	if (i->size && !(i->size % 1024))
@@ -84,13 +96,26 @@ static void mbuffctl_info_text(const struct mbuffctl_row *r)
 	mbuffctl_line("memtype:", mbuffctl_or_dash(mbuffctl_row_memtype(r)));
 	mbuffctl_line("phys_addr:", mbuffctl_phys(buf, sizeof(buf),
 						  i->phys_addr));
-	mbuffctl_line("users:", mbuffctl_count(buf, sizeof(buf), users,
+	mbuffctl_line("owner:", mbuffctl_id_long(id, sizeof(id),
+		      mbuffctl_user_name(name, sizeof(name), i->uid), i->uid));
+	mbuffctl_line("group:", mbuffctl_id_long(id, sizeof(id),
+		      mbuffctl_group_name(name, sizeof(name), i->gid), i->gid));
+	if (i->mode != (mode_t)-1) {
+		snprintf(id, sizeof(id), "%s (%s)",
+			 mbuffctl_mode_str(buf, sizeof(buf), i->mode),
+			 mbuffctl_mode_rwx(rwx, sizeof(rwx), i->mode));
+		mbuffctl_line("mode:", id);
+	} else {
+		mbuffctl_line("mode:", "-");
+	}
+	mbuffctl_line("users:", mbuffctl_count(buf, sizeof(buf), r->users,
 					       i->users));
-	mbuffctl_line("kernel_users:", mbuffctl_count(buf, sizeof(buf), counts,
+	mbuffctl_line("kernel_users:", mbuffctl_count(buf, sizeof(buf),
+						      r->counts,
 						      i->kernel_users));
-	mbuffctl_line("files:", mbuffctl_count(buf, sizeof(buf), counts,
+	mbuffctl_line("files:", mbuffctl_count(buf, sizeof(buf), r->counts,
 					       i->files));
-	mbuffctl_line("maps:", mbuffctl_count(buf, sizeof(buf), counts,
+	mbuffctl_line("maps:", mbuffctl_count(buf, sizeof(buf), r->counts,
 					      i->maps));
 }
 
@@ -115,6 +140,8 @@ static void mbuffctl_json_key_u64(const char *key, bool known, uint64_t v)
 static void mbuffctl_info_json(const struct mbuffctl_row *r)
 {
 	const struct mbuff_area_info *i = &r->info;
+	bool uid = i->uid != (uid_t)-1, gid = i->gid != (gid_t)-1;
+	char name[64], mode[16];
 
 	fputs("{\"name\": ", stdout);
 	mbuffctl_json_str(stdout, i->name);
@@ -123,50 +150,89 @@ static void mbuffctl_info_json(const struct mbuffctl_row *r)
 	mbuffctl_json_key_str("backend", mbuffctl_backend_name(i->backend));
 	mbuffctl_json_key_str("memtype", mbuffctl_row_memtype(r));
 	mbuffctl_json_key_u64("phys_addr", i->phys_addr, i->phys_addr);
-	mbuffctl_json_key_u64("users", mbuffctl_has_users(r), i->users);
-	mbuffctl_json_key_u64("kernel_users", mbuffctl_has_counts(r),
-			      i->kernel_users);
-	mbuffctl_json_key_u64("files", mbuffctl_has_counts(r), i->files);
-	mbuffctl_json_key_u64("maps", mbuffctl_has_counts(r), i->maps);
+	mbuffctl_json_key_u64("uid", uid, i->uid);
+	mbuffctl_json_key_str("owner",
+			      mbuffctl_user_name(name, sizeof(name), i->uid));
+	mbuffctl_json_key_u64("gid", gid, i->gid);
+	mbuffctl_json_key_str("group",
+			      mbuffctl_group_name(name, sizeof(name), i->gid));
+	mbuffctl_json_key_str("mode", i->mode == (mode_t)-1 ? NULL :
+			      mbuffctl_mode_str(mode, sizeof(mode), i->mode));
+	mbuffctl_json_key_u64("users", r->users, i->users);
+	mbuffctl_json_key_u64("kernel_users", r->counts, i->kernel_users);
+	mbuffctl_json_key_u64("files", r->counts, i->files);
+	mbuffctl_json_key_u64("maps", r->counts, i->maps);
 	putchar('}');
+}
+
+/* The column texts of a row that vary in width. */
+struct mbuffctl_cells {
+	char phys[24];
+	char owner[64];
+	char group[64];
+};
+
+static void mbuffctl_cells(const struct mbuffctl_row *r,
+			   struct mbuffctl_cells *c)
+{
+	char name[64], num[24];
+
+	snprintf(c->phys, sizeof(c->phys), "%s",
+		 mbuffctl_phys(num, sizeof(num), r->info.phys_addr));
+	snprintf(c->owner, sizeof(c->owner), "%s",
+		 mbuffctl_id_str(num, sizeof(num),
+				 mbuffctl_user_name(name, sizeof(name),
+						    r->info.uid),
+				 r->info.uid));
+	snprintf(c->group, sizeof(c->group), "%s",
+		 mbuffctl_id_str(num, sizeof(num),
+				 mbuffctl_group_name(name, sizeof(name),
+						     r->info.gid),
+				 r->info.gid));
+}
+
+static int mbuffctl_max(int a, const char *s)
+{
+	int len = (int)strlen(s);
+
+	return len > a ? len : a;
 }
 
 static void mbuffctl_table(const struct mbuffctl_row *rows, size_t n)
 {
-	int nw = 4, pw = 4;
-	char phys[24];
+	int nw = 4, pw = 4, ow = 5, gw = 5;
+	struct mbuffctl_cells c;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		int len = (int)strlen(rows[i].info.name);
-
-		nw = len > nw ? len : nw;
-		len = (int)strlen(mbuffctl_phys(phys, sizeof(phys),
-						rows[i].info.phys_addr));
-		pw = len > pw ? len : pw;
+		mbuffctl_cells(&rows[i], &c);
+		nw = mbuffctl_max(nw, rows[i].info.name);
+		pw = mbuffctl_max(pw, c.phys);
+		ow = mbuffctl_max(ow, c.owner);
+		gw = mbuffctl_max(gw, c.group);
 	}
-	printf("%-*s %6s %-7s %-10s %-8s %-*s %5s %6s %5s %4s\n", nw, "NAME",
-	       "SIZE", "SOURCE", "BACKEND", "MEMTYPE", pw, "PHYS", "USERS",
-	       "KUSERS", "FILES", "MAPS");
+	printf("%-*s %6s %-7s %-10s %-8s %-*s %5s %6s %5s %4s %-4s %-*s %s\n",
+	       nw, "NAME", "SIZE", "SOURCE", "BACKEND", "MEMTYPE", pw, "PHYS",
+	       "USERS", "KUSERS", "FILES", "MAPS", "MODE", ow, "OWNER",
+	       "GROUP");
 	for (i = 0; i < n; i++) {
 		const struct mbuffctl_row *r = &rows[i];
-		char size[32], c[4][16];
+		char size[32], cnt[4][16], mode[16];
 
-		printf("%-*s %6s %-7s %-10s %-8s %-*s %5s %6s %5s %4s\n", nw,
-		       r->info.name,
+		mbuffctl_cells(r, &c);
+		printf("%-*s %6s %-7s %-10s %-8s %-*s %5s %6s %5s %4s %-4s %-*s %s\n",
+		       nw, r->info.name,
 		       mbuffctl_size_str(size, sizeof(size), r->info.size),
 		       mbuffctl_or_dash(mbuffctl_source_name(r->info.source)),
 		       mbuffctl_or_dash(mbuffctl_backend_name(r->info.backend)),
-		       mbuffctl_or_dash(mbuffctl_row_memtype(r)), pw,
-		       mbuffctl_phys(phys, sizeof(phys), r->info.phys_addr),
-		       mbuffctl_count(c[0], 16, mbuffctl_has_users(r),
-				      r->info.users),
-		       mbuffctl_count(c[1], 16, mbuffctl_has_counts(r),
+		       mbuffctl_or_dash(mbuffctl_row_memtype(r)), pw, c.phys,
+		       mbuffctl_count(cnt[0], 16, r->users, r->info.users),
+		       mbuffctl_count(cnt[1], 16, r->counts,
 				      r->info.kernel_users),
-		       mbuffctl_count(c[2], 16, mbuffctl_has_counts(r),
-				      r->info.files),
-		       mbuffctl_count(c[3], 16, mbuffctl_has_counts(r),
-				      r->info.maps));
+		       mbuffctl_count(cnt[2], 16, r->counts, r->info.files),
+		       mbuffctl_count(cnt[3], 16, r->counts, r->info.maps),
+		       mbuffctl_mode_str(mode, sizeof(mode), r->info.mode),
+		       ow, c.owner, c.group);
 	}
 }
 
@@ -225,22 +291,142 @@ static int mbuffctl_names(char (**namesp)[MBUFF_NAME_SIZE], size_t *countp,
 	return 0;
 }
 
+#define MBUFFCTL_AREAS_DIR "/sys/class/misc/mbuff/areas"
+
+/* One value of an area's sysfs directory, without its newline. */
+static int mbuffctl_sysfs_str(const char *name, const char *attr, char *buf,
+			      size_t len)
+{
+	char path[128];
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), MBUFFCTL_AREAS_DIR "/%s/%s", name, attr);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -1;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int mbuffctl_sysfs_num(const char *name, const char *attr, int base,
+			      unsigned long long *v)
+{
+	char buf[64], *end;
+
+	if (mbuffctl_sysfs_str(name, attr, buf, sizeof(buf)))
+		return -1;
+	*v = strtoull(buf, &end, base);
+	return end == buf ? -1 : 0;
+}
+
 /*
- * What is known about area @name.  Return: 1 with @row filled, 0 when it
- * went away since it was listed, -1 on an error (printed).
+ * An area of the module that this process may not open: what its sysfs
+ * directory shows everyone.  Return: 1 with @row filled, 0 when there is
+ * no such directory.
  */
-static int mbuffctl_row(const char *name, bool devmem, struct mbuffctl_row *row)
+static int mbuffctl_sysfs_row(const char *name, struct mbuffctl_row *row)
+{
+	/* As the module writes them (mbuff(7)), in MBUFF_MEM_* order. */
+	static const char *const memtypes[] = {
+		"cached", "write-combined", "uncached",
+	};
+	struct mbuff_area_info *i = &row->info;
+	unsigned long long v;
+	char buf[32];
+	size_t k;
+
+	if (mbuffctl_sysfs_num(name, "size", 0, &v))
+		return 0;
+	snprintf(i->name, sizeof(i->name), "%s", name);
+	i->size = v;
+	i->source = MBUFF_SOURCE_MODULE;
+	if (!mbuffctl_sysfs_str(name, "backend", buf, sizeof(buf)))
+		i->backend = !strcmp(buf, "contiguous") ? MBUFF_BACKEND_CONTIG :
+			     MBUFF_BACKEND_VMALLOC;
+	if (!mbuffctl_sysfs_str(name, "memtype", buf, sizeof(buf))) {
+		for (k = 0; k < ARRAY_SIZE(memtypes); k++) {
+			if (!strcmp(buf, memtypes[k])) {
+				i->memtype = (unsigned int)k;
+				row->memtype = true;
+			}
+		}
+	}
+	/* Only for CAP_SYS_RAWIO, and only contiguous areas have it. */
+	if (!mbuffctl_sysfs_num(name, "phys_addr", 0, &v))
+		i->phys_addr = v;
+	if (!mbuffctl_sysfs_num(name, "owner", 10, &v))
+		i->uid = (uid_t)v;
+	if (!mbuffctl_sysfs_num(name, "group", 10, &v))
+		i->gid = (gid_t)v;
+	if (!mbuffctl_sysfs_num(name, "mode", 8, &v))
+		i->mode = (mode_t)v;
+	row->users = !mbuffctl_sysfs_num(name, "users", 10, &v);
+	i->users = (unsigned int)v;
+	row->counts = !mbuffctl_sysfs_num(name, "kernel_users", 10, &v);
+	i->kernel_users = (unsigned int)v;
+	row->counts &= !mbuffctl_sysfs_num(name, "files", 10, &v);
+	i->files = (unsigned int)v;
+	row->counts &= !mbuffctl_sysfs_num(name, "maps", 10, &v);
+	i->maps = (unsigned int)v;
+	return 1;
+}
+
+/*
+ * A process-only area that this process may not open: the owner, group,
+ * mode and size of its object /dev/shm/mbuff.NAME (a header page, then
+ * the area).  Return: 1 with @row filled, 0 when there is no such object.
+ */
+static int mbuffctl_shm_row(const char *name, struct mbuffctl_row *row)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	char path[MBUFF_NAME_SIZE + 16];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/dev/shm/mbuff.%s", name);
+	if (lstat(path, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	snprintf(row->info.name, sizeof(row->info.name), "%s", name);
+	row->info.size = (size_t)st.st_size > page ? (size_t)st.st_size - page : 0;
+	row->info.source = MBUFF_SOURCE_PROCESS;
+	row->info.uid = st.st_uid;
+	row->info.gid = st.st_gid;
+	row->info.mode = st.st_mode & 0777;
+	return 1;
+}
+
+/* Nothing known yet; no owner, group or mode. */
+static void mbuffctl_row_init(struct mbuffctl_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->info.sz = sizeof(row->info);
+	row->info.uid = (uid_t)-1;
+	row->info.gid = (gid_t)-1;
+	row->info.mode = (mode_t)-1;
+}
+
+/*
+ * What is known about area @name, from a read-only handle.  Return: 1
+ * with @row filled, 0 when it does not exist (it went away since it was
+ * listed), -errno of the failure (printed when @quiet is false).
+ */
+static int mbuffctl_row(const char *name, bool devmem, bool quiet,
+			struct mbuffctl_row *row)
 {
 	struct mbuff_opts opts = {
 		.sz = sizeof(opts),
 		.source = mbuffctl_source,
+		.prot = PROT_READ,
 	};
 	struct mbuff_area *area;
 	uint64_t size, phys;
 	int ret;
 
-	memset(row, 0, sizeof(*row));
-	row->info.sz = sizeof(row->info);
+	mbuffctl_row_init(row);
 	if (devmem && !mbuff_devmem_lookup(NULL, name, &size, &phys)) {
 		opts.source = MBUFF_SOURCE_DEVMEM;
 		if (mbuff_area_open(name, 0, &opts, &area)) {
@@ -256,18 +442,30 @@ static int mbuffctl_row(const char *name, bool devmem, struct mbuffctl_row *row)
 		ret = mbuff_area_open(name, 0, &opts, &area);
 		if (ret == -ENOENT)
 			return 0;
+		/* Not ours to read: sysfs or /dev/shm shows its owner and mode. */
+		if ((ret == -EACCES || ret == -EPERM) &&
+		    ((mbuffctl_source != MBUFF_SOURCE_PROCESS &&
+		      mbuffctl_sysfs_row(name, row)) ||
+		     (mbuffctl_source != MBUFF_SOURCE_MODULE &&
+		      mbuffctl_shm_row(name, row))))
+			return 1;
 		if (ret) {
-			mbuffctl_fail(ret, "cannot open '%s'", name);
-			return -1;
+			if (!quiet)
+				mbuffctl_fail(ret, "cannot open '%s'", name);
+			return ret;
 		}
 	}
 	ret = mbuff_area_info(area, &row->info);
 	mbuff_area_close(area);
 	if (ret) {
-		mbuffctl_fail(ret, "cannot read the information of '%s'", name);
-		return -1;
+		if (!quiet)
+			mbuffctl_fail(ret, "cannot read the information of '%s'",
+				      name);
+		return ret;
 	}
-	row->opened = true;
+	row->memtype = true;
+	row->users = row->info.source != MBUFF_SOURCE_DEVMEM;
+	row->counts = row->info.source == MBUFF_SOURCE_MODULE;
 	return 1;
 }
 
@@ -296,7 +494,7 @@ int mbuffctl_list(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 		return mbuffctl_fail(-ENOMEM, "cannot list areas");
 	}
 	for (i = 0; i < count; i++) {
-		int ret = mbuffctl_row(names[i], devmem, &rows[n]);
+		int ret = mbuffctl_row(names[i], devmem, false, &rows[n]);
 
 		if (ret < 0)
 			status = MBUFFCTL_EXIT_ERROR;
@@ -325,8 +523,7 @@ int mbuffctl_info(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		MBUFFCTL_COMMON_OPTIONS
 	};
-	struct mbuffctl_row row = { .info.sz = sizeof(row.info), .opened = true };
-	struct mbuff_area *area;
+	struct mbuffctl_row row;
 	bool json = false;
 	int c, ret;
 
@@ -335,13 +532,11 @@ int mbuffctl_info(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 	c = mbuffctl_operands(cmd, c, argc, argv, "NAME");
 	if (c != MBUFFCTL_GO)
 		return c;
-	if (mbuffctl_open(argv[optind], &area))
+	ret = mbuffctl_row(argv[optind], false, false, &row);
+	if (!ret)
+		return mbuffctl_fail(-ENOENT, "cannot open '%s'", argv[optind]);
+	if (ret < 0)
 		return MBUFFCTL_EXIT_ERROR;
-	ret = mbuff_area_info(area, &row.info);
-	mbuff_area_close(area);
-	if (ret)
-		return mbuffctl_fail(ret, "cannot read the information of '%s'",
-				     argv[optind]);
 	if (json) {
 		mbuffctl_info_json(&row);
 		putchar('\n');

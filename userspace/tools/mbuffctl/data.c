@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "mbuffctl.h"
@@ -68,7 +69,7 @@ int mbuffctl_dump(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 	c = mbuffctl_operands(cmd, c, argc, argv, "NAME");
 	if (c != MBUFFCTL_GO)
 		return c;
-	if (mbuffctl_open(argv[optind], &area))
+	if (mbuffctl_open(argv[optind], PROT_READ, &area))
 		return MBUFFCTL_EXIT_ERROR;
 	if (mbuffctl_span_check("dump", argv[optind], mbuff_area_size(area),
 				&span)) {
@@ -149,7 +150,7 @@ int mbuffctl_fill(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 		mbuffctl_usage_error(cmd, "give one of --pattern and --stdin");
 		return MBUFFCTL_EXIT_USAGE;
 	}
-	if (mbuffctl_open(argv[optind], &area))
+	if (mbuffctl_open(argv[optind], PROT_READ | PROT_WRITE, &area))
 		return MBUFFCTL_EXIT_ERROR;
 	if (mbuffctl_span_check("fill", argv[optind], mbuff_area_size(area),
 				&span)) {

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "mbuffctl.h"
 
@@ -43,7 +44,7 @@ int mbuffctl_wait(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 	c = mbuffctl_operands(cmd, c, argc, argv, "NAME");
 	if (c != MBUFFCTL_GO)
 		return c;
-	if (mbuffctl_open(argv[optind], &area))
+	if (mbuffctl_open(argv[optind], PROT_READ, &area))
 		return MBUFFCTL_EXIT_ERROR;
 	ret = mbuff_area_wait(area, ms);
 	mbuff_area_close(area);
@@ -67,7 +68,7 @@ int mbuffctl_notify(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 	c = mbuffctl_operands(cmd, c, argc, argv, "NAME");
 	if (c != MBUFFCTL_GO)
 		return c;
-	if (mbuffctl_open(argv[optind], &area))
+	if (mbuffctl_open(argv[optind], PROT_READ | PROT_WRITE, &area))
 		return MBUFFCTL_EXIT_ERROR;
 	ret = mbuff_area_notify(area);
 	mbuff_area_close(area);
@@ -109,7 +110,7 @@ int mbuffctl_ring(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 				     argv[optind + 1]);
 		return MBUFFCTL_EXIT_USAGE;
 	}
-	if (mbuffctl_open(argv[optind], &area))
+	if (mbuffctl_open(argv[optind], PROT_READ | PROT_WRITE, &area))
 		return MBUFFCTL_EXIT_ERROR;
 	ret = mbuff_area_ring(area, value);
 	mbuff_area_close(area);

@@ -19,7 +19,7 @@ unsigned int mbuffctl_source = MBUFF_SOURCE_AUTO;
 /* name, arguments, summary, note (or NULL), options, function */
 static const struct mbuffctl_cmd mbuffctl_cmds[] = {
 	{ "list", "[--json]",
-	  "list the areas with their size, source, memory type and users",
+	  "list the areas with their size, source, memory type, users and mode",
 	  NULL, MBUFFCTL_HELP_JSON("a JSON array"), mbuffctl_list },
 	{ "info", "NAME [--json]",
 	  "show everything known about one area",

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <mbuff.h>
 
@@ -83,7 +84,15 @@ int mbuffctl_operands(const struct mbuffctl_cmd *cmd, int c, int argc,
 void mbuffctl_usage_error(const struct mbuffctl_cmd *cmd, const char *fmt,
 			  ...) __attribute__((format(printf, 2, 3)));
 void mbuffctl_cmd_help(const struct mbuffctl_cmd *cmd, FILE *f);
-int mbuffctl_open(const char *name, struct mbuff_area **areap);
+int mbuffctl_open(const char *name, int prot, struct mbuff_area **areap);
+
+/* perm.c */
+const char *mbuffctl_mode_str(char *buf, size_t len, mode_t mode);
+const char *mbuffctl_mode_rwx(char *buf, size_t len, mode_t mode);
+const char *mbuffctl_user_name(char *buf, size_t len, uid_t uid);
+const char *mbuffctl_group_name(char *buf, size_t len, gid_t gid);
+const char *mbuffctl_id_str(char *buf, size_t len, const char *name,
+			    unsigned int id);
 
 /* output.c */
 void mbuffctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

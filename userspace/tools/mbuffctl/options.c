@@ -246,15 +246,18 @@ int mbuffctl_operands(const struct mbuffctl_cmd *cmd, int c, int argc,
 /**
  * mbuffctl_open() - open an existing area, from the source --source chose
  * @name: the area
+ * @prot: PROT_READ to look at it (read permission is enough), or
+ *	PROT_READ | PROT_WRITE to change it
  * @areap: the handle
  *
  * Return: 0, or -errno with the error printed.
  */
-int mbuffctl_open(const char *name, struct mbuff_area **areap)
+int mbuffctl_open(const char *name, int prot, struct mbuff_area **areap)
 {
 	struct mbuff_opts opts = {
 		.sz = sizeof(opts),
 		.source = mbuffctl_source,
+		.prot = (unsigned int)prot,
 	};
 	int ret = mbuff_area_open(name, 0, &opts, areap);
 
