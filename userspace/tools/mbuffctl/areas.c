@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * mbuffctl list, info, create and destroy: the areas themselves.
+ * mbuffctl list, info, create, destroy, chmod and chown: the areas
+ * themselves.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -562,6 +563,21 @@ static int mbuffctl_parse_cache(const char *s, unsigned int *memtype)
 	return -1;
 }
 
+/* Parse a MODE argument; a usage error is printed. */
+static int mbuffctl_mode_arg(const struct mbuffctl_cmd *cmd, const char *s,
+			     mode_t old, mode_t *mode)
+{
+	int ret = mbuffctl_parse_mode(s, old, mode);
+
+	if (ret == -ERANGE)
+		mbuffctl_usage_error(cmd, "invalid mode '%s' (areas have read and write bits only, within 0666)",
+				     s);
+	else if (ret)
+		mbuffctl_usage_error(cmd, "invalid mode '%s' (octal, or symbolic as in u=rw,g+r)",
+				     s);
+	return ret;
+}
+
 int mbuffctl_create(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -570,6 +586,7 @@ int mbuffctl_create(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 		{ "cache", required_argument, NULL, MBUFFCTL_OPT_CACHE },
 		{ "align", required_argument, NULL, MBUFFCTL_OPT_ALIGN },
 		{ "excl", no_argument, NULL, MBUFFCTL_OPT_EXCL },
+		{ "mode", required_argument, NULL, MBUFFCTL_OPT_MODE },
 		MBUFFCTL_COMMON_OPTIONS
 	};
 	struct mbuff_opts o = {
@@ -612,6 +629,12 @@ int mbuffctl_create(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 		case MBUFFCTL_OPT_EXCL:
 			o.flags |= MBUFF_OPEN_EXCL;
 			break;
+		case MBUFFCTL_OPT_MODE:
+			/* A symbolic mode starts from no permission at all. */
+			if (mbuffctl_mode_arg(cmd, optarg, 0, &o.mode))
+				return MBUFFCTL_EXIT_USAGE;
+			o.flags |= MBUFF_OPEN_MODE;
+			break;
 		}
 	}
 	c = mbuffctl_operands(cmd, c, argc, argv, "NAME SIZE");
@@ -649,5 +672,87 @@ int mbuffctl_destroy(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 	ret = mbuff_destroy(argv[optind], mbuffctl_source);
 	if (ret)
 		return mbuffctl_fail(ret, "cannot destroy '%s'", argv[optind]);
+	return MBUFFCTL_EXIT_OK;
+}
+
+int mbuffctl_chmod(const struct mbuffctl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = { MBUFFCTL_COMMON_OPTIONS };
+	struct mbuffctl_row row;
+	const char *name;
+	mode_t none, all, mode;
+	int c, ret;
+
+	while ((c = mbuffctl_getopt(cmd, argc, argv, "", opts)) >= 0)
+		;
+	if (c != MBUFFCTL_GETOPT_END)
+		return c == MBUFFCTL_GETOPT_HELP ? mbuffctl_flush() :
+		       MBUFFCTL_EXIT_USAGE;
+	if (mbuffctl_args(cmd, argc, argv, "MODE NAME") ||
+	    mbuffctl_check_name(cmd, argv[optind + 1]) ||
+	    mbuffctl_mode_arg(cmd, argv[optind], 0, &none))
+		return MBUFFCTL_EXIT_USAGE;
+	name = argv[optind + 1];
+	/* A mode that changes the area's own ("g+r") needs it first. */
+	mbuffctl_parse_mode(argv[optind], 0666, &all);
+	mode = none;
+	if (all != none) {
+		ret = mbuffctl_row(name, false, false, &row);
+		if (!ret)
+			return mbuffctl_fail(-ENOENT, "cannot chmod '%s'", name);
+		if (ret < 0)
+			return MBUFFCTL_EXIT_ERROR;
+		if (row.info.mode == (mode_t)-1)
+			return mbuffctl_fail(-EOPNOTSUPP, "cannot chmod '%s'",
+					     name);
+		mbuffctl_parse_mode(argv[optind], row.info.mode, &mode);
+	}
+	ret = mbuff_chmod(name, mode, mbuffctl_source);
+	if (ret)
+		return mbuffctl_fail(ret, "cannot chmod '%s'", name);
+	return MBUFFCTL_EXIT_OK;
+}
+
+int mbuffctl_chown(const struct mbuffctl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = { MBUFFCTL_COMMON_OPTIONS };
+	const char *spec, *name;
+	uid_t uid;
+	gid_t gid;
+	int c, ret;
+
+	while ((c = mbuffctl_getopt(cmd, argc, argv, "", opts)) >= 0)
+		;
+	if (c != MBUFFCTL_GETOPT_END)
+		return c == MBUFFCTL_GETOPT_HELP ? mbuffctl_flush() :
+		       MBUFFCTL_EXIT_USAGE;
+	if (mbuffctl_args(cmd, argc, argv, "[OWNER][:GROUP] NAME") ||
+	    mbuffctl_check_name(cmd, argv[optind + 1]))
+		return MBUFFCTL_EXIT_USAGE;
+	spec = argv[optind];
+	name = argv[optind + 1];
+	switch (mbuffctl_parse_owner(spec, &uid, &gid)) {
+	case 0:
+		break;
+	case MBUFFCTL_OWNER_EMPTY:
+		mbuffctl_usage_error(cmd, "give an owner, a group or both, not '%s'",
+				     spec);
+		return MBUFFCTL_EXIT_USAGE;
+	case MBUFFCTL_OWNER_BAD_USER:
+		mbuffctl_usage_error(cmd, "invalid user '%.*s'",
+				     (int)strcspn(spec, ":"), spec);
+		return MBUFFCTL_EXIT_USAGE;
+	case MBUFFCTL_OWNER_BAD_GROUP:
+		mbuffctl_usage_error(cmd, "invalid group '%s'",
+				     strchr(spec, ':') + 1);
+		return MBUFFCTL_EXIT_USAGE;
+	default:
+		mbuffctl_usage_error(cmd, "user '%.*s' has no login group to give",
+				     (int)strcspn(spec, ":"), spec);
+		return MBUFFCTL_EXIT_USAGE;
+	}
+	ret = mbuff_chown(name, uid, gid, mbuffctl_source);
+	if (ret)
+		return mbuffctl_fail(ret, "cannot chown '%s'", name);
 	return MBUFFCTL_EXIT_OK;
 }

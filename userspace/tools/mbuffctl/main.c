@@ -26,18 +26,32 @@ static const struct mbuffctl_cmd mbuffctl_cmds[] = {
 	  NULL, MBUFFCTL_HELP_JSON("a JSON object"), mbuffctl_info },
 	{ "create",
 	  "NAME SIZE [--contiguous|--vmalloc] [--cache=TYPE]\n"
-	  "                       [--align=N] [--excl]",
+	  "                       [--align=N] [--excl] [--mode=MODE]",
 	  "create an area (or take a user count of an existing one)",
-	  "SIZE is in bytes, with an optional K, M, G or T suffix; 0x for hex.",
+	  "SIZE is in bytes, with an optional K, M, G or T suffix; 0x for hex.\n"
+	  "MODE is octal (0640) or symbolic from no permission (u=rw,g=r); it\n"
+	  "applies to a new area only, which is else private to its creator.",
 	  "      --contiguous      physically contiguous memory from a pool\n"
 	  "      --vmalloc         virtually contiguous kernel memory\n"
 	  "      --cache=TYPE      cached (default), wc or uncached\n"
 	  "      --align=N         physical alignment, a power of two\n"
-	  "      --excl            fail if the area exists already\n",
+	  "      --excl            fail if the area exists already\n"
+	  "      --mode=MODE       read and write permissions of a new area\n",
 	  mbuffctl_create },
 	{ "destroy", "NAME",
 	  "drop a user count of an area (it goes when nothing uses it)",
 	  NULL, "", mbuffctl_destroy },
+	{ "chmod", "MODE NAME",
+	  "change who may read and write an area",
+	  "MODE is octal (0640) or symbolic as chmod(1) takes it (u=rw,g+r,o-w,\n"
+	  "g=u), with read and write bits only.  Only the owner (or root) may.",
+	  "", mbuffctl_chmod },
+	{ "chown", "[OWNER][:GROUP] NAME",
+	  "change the owner and group of an area",
+	  "OWNER and GROUP are names or numbers; OWNER: gives the owner's login\n"
+	  "group.  A new owner needs CAP_CHOWN; the owner may give the area to\n"
+	  "a group of their own.",
+	  "", mbuffctl_chown },
 	{ "dump", "NAME [--offset=N] [--length=N] [--raw]",
 	  "show an area's bytes like hexdump -C, or write them raw",
 	  NULL,

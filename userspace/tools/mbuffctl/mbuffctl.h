@@ -31,6 +31,7 @@ enum {
 	MBUFFCTL_OPT_ALIGN,
 	MBUFFCTL_OPT_EXCL,
 	MBUFFCTL_OPT_STDIN,
+	MBUFFCTL_OPT_MODE,
 };
 
 /* What mbuffctl_getopt() returns besides an option's value. */
@@ -86,7 +87,13 @@ void mbuffctl_usage_error(const struct mbuffctl_cmd *cmd, const char *fmt,
 void mbuffctl_cmd_help(const struct mbuffctl_cmd *cmd, FILE *f);
 int mbuffctl_open(const char *name, int prot, struct mbuff_area **areap);
 
-/* perm.c */
+/* perm.c; mbuffctl_parse_owner() results besides 0 */
+#define MBUFFCTL_OWNER_EMPTY		(-1)	/* neither owner nor group */
+#define MBUFFCTL_OWNER_BAD_USER		(-2)	/* no such user or number */
+#define MBUFFCTL_OWNER_BAD_GROUP	(-3)	/* no such group or number */
+#define MBUFFCTL_OWNER_NO_LOGIN		(-4)	/* OWNER: of an unknown user */
+int mbuffctl_parse_mode(const char *s, mode_t old, mode_t *mode);
+int mbuffctl_parse_owner(const char *s, uid_t *uid, gid_t *gid);
 const char *mbuffctl_mode_str(char *buf, size_t len, mode_t mode);
 const char *mbuffctl_mode_rwx(char *buf, size_t len, mode_t mode);
 const char *mbuffctl_user_name(char *buf, size_t len, uid_t uid);
@@ -112,6 +119,8 @@ int mbuffctl_list(const struct mbuffctl_cmd *cmd, int argc, char **argv);
 int mbuffctl_info(const struct mbuffctl_cmd *cmd, int argc, char **argv);
 int mbuffctl_create(const struct mbuffctl_cmd *cmd, int argc, char **argv);
 int mbuffctl_destroy(const struct mbuffctl_cmd *cmd, int argc, char **argv);
+int mbuffctl_chmod(const struct mbuffctl_cmd *cmd, int argc, char **argv);
+int mbuffctl_chown(const struct mbuffctl_cmd *cmd, int argc, char **argv);
 int mbuffctl_dump(const struct mbuffctl_cmd *cmd, int argc, char **argv);
 int mbuffctl_fill(const struct mbuffctl_cmd *cmd, int argc, char **argv);
 int mbuffctl_wait(const struct mbuffctl_cmd *cmd, int argc, char **argv);
