@@ -6,6 +6,8 @@
  */
 #include <criterion/criterion.h>
 #include <ctype.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,9 @@ struct ctl {
 };
 
 static struct ctl r;
+
+/* Run mbuffctl as uid and gid 65534 (root only): see CTL_NOBODY(). */
+static bool ctl_nobody;
 
 static const char *ctl_path(void)
 {
@@ -69,6 +74,10 @@ static pid_t ctl_start(struct ctl *c, const char *input, size_t inlen,
 	if (!pid) {
 		for (; env && *env; env++)
 			putenv((char *)*env);
+		if (ctl_nobody && (setgroups(0, NULL) ||
+				   setresgid(65534, 65534, 65534) ||
+				   setresuid(65534, 65534, 65534)))
+			_exit(126);
 		dup2(in, 0);
 		dup2(c->out_fd, 1);
 		dup2(c->err_fd, 2);
@@ -111,10 +120,19 @@ static int ctl_full(const char *input, size_t inlen, const char *const *env,
 	return r.status;
 }
 
+static int ctl_as_nobody(const char *const *argv)
+{
+	ctl_nobody = true;
+	ctl_full(NULL, 0, NULL, argv);
+	ctl_nobody = false;
+	return r.status;
+}
+
 /* CTL("info", name): run mbuffctl; its output is in r. */
 #define CTL(...) ctl_full(NULL, 0, NULL, (const char *[]){ __VA_ARGS__, NULL })
 #define CTL_IN(in, ...)							\
 	ctl_full(in, strlen(in), NULL, (const char *[]){ __VA_ARGS__, NULL })
+#define CTL_NOBODY(...) ctl_as_nobody((const char *[]){ __VA_ARGS__, NULL })
 #define CTL_ENV(env, ...)						\
 	ctl_full(NULL, 0, (const char *[]){ env, NULL },		\
 		 (const char *[]){ __VA_ARGS__, NULL })
@@ -174,8 +192,8 @@ static long page_size(void)
 }
 
 static const char *const commands[] = {
-	"list", "info", "create", "destroy", "dump", "fill", "wait", "notify",
-	"ring", "pools",
+	"list", "info", "create", "destroy", "chmod", "chown", "dump", "fill",
+	"wait", "notify", "ring", "pools",
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -358,7 +376,13 @@ Test(mbuffctl, help_commands)
 		cr_assert(!strncmp(r.out, usage, strlen(usage)), "%s", r.out);
 	}
 	CTL("create", "--help");
-	cr_assert(strstr(r.out, "--contiguous") && strstr(r.out, "--cache"));
+	cr_assert(strstr(r.out, "--contiguous") && strstr(r.out, "--cache") &&
+		  strstr(r.out, "--mode=MODE"));
+	CTL("chmod", "--help");
+	cr_assert(strstr(r.out, "Usage: mbuffctl chmod MODE NAME\n"), "%s", r.out);
+	CTL("chown", "--help");
+	cr_assert(strstr(r.out, "Usage: mbuffctl chown [OWNER][:GROUP] NAME\n"),
+		  "%s", r.out);
 	CTL("dump", "--help");
 	cr_assert(strstr(r.out, "--raw") && strstr(r.out, "--offset"));
 }
@@ -428,6 +452,18 @@ Test(mbuffctl, usage_arguments)
 	expect_usage("create NAME", "missing SIZE");
 	CTL("ring", "x");
 	expect_usage("ring NAME", "missing VALUE");
+	CTL("chmod");
+	expect_usage("chmod", "missing MODE");
+	CTL("chmod", "0600");
+	expect_usage("chmod MODE", "missing NAME");
+	CTL("chmod", "0600", "a", "b");
+	expect_usage("chmod MODE NAME", "unexpected argument 'b'");
+	CTL("chmod", "0600", "a/b");
+	expect_usage("chmod, bad name", "invalid area name");
+	CTL("chown");
+	expect_usage("chown", "missing [OWNER][:GROUP]");
+	CTL("chown", "0");
+	expect_usage("chown OWNER", "missing NAME");
 	CTL("list", "extra");
 	expect_usage("list", "unexpected argument 'extra'");
 	CTL("info", "a b");
@@ -459,6 +495,28 @@ Test(mbuffctl, usage_numbers)
 	expect_usage("--timeout", "invalid timeout 'soon'");
 	CTL("ring", name, "4294967296");
 	expect_usage("ring", "invalid value");
+	CTL("create", name, "4K", "--mode=0755");
+	expect_usage("--mode=0755", "invalid mode '0755' (areas have read and write bits only");
+	CTL("create", name, "4K", "--mode=u+x");
+	expect_usage("--mode=u+x", "invalid mode 'u+x'");
+	CTL("create", name, "4K", "--mode=rw");
+	expect_usage("--mode=rw", "invalid mode 'rw' (octal, or symbolic");
+	CTL("create", name, "4K", "--mode");
+	expect_usage("--mode", "option '--mode' needs a value");
+	CTL("chmod", "0777", name);
+	expect_usage("chmod 0777", "invalid mode '0777'");
+	CTL("chmod", "g+", name);
+	cr_assert_eq(r.status, 1, "g+ is a valid mode: %s", r.err);
+	CTL("chmod", "u=rw,", name);
+	expect_usage("chmod u=rw,", "invalid mode 'u=rw,'");
+	CTL("chown", "no-such-user-mbuff", name);
+	expect_usage("chown user", "invalid user 'no-such-user-mbuff'");
+	CTL("chown", "0:no-such-group-mbuff", name);
+	expect_usage("chown :group", "invalid group 'no-such-group-mbuff'");
+	CTL("chown", ":", name);
+	expect_usage("chown :", "give an owner, a group or both");
+	CTL("chown", "4294967294:", name);
+	expect_usage("chown UID:", "has no login group");
 	/* None of this created the area. */
 	CTL("info", name);
 	cr_assert_eq(r.status, 1, "the area exists: %s", r.out);
@@ -552,6 +610,167 @@ Test(mbuffctl, create_info_list_destroy)
 	cr_assert(!strstr(r.out, want), "still listed: %s", r.out);
 	CTL("destroy", name);
 	cr_assert_eq(r.status, 1);
+}
+
+/* A line of the output that starts with @key, or NULL. */
+static const char *line_of(const char *key)
+{
+	const char *p = r.out;
+	size_t len = strlen(key);
+
+	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, len))
+			return p;
+	return NULL;
+}
+
+/*
+ * create --mode, chmod (octal and symbolic), chown (numbers), and the
+ * owner, group and mode in info, info --json, list and list --json.
+ */
+Test(mbuffctl, modes_and_owners)
+{
+	const char *name = area("perm");
+	const struct passwd *pw;
+	char want[128], spec[48];
+	const char *l;
+
+	CTL("create", name, "4K", "--mode=u=rw,g=r");
+	expect_ok("create --mode");
+	CTL("info", name);
+	expect_ok("info");
+	cr_assert(strstr(r.out, "mode:          0640 (rw-r-----)\n"), "%s", r.out);
+	pw = getpwuid(getuid());
+	if (pw)
+		snprintf(want, sizeof(want), "owner:         %s (%u)\n",
+			 pw->pw_name, getuid());
+	else
+		snprintf(want, sizeof(want), "owner:         %u\n", getuid());
+	cr_assert(strstr(r.out, want), "no '%s': %s", want, r.out);
+	cr_assert(line_of("group:"), "%s", r.out);
+	/* An existing area keeps its mode. */
+	CTL("create", name, "4K", "--mode=0666");
+	expect_ok("create again");
+	CTL("info", name, "--json");
+	cr_assert(json_valid(r.out), "invalid JSON: %s", r.out);
+	cr_assert(strstr(r.out, "\"mode\": \"0640\""), "%s", r.out);
+	snprintf(want, sizeof(want), "\"uid\": %u, ", getuid());
+	cr_assert(strstr(r.out, want), "%s", r.out);
+	snprintf(want, sizeof(want), "\"gid\": %u, ", getgid());
+	cr_assert(strstr(r.out, want), "%s", r.out);
+
+	CTL("chmod", "g+w,o=r", name);
+	expect_ok("chmod g+w,o=r");
+	CTL("info", name);
+	cr_assert(strstr(r.out, "mode:          0664 (rw-rw-r--)\n"), "%s", r.out);
+	CTL("chmod", "go=", name);
+	expect_ok("chmod go=");
+	CTL("info", name);
+	cr_assert(strstr(r.out, "mode:          0600 (rw-------)\n"), "%s", r.out);
+	CTL("chmod", "0444", name);
+	expect_ok("chmod 0444");
+
+	CTL("list");
+	expect_ok("list");
+	cr_assert(strstr(r.out, " MODE "), "%s", r.out);
+	snprintf(want, sizeof(want), "\n%s ", name);
+	l = strstr(r.out, want);
+	cr_assert(l && strstr(l, " 0444 "), "%s", r.out);
+	CTL("list", "--json");
+	cr_assert(json_valid(r.out), "invalid JSON: %s", r.out);
+	cr_assert(strstr(r.out, "\"mode\": \"0444\""), "%s", r.out);
+
+	snprintf(spec, sizeof(spec), "%u:%u", getuid(), getgid());
+	CTL("chown", spec, name);
+	expect_ok("chown to oneself");
+	if (!geteuid()) {
+		CTL("chown", "65534:65534", name);
+		expect_ok("chown 65534:65534");
+		CTL("info", name, "--json");
+		cr_assert(strstr(r.out, "\"uid\": 65534, "), "%s", r.out);
+		cr_assert(strstr(r.out, "\"gid\": 65534, "), "%s", r.out);
+		CTL("chown", "0", name);
+		expect_ok("chown 0");
+		CTL("info", name, "--json");
+		cr_assert(strstr(r.out, "\"uid\": 0, "), "%s", r.out);
+		cr_assert(strstr(r.out, "\"gid\": 65534, "), "group kept: %s", r.out);
+	} else {
+		CTL("chown", "0", name);
+		cr_assert_eq(r.status, 1);
+		cr_assert(strstr(r.err, "Operation not permitted"), "%s", r.err);
+	}
+
+	CTL("chmod", "600", area("none"));
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "mbuffctl: cannot chmod '"), "%s", r.err);
+	cr_assert(strstr(r.err, "No such file or directory"), "%s", r.err);
+	CTL("chmod", "g+r", area("none2"));
+	cr_assert_eq(r.status, 1, "a relative mode of a missing area");
+	cr_assert(strstr(r.err, "No such file or directory"), "%s", r.err);
+	CTL("--source=devmem", "chmod", "600", name);
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "Operation not supported"), "%s", r.err);
+	CTL("destroy", name);
+	expect_ok("destroy");
+}
+
+/*
+ * Another user (uid 65534): a 0644 area is read, not written; of a 0600
+ * one, list and info show the owner, group, mode and size the object
+ * shows everyone, and nothing else; neither may be changed.
+ */
+Test(mbuffctl, other_user)
+{
+	const char *shared = area("shared"), *private = area("private");
+	char want[128];
+	const char *l;
+
+	if (geteuid())
+		cr_skip_test("not root: cannot run mbuffctl as another user");
+	CTL("create", shared, "8K", "--mode=0644");
+	expect_ok("create 0644");
+	CTL("create", private, "8K");
+	expect_ok("create");
+	CTL("fill", shared, "--pattern=0x5a", "--length=4");
+	expect_ok("fill");
+
+	CTL_NOBODY("dump", shared, "--length=4", "--raw");
+	expect_ok("dump of a 0644 area");
+	cr_assert_str_eq(r.out, "ZZZZ");
+	CTL_NOBODY("fill", shared, "--pattern=1");
+	cr_assert_eq(r.status, 1, "fill of a 0644 area: %s", r.err);
+	cr_assert(strstr(r.err, "Permission denied"), "%s", r.err);
+	CTL_NOBODY("info", shared);
+	expect_ok("info of a 0644 area");
+	cr_assert(strstr(r.out, "users:         1\n"), "%s", r.out);
+
+	CTL_NOBODY("info", private);
+	expect_ok("info of a 0600 area");
+	cr_assert(strstr(r.out, "mode:          0600 (rw-------)\n"), "%s", r.out);
+	snprintf(want, sizeof(want), "size:          %ld (", 8192L);
+	cr_assert(strstr(r.out, want), "%s", r.out);
+	cr_assert(strstr(r.out, "users:         -\n"), "%s", r.out);
+	CTL_NOBODY("info", private, "--json");
+	expect_ok("info --json of a 0600 area");
+	cr_assert(json_valid(r.out), "invalid JSON: %s", r.out);
+	cr_assert(strstr(r.out, "\"uid\": 0, "), "%s", r.out);
+	cr_assert(strstr(r.out, "\"users\": null"), "%s", r.out);
+	CTL_NOBODY("list");
+	expect_ok("list");
+	snprintf(want, sizeof(want), "\n%s ", private);
+	l = strstr(r.out, want);
+	cr_assert(l && strstr(l, " 0600 "), "%s", r.out);
+	CTL_NOBODY("dump", private);
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "Permission denied"), "%s", r.err);
+	CTL_NOBODY("chmod", "0666", shared);
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "Operation not permitted"), "%s", r.err);
+	CTL_NOBODY("chown", "65534", shared);
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "Operation not permitted"), "%s", r.err);
+	CTL_NOBODY("destroy", private);
+	cr_assert_eq(r.status, 1, "destroy of a 0600 area: %s", r.err);
 }
 
 /* fill --pattern and --stdin, then dump --raw and the hexdump -C format. */
