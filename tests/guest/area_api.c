@@ -3,8 +3,9 @@
  * The modern /dev/mbuff ABI: create-or-attach, sharing between processes,
  * sysfs and UIO exposure, contiguous areas inside the pool, alignment,
  * memory types, pool exhaustion, list, and one negative case per input
- * field.  Needs a boot with a pool (pools=SIZE@PHYS); usage: area_api
- * SIZE@PHYS of that pool.
+ * field (the leading size, @argsz, of every request among them).  Needs a
+ * boot with a pool (pools=SIZE@PHYS); usage: area_api SIZE@PHYS of that
+ * pool.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -145,10 +146,11 @@ static void test_bad_names(void)
 	}
 
 	fd = mb_open_dev();
-	memset(&req, 'x', sizeof(req));
-	memset(&req.size, 0, sizeof(req) - sizeof(req.name));
-	req.size = 4096;
+	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
 	req.flags = MBUFF_OPEN_CREATE;
+	memset(req.name, 'x', sizeof(req.name));
+	req.size = 4096;
 	r = neg_errno(ioctl(fd, MBUFF_IOC_OPEN, &req));
 	tap_ok(r == -EINVAL, "a name field without NUL: EINVAL (%s)", strerror(-r));
 	close(fd);
@@ -163,39 +165,79 @@ static void test_bad_fields(void)
 	struct mbuff_list l;
 	int fd = mb_open_dev(), r, i;
 	struct { const char *what; unsigned int off, val; } cases[] = {
-		{ "open.reserved[3]", offsetof(struct mbuff_open, reserved) + 24, 1 },
+		{ "open.argsz = 0", offsetof(struct mbuff_open, argsz), 0 },
+		{ "open.argsz one short",
+		  offsetof(struct mbuff_open, argsz), sizeof(o) - 1 },
+		{ "open.reserved[2]", offsetof(struct mbuff_open, reserved) + 16, 1 },
 		{ "open.flags (unknown bit)", offsetof(struct mbuff_open, flags), 1u << 9 },
 		{ "open.backend = 3", offsetof(struct mbuff_open, backend), 3 },
 		{ "open.memtype = 3", offsetof(struct mbuff_open, memtype), 3 },
 		{ "open.align = 3", offsetof(struct mbuff_open, align), 3 },
+		{ "open.mode = 0700 with MODE", offsetof(struct mbuff_open, mode), 0700 },
 	};
+	struct {
+		struct mbuff_open o;
+		__u64 more[2];
+	} big;
 
 	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
 		memset(&o, 0, sizeof(o));
+		o.argsz = sizeof(o);
+		o.flags = MBUFF_OPEN_CREATE | MBUFF_OPEN_MODE;
 		strcpy(o.name, "fields");
 		o.size = 4096;
-		o.flags = MBUFF_OPEN_CREATE;
+		o.mode = 0600;
 		memcpy((char *)&o + cases[i].off, &cases[i].val, 4);
 		r = neg_errno(ioctl(fd, MBUFF_IOC_OPEN, &o));
 		tap_ok(r == -EINVAL, "%s: EINVAL (%s)", cases[i].what, strerror(-r));
 	}
 
+	/* A larger struct from a newer header: its unknown tail must be 0. */
+	memset(&big, 0, sizeof(big));
+	big.o.argsz = sizeof(big);
+	big.o.flags = MBUFF_OPEN_CREATE;
+	strcpy(big.o.name, "fields");
+	big.o.size = 4096;
+	big.more[1] = 1;
+	r = neg_errno(ioctl(fd, MBUFF_IOC_OPEN, &big));
+	tap_ok(r == -E2BIG, "open.argsz larger, a non-zero byte past the known struct: E2BIG (%s)",
+	       strerror(-r));
+	big.more[1] = 0;
+	r = neg_errno(ioctl(fd, MBUFF_IOC_OPEN, &big));
+	tap_ok(r == 0 && big.o.size == 4096,
+	       "open.argsz larger with a zero tail is taken (%s)", strerror(-r));
+	if (r == 0) {
+		close(fd);
+		mb_gone("fields");
+		fd = mb_open_dev();
+	}
+
 	memset(&n, 0, sizeof(n));
+	n.argsz = sizeof(n) - 8;
 	strcpy(n.name, "x");
+	r = neg_errno(ioctl(fd, MBUFF_IOC_DESTROY, &n));
+	tap_ok(r == -EINVAL, "destroy.argsz short: EINVAL (%s)", strerror(-r));
+	n.argsz = sizeof(n);
 	n.reserved[1] = 1;
 	r = neg_errno(ioctl(fd, MBUFF_IOC_DESTROY, &n));
 	tap_ok(r == -EINVAL, "destroy.reserved[1]: EINVAL (%s)", strerror(-r));
 	r = neg_errno(ioctl(fd, MBUFF_IOC_NOTIFY, &n));
 	tap_ok(r == -EINVAL, "notify.reserved[1]: EINVAL (%s)", strerror(-r));
 	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
 	info.reserved[0] = 1;
 	r = neg_errno(ioctl(fd, MBUFF_IOC_INFO, &info));
 	tap_ok(r == -EINVAL, "info.reserved[0]: EINVAL (%s)", strerror(-r));
+	memset(&info, 0, sizeof(info));
+	r = neg_errno(ioctl(fd, MBUFF_IOC_INFO, &info));
+	tap_ok(r == -EINVAL, "info.argsz = 0: EINVAL (%s)", strerror(-r));
 	memset(&l, 0, sizeof(l));
+	l.argsz = sizeof(l);
 	l.reserved[1] = 1;
 	r = neg_errno(ioctl(fd, MBUFF_IOC_LIST, &l));
 	tap_ok(r == -EINVAL, "list.reserved[1]: EINVAL (%s)", strerror(-r));
 	memset(&l, 0, sizeof(l));
+	l.argsz = sizeof(l);
 	l.capacity = 4;
 	l.names = 16;	/* an unmapped user address */
 	close(mb_open("listme", 4096, 0, 0,
@@ -206,9 +248,11 @@ static void test_bad_fields(void)
 	mb_destroy("listme");
 	mb_gone("listme");
 
-	r = neg_errno(ioctl(fd, _IOWR(MBUFF_IOC_MAGIC, 0x7f, struct mbuff_info),
-			    &info));
+	r = neg_errno(ioctl(fd, _IO(MBUFF_IOC_MAGIC, 0x7f), &info));
 	tap_ok(r == -ENOTTY, "an unknown ioctl: ENOTTY (%s)", strerror(-r));
+	r = neg_errno(ioctl(fd, _IOWR(0xb6, 0x12, char[128]), &info));
+	tap_ok(r == -ENOTTY, "ABI 1's INFO (magic 0xb6): ENOTTY (%s)",
+	       strerror(-r));
 	r = neg_errno(ioctl(fd, 4, &info));
 	tap_ok(r == -ENOTTY, "raw ioctl 4, past the legacy ones: ENOTTY (%s)",
 	       strerror(-r));
@@ -287,15 +331,18 @@ static void test_contiguous(void)
 	snprintf(path, sizeof(path), "/sys/class/uio/uio%d/maps/map0/size", n);
 	if (!read_file(path, buf, sizeof(buf)))
 		usize = strtoull(buf, NULL, 0);
-	tap_ok(n >= 0 && (int)info.uio_index == n && uaddr == info.phys_addr &&
+	/* UIO never shows physical addresses: map0/addr is always 0. */
+	tap_ok(n >= 0 && (int)info.uio_index == n && uaddr == 0 &&
 	       usize == info.size,
-	       "/dev/uio%d is 'mbuff:contig', map0 is %#llx+%#llx", n, uaddr, usize);
+	       "/dev/uio%d is 'mbuff:contig', map0 is %#llx+%#llx (no address)",
+	       n, uaddr, usize);
 	{
 		struct iomem_entry e;
 		int found = iomem_find("mbuff pool0", &e);
 
-		tap_ok(found && uaddr >= e.start && uaddr + usize - 1 <= e.end,
-		       "UIO's map0 lies inside 'mbuff pool0' of /proc/iomem (%#llx-%#llx)",
+		tap_ok(found && info.phys_addr >= e.start &&
+		       info.phys_addr + info.size - 1 <= e.end,
+		       "the area lies inside 'mbuff pool0' of /proc/iomem (%#llx-%#llx)",
 		       found ? e.start : 0, found ? e.end : 0);
 	}
 	{
@@ -347,6 +394,7 @@ static void test_contiguous(void)
 		int dfd = mb_open_dev(), r;
 
 		memset(&req, 0, sizeof(req));
+		req.argsz = sizeof(req);
 		strcpy(req.name, "aligned2m");
 		req.size = 4096;
 		req.backend = MBUFF_BACKEND_CONTIG;
@@ -489,6 +537,7 @@ static void test_list_and_hold(void)
 
 	fd = mb_open_dev();
 	memset(&l, 0, sizeof(l));
+	l.argsz = sizeof(l);
 	l.names = (uintptr_t)names;
 	l.capacity = 2;
 	r = neg_errno(ioctl(fd, MBUFF_IOC_LIST, &l));
@@ -518,7 +567,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: area_api SIZE@PHYS (the pool)\n");
 		return 2;
 	}
-	tap_plan(52);
+	tap_plan(60);
 	test_module_info();
 	test_vmalloc_share();
 	test_attach_errors();

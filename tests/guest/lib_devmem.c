@@ -18,7 +18,7 @@
 int main(int argc, char **argv)
 {
 	struct mbuff_opts o = { .sz = sizeof(o) };
-	struct mbuff_area_info info;
+	struct mbuff_area_info info = { .sz = sizeof(info) };
 	struct mbuff_area *a;
 	uint64_t phys = 0, want;
 	volatile uint32_t *w;

@@ -28,7 +28,7 @@ static struct mbuff_opts opts(unsigned int backend, unsigned int flags)
 static void test_modern(unsigned int backend, const char *name)
 {
 	struct mbuff_opts o = opts(backend, MBUFF_OPEN_CREATE);
-	struct mbuff_area_info info;
+	struct mbuff_area_info info = { .sz = sizeof(info) };
 	struct mbuff_area *a, *b;
 	uint64_t phys = 0;
 	int r;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Helpers for the guest tests of /dev/mbuff: the modern ioctls, the UIO
- * device of an area (found by name, never by number), sysfs values and
- * the test kernel client (tests/kmod/mbuff_test_client.c).
+ * Helpers for the guest tests of /dev/mbuff: the modern ioctls (ABI 2:
+ * every request starts with its size, @argsz), the UIO device of an area
+ * (found by name, never by number), sysfs values and the test kernel
+ * client (tests/kmod/mbuff_test_client.c).
  */
 #ifndef MBUFF_UTIL_H
 #define MBUFF_UTIL_H
@@ -49,11 +50,12 @@ static inline int mb_open(const char *name, unsigned long size,
 	int fd = mb_open_dev(), ret;
 
 	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
+	req.flags = flags;
 	snprintf(req.name, sizeof(req.name), "%s", name);
 	req.size = size;
 	req.backend = backend;
 	req.memtype = memtype;
-	req.flags = flags;
 	ret = ioctl(fd, MBUFF_IOC_OPEN, &req);
 	if (ret < 0) {
 		ret = -errno;
@@ -68,6 +70,7 @@ static inline int mb_open(const char *name, unsigned long size,
 static inline int mb_info(int fd, const char *name, struct mbuff_info *info)
 {
 	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
 	snprintf(info->name, sizeof(info->name), "%s", name ? name : "");
 	return neg_errno(ioctl(fd, MBUFF_IOC_INFO, info));
 }
@@ -88,6 +91,7 @@ static inline int mb_destroy(const char *name)
 	int fd = mb_open_dev(), ret;
 
 	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
 	snprintf(req.name, sizeof(req.name), "%s", name);
 	ret = neg_errno(ioctl(fd, MBUFF_IOC_DESTROY, &req));
 	close(fd);
