@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# One run of the fuzzer (fuzz.c) as a guest test: each run ends by
+# unloading mbuff.ko, so load it again for the next one, with the
+# parameters of the first load (else MBUFF_FUZZ_PARAMS, default
+# "pools=64M@256M dev_mode=0666"); skip the i386 program on a kernel that
+# cannot run it.
+# Usage: fuzz.sh fuzz|fuzz32 [FUZZ-OPTIONS...]
+prog=${1:?usage: fuzz.sh fuzz|fuzz32 [FUZZ-OPTIONS...]}
+shift
+saved=/tmp/fuzz.sh.params
+p=/sys/module/mbuff/parameters
+
+if [ -d /sys/module/mbuff ]; then
+	[ -f "$saved" ] ||
+		echo "pools=$(cat $p/pools) dev_mode=$(cat $p/dev_mode)" >"$saved"
+else
+	params=${MBUFF_FUZZ_PARAMS:-pools=64M@256M dev_mode=0666}
+	[ -f "$saved" ] && params=$(cat "$saved")
+	# shellcheck disable=SC2086 # parameters are words
+	if ! insmod /lib/modules/mbuff.ko $params; then
+		echo "1..1"
+		echo "not ok 1 - insmod mbuff.ko $params"
+		exit 1
+	fi
+fi
+"$prog" -h >/dev/null 2>&1
+if [ $? -ge 126 ]; then
+	echo "1..1"
+	echo "ok 1 # SKIP $prog does not run on this kernel (no IA32 emulation?)"
+	exit 4
+fi
+exec "$prog" "$@"
