@@ -116,6 +116,13 @@ GUEST_C := $(wildcard tests/guest/*.c)
 GUEST_SH := $(wildcard tests/guest/*.sh) tests/guest/run-guest-tests
 GUEST_BIN := $(patsubst tests/guest/%.c,$(GB)/tests/%,$(GUEST_C)) \
 	$(patsubst tests/guest/%,$(GB)/tests/%,$(GUEST_SH))
+# The fuzzer also as an i386 program, for the kernel's compat ioctl path
+# (x86_64 guests).  gcc-multilib conflicts with the arm64 cross compiler:
+# the i686 cross compiler builds it.
+ifeq ($(GUEST_ARCH),x86_64)
+CC32 ?= i686-linux-gnu-gcc
+GUEST_BIN += $(GB)/tests/fuzz32
+endif
 UNIT_C := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_C))
 SHARED_H := $(shell find include -name '*.h') $(wildcard tests/guest/*.h tests/guest/*/*.h) \
@@ -202,6 +209,11 @@ $(GB)/tests/%: tests/guest/%.c $(SHARED_H) $(LIBA)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC [guest] $*")
 	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -static -o $@ $< $(LIBA)
+
+$(GB)/tests/fuzz32: tests/guest/fuzz.c $(SHARED_H)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC [i386]  fuzz32")
+	$(Q)$(CC32) $(UCFLAGS) -static -o $@ $<
 
 # Guest tests that include an example or its edu driver header.
 $(GB)/tests/edu_dma $(GB)/tests/edu_pages $(GB)/tests/edu_kmod: \
