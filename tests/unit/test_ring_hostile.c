@@ -227,12 +227,17 @@ static void trace_teardown(void)
 	sigaction(SIGTRAP, &tr.old_trap, NULL);
 }
 
-/* Each watched word loaded exactly once (0 would mean no tracing). */
-static void loaded_once(const char *call)
+/*
+ * Each watched word loaded at least @min times (0 would mean no tracing)
+ * and at most once.  A load folded into a read-modify-write instruction
+ * faults as a store and is not counted: pass @min 0 where that can be.
+ */
+static void loaded_once(const char *call, unsigned int min)
 {
 	for (unsigned int i = 0; i < tr.n; i++)
-		cr_expect_eq(tr.w[i].loads, 1, "%s loads %s %u times", call,
-			     tr.w[i].what, tr.w[i].loads);
+		cr_expect(tr.w[i].loads >= min && tr.w[i].loads <= 1,
+			  "%s loads %s %u times", call, tr.w[i].what,
+			  tr.w[i].loads);
 }
 
 /* Run @call with the pages traced; a fault outside them ends the test. */
@@ -278,7 +283,7 @@ Test(traced, attach_loads_each_field_once)
 		     "data at area + %td, not + %d", r.data - a,
 		     MBUFF_RING_CTL_SIZE);
 	cr_expect_eq(r.mask, DATA - 1, "mask %#x", r.mask);
-	loaded_once("attach");
+	loaded_once("attach", 1);
 	unguard(a, AREA);
 }
 
@@ -315,7 +320,7 @@ Test(traced, read_loads_indices_and_header_once)
 			/* A payload copied past 16 bytes runs into a guard page. */
 			TRACED(got = k_read(&r, cap_end - 16, 16));
 			cr_expect_eq(got, 5, "start %#x: read %ld", c, got);
-			loaded_once("read");
+			loaded_once("read", 1);
 			trace_teardown();
 		}
 		cr_expect_arr_eq(cap_end - 16, "first", 5);
@@ -356,13 +361,16 @@ Test(traced, peek_and_consume_load_once)
 		cr_expect_eq(p, r.data + DATA - 24, "peek at data + %td",
 			     (const unsigned char *)p - r.data);
 		cr_expect_eq(len, 3);
-		loaded_once("peek");
+		loaded_once("peek", 1);
 
-		/* consume: cons once, and the length peek checked. */
+		/*
+		 * consume: cons once (or folded into one add), and the
+		 * length peek checked.
+		 */
 		ctl->cons = DATA - 32;
 		trace_watch(w + 1, 1);
 		TRACED(k_consume(&r));
-		loaded_once("consume");
+		loaded_once("consume", 0);
 		trace_teardown();
 	}
 	cr_expect_eq(ctl->cons, DATA - 32 + 16, "cons %#x", ctl->cons);
@@ -388,13 +396,13 @@ Test(traced, write_loads_indices_once)
 	TRACED(ret = k_write(&r, "hello", 5));
 	cr_expect_eq(ret, 0);
 	cr_expect_eq(ctl->prod, 16, "prod %#x", ctl->prod);
-	loaded_once("write");
+	loaded_once("write", 1);
 
 	ctl->cons = 0;
 	trace_watch(w, 2);
 	TRACED(free_bytes = k_free_bytes(&r));
 	cr_expect_eq(free_bytes, DATA - 16);
-	loaded_once("free_bytes");
+	loaded_once("free_bytes", 1);
 	trace_teardown();
 	unguard(a, AREA);
 }
@@ -421,14 +429,14 @@ Test(traced, pagemark_loads_each_marker_once)
 	trace_watch(w, 3);
 	TRACED(ret = k_full(&pm, 0));
 	cr_expect_eq(ret, 1);
-	loaded_once("full");
+	loaded_once("full", 1);
 
 	mbuff_pagemark_empty(&pm, 0);
 	w[0].value = w[2].value = 0;
 	trace_watch(w, 4);
 	TRACED(ret = k_is_empty(&pm, 0));
 	cr_expect_eq(ret, 1);
-	loaded_once("is_empty");
+	loaded_once("is_empty", 1);
 	trace_teardown();
 	unguard(pages, 2 * PAGE);
 }
