@@ -9,8 +9,10 @@
  * An area holding a ring starts with struct mbuff_ring_ctl (one page);
  * the data, a power of two of bytes, follows at @data_offset.  Records
  * are 8-byte aligned: a struct mbuff_ring_rec header, then @len bytes of
- * payload, padded to 8.  A record may run past the end of the data into
- * its start (copy helpers split it; a user-space view that maps the data
+ * payload, padded to 8, so both indices are always multiples of 8 (a
+ * consumer takes any other value for corruption) and a header is never
+ * split.  A record's payload may run past the end of the data into its
+ * start (copy helpers split it; a user-space view that maps the data
  * twice, back to back, sees it in one piece).
  */
 #ifndef _UAPI_LINUX_MBUFF_RING_H
@@ -32,11 +34,13 @@
  * @data_offset: where the data starts in the area, MBUFF_RING_CTL_SIZE
  * @flags: 0
  * @reserved0: zero
- * @prod: bytes produced so far (modulo 2^32); written by the producer
+ * @prod: bytes produced so far (modulo 2^32), a multiple of
+ *	MBUFF_RING_ALIGN; written by the producer
  * @prod_waiting: the producer sleeps until there is room; written by
  *	the producer, cleared by the consumer when it wakes it
  * @prod_pad: padding to MBUFF_RING_LINE
- * @cons: bytes consumed so far (modulo 2^32); written by the consumer
+ * @cons: bytes consumed so far (modulo 2^32), a multiple of
+ *	MBUFF_RING_ALIGN; written by the consumer
  * @cons_waiting: the consumer sleeps until there is data; written by
  *	the consumer, cleared by the producer when it wakes it
  * @cons_pad: padding to MBUFF_RING_LINE
