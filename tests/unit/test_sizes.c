@@ -168,12 +168,16 @@ struct pool_info_0_1 {
 	uint64_t phys_addr, size, avail;
 };
 
+/* The shared library: $MBUFF_LIBSO, else the one `make lib` built. */
 static void *libso(void)
 {
 	const char *p = getenv("MBUFF_LIBSO");
-	void *h = dlopen(p && *p ? p : "build/lib/libmbuff.so.0", RTLD_NOW);
+	void *h;
 
-	cr_assert_not_null(h, "%s (set MBUFF_LIBSO?)", dlerror());
+	if ((!p || !*p) && access("build/lib/libmbuff.so.0", F_OK))
+		cr_skip_test("no build/lib/libmbuff.so.0 (make lib) and no MBUFF_LIBSO");
+	h = dlopen(p && *p ? p : "build/lib/libmbuff.so.0", RTLD_NOW);
+	cr_assert_not_null(h, "%s", dlerror());
 	return h;
 }
 
