@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * A 0.7.2-style peer for the shell tests, built only on the legacy header:
- * attach an existing area with the classic calls and fill or check bytes.
- * Usage: legacy_poke NAME fill|check OFF LEN BYTE; exit 0 ok, 1 failure.
+ * attach (or create) an area with the classic calls and fill or check
+ * bytes; with HOLD, keep it mapped HOLD seconds before detaching.
+ * Usage: legacy_poke NAME fill|check OFF LEN BYTE [HOLD]; exit 0 ok, 1
+ * failure.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "legacy/mbuff.h"
 
@@ -15,8 +18,8 @@ int main(int argc, char **argv)
 	unsigned long off, len, i;
 	unsigned char byte, *p;
 
-	if (argc != 6) {
-		fprintf(stderr, "usage: legacy_poke NAME fill|check OFF LEN BYTE\n");
+	if (argc != 6 && argc != 7) {
+		fprintf(stderr, "usage: legacy_poke NAME fill|check OFF LEN BYTE [HOLD]\n");
 		return 2;
 	}
 	off = strtoul(argv[3], NULL, 0);
@@ -36,6 +39,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (argc == 7)
+		sleep((unsigned int)strtoul(argv[6], NULL, 0));
 	mbuff_detach(argv[1], p);
 	return 0;
 }

@@ -32,20 +32,22 @@ tap_ok $? "max_areas=2: a third is refused with ENOSPC ($err)"
 area_poke a1 destroy && area_poke a2 destroy && gone && rmmod mbuff
 tap_ok $? "cleaned up and unloaded"
 
+# A 0.7.2 area lives as long as its mapping: look while the program holds it.
 insmod $ko pools=$pools legacy_backend=contiguous dev_mode=0660 &&
-	legacy_poke lg fill 0 4096 0x42 &&
+	{ legacy_poke lg fill 0 4096 0x42 3 & } &&
+	n=0 && while [ ! -e /sys/class/misc/mbuff/areas/lg/backend ] && [ $n -lt 100 ]; do
+		sleep 0.05; n=$((n + 1)); done &&
 	[ "$(cat /sys/class/misc/mbuff/areas/lg/backend)" = contiguous ] &&
-	[ "$(stat -c %a /dev/mbuff)" = 660 ]
-tap_ok $? "legacy_backend=contiguous puts 0.7.2 areas in the pool; dev_mode=0660 sets the node's mode"
-while area_poke lg destroy 2>/dev/null; do :; done
-gone && rmmod mbuff
+	[ "$(stat -c %a /dev/mbuff)" = 660 ] && wait $! && gone
+tap_ok $? "legacy_backend=contiguous puts 0.7.2 areas in the pool; dev_mode=0660 sets the node's mode; the area goes with the program"
+rmmod mbuff
 dmesg -c >/dev/null
 ! insmod $ko legacy_backend=bogus 2>/dev/null && dmesg | grep -q 'legacy_backend=bogus: use vmalloc, contiguous or any'
 tap_ok $? "legacy_backend=bogus is refused with a clear message"
 insmod $ko pools=$pools
 tap_ok $? "reloads with pools=$pools"
 # What modinfo prints: the .modinfo strings of the module file.
-n=$(strings $ko | grep -c -E '^parm=(pools|legacy_backend|max_areas|max_vmalloc_mb|dev_mode):.*default')
-[ "$n" -eq 5 ]
-tap_ok $? "modinfo describes the 5 parameters with their defaults ($n)"
+n=$(strings $ko | grep -c -E '^parm=(pools|legacy_backend|max_areas|max_vmalloc_mb|dev_mode|default_mode|user_max_areas|user_max_vmalloc_mb|user_max_pool_mb):.*default')
+[ "$n" -eq 9 ]
+tap_ok $? "modinfo describes the 9 parameters with their defaults ($n)"
 tap_done
