@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * An mbuff 0.7.2 program on its own copy of the old header: ioctls 0-3,
- * counts, mmap, read.
+ * area lifetimes, mmap, read.
  *
  * Raw ioctl 2 (DEALLOCATE) is also FIGETBSZ, _IO(0x00, 2), which a modern
  * kernel's VFS answers itself for every file before the driver's ioctl:
@@ -9,11 +9,17 @@
  * of the request (flags).  Case 2 finds out whether that happens here.
  * When it does, the cases about what DEALLOCATE does are skipped, and where
  * an unmodified program behaves differently because of it (mbuff_free()
- * does not munmap, counts stay) that behaviour is what is checked.  The
- * areas then keep their counts: a later run in the same boot finds and
- * reuses them, the cases that need a new area use names unique to the run,
- * and the areas left are listed at the end as "# left: NAME".  When ioctl
- * 2 reaches the driver, all of DEALLOCATE is checked.
+ * does not munmap) that behaviour is what is checked.  When ioctl 2
+ * reaches the driver, all of DEALLOCATE is checked.
+ *
+ * Either way ALLOCATE takes no lasting count: the area is held by the open
+ * file that selected it, then by the mappings made of it, so once a program
+ * has unmapped it (or exited) and closed its descriptors the area is gone
+ * and a later SELECT fails.  A run leaves nothing behind for the next one
+ * in the same boot: the names this test uses must be free when it starts.
+ * At the end it lists them as "# used: NAME" (legacy_clean.sh checks that
+ * none of them is left once it has exited) and any area still there as
+ * "# left: NAME", which fails the run.
  */
 #include <errno.h>
 #include <signal.h>
@@ -35,11 +41,8 @@
 #define SMALL (64 << 10)	/* a multiple of 4 KiB, 16 KiB and 64 KiB pages */
 #define ODD 5000		/* not a multiple of any page size */
 #define LONGNAME "legacy_072_name_with_32_chars_ok"
-#define LONGPREFIX "legacy_072_32_byte_name_"	/* + 8 digits: 32 bytes */
 
 _Static_assert(sizeof(LONGNAME) == MBUFF_NAME_LEN + 1, "LONGNAME is 32 bytes");
-_Static_assert(sizeof(LONGPREFIX) - 1 + 8 == MBUFF_NAME_LEN,
-	       "LONGPREFIX and 8 digits are 32 bytes");
 
 #define SKIP_DEALLOC "ioctl 2 never reaches the driver (FIGETBSZ)"
 
@@ -51,7 +54,7 @@ static const char reply2[] = "0.7.2: a child wrote this through mbuff_attach";
 static const char at5000[] = "0.7.2: read() after lseek to 5000";
 static const char text_d2[] = "0.7.2: attached demo2";
 static const char text_def2[] = "0.7.2: still the default area";
-/* Unique to the run: "default" may keep an earlier run's bytes. */
+/* Unique to the run: what is read back must be this run's. */
 static char text_def[48], text_def8000[48];
 
 #define OFF_TEXT2 4096
@@ -64,23 +67,19 @@ static pid_t main_pid;
 
 /* Raw ioctl 2 is answered by the VFS (FIGETBSZ), never by the driver. */
 static int intercepted;
-/* "default" was there before this run (left by an earlier one). */
+/* "default" was there before this run (which case 3 reports). */
 static int default_existed;
 
 /*
- * Names.  An unknown name unique to the run; the areas that must be new
- * have fixed names when ioctl 2 reaches the driver (case 3 frees what an
- * earlier run left), names unique to the run when it does not.
+ * Names.  An unknown name unique to the run; the areas this run creates
+ * have fixed names, which must be free when it starts (case 3).
  */
 static char nx_name[MBUFF_NAME_LEN + 1];
-static char d3_buf[MBUFF_NAME_LEN + 1];
-static char long_buf[MBUFF_NAME_LEN + 1];
-static char d2c_buf[MBUFF_NAME_LEN + 1];
 static const char *d3_name = "demo3";
 static const char *long_name = LONGNAME;
 static const char *d2c_name = "demo2";
 
-/* Every name this run may leave an area under (filled by use_names()). */
+/* Every name this run creates or looks up (filled by use_names()). */
 static const char *used[8];
 static size_t n_used;
 
@@ -259,14 +258,9 @@ static void use_name(const char *name)
 		used[n_used++] = name;
 }
 
-/* The names of the areas this run uses, once case 2 has decided them. */
+/* The names of the areas this run uses (nx_name: once case 2 chose it). */
 static void use_names(void)
 {
-	if (intercepted) {
-		d3_name = unique_name(d3_buf, "demo3_", 0);
-		d2c_name = unique_name(d2c_buf, "demo2_child_", 0);
-		long_name = unique_name(long_buf, LONGPREFIX, 8);
-	}
 	use_name("demo1");
 	use_name("demo2");
 	use_name("default");
@@ -338,38 +332,25 @@ static void *map_fd(int fd, size_t len, int *err)
 }
 
 /*
- * Drop leftover allocation counts on @name (from an earlier run that
- * died between mbuff_alloc() and mbuff_free()).  1: the name is free.
- * Only when ioctl 2 reaches the driver.
+ * The names this run used, for legacy_clean.sh to check once this process
+ * has exited, and the areas still there now that it holds nothing (there
+ * should be none).  Returns how many are left.
  */
-static int purge(const char *name)
+static int list_left(void)
 {
-	int i, err;
-
-	for (i = 0; i < 8; i++) {
-		if (select_size(name, &err) < 0)
-			return 1;
-		if (raw(IOCTL_MBUFF_DEALLOCATE, name, 0, &err) <= 0)
-			break;
-	}
-	return select_size(name, &err) < 0;
-}
-
-/* The areas left with a count, for whoever cleans up after this run. */
-static void list_left(void)
-{
-	int err, header = 0;
+	int err, left = 0;
 	size_t i;
 
+	for (i = 0; i < n_used; i++)
+		tap_diag("used: %s", used[i]);
 	for (i = 0; i < n_used; i++) {
 		if (select_size(used[i], &err) < 0)
 			continue;
-		if (!header++)
-			tap_diag("areas left with a user count (%s):",
-				 intercepted ? "ioctl 2 cannot drop it" :
-				 "DEALLOCATE did not free them");
+		if (!left++)
+			tap_diag("areas left though this run holds no mapping or descriptor of them:");
 		tap_diag("left: %s", used[i]);
 	}
+	return left;
 }
 
 static void on_fatal(int sig)
@@ -441,24 +422,12 @@ static void basics(int fd0)
 		r = select_size(used[i], &err);
 		if (r < 0)
 			continue;
-		if (intercepted) {
-			tap_diag("area \"%s\" (%d bytes) is left from an earlier run with a count ioctl 2 cannot drop: using it as it is",
-				 used[i], r);
-			if (!strcmp(used[i], "default"))
-				default_existed = 1;
-			continue;
-		}
-		tap_diag("area \"%s\" (%d bytes) is left from an earlier run: deallocating it",
-			 used[i], r);
-		if (!purge(used[i]))
-			bad("area \"%s\" exists and DEALLOCATE does not free it (held by a mapping or a kernel user?)",
-			    used[i]);
+		if (!strcmp(used[i], "default"))
+			default_existed = 1;
+		bad("area \"%s\" (%d bytes) exists: left by an earlier run, or held by another program or a kernel user",
+		    used[i], r);
 	}
-	if (intercepted)
-		done("the names this test uses are free or hold areas left by an earlier run (kept: ioctl 2 cannot free them; new areas get names unique to this run: %s, %s, %s)",
-		     d3_name, long_name, d2c_name);
-	else
-		done("the names this test uses (demo1, demo2, demo3, default, a 32-byte name) are free");
+	done("the names this test uses (demo1, demo2, demo3, default, a 32-byte name) are free: an earlier run left nothing behind");
 
 	r = req(fd0, IOCTL_MBUFF_INFO, "demo1", 0, &err);
 	want_fail("INFO", r, err, ENOSYS, ENOSYS);
@@ -667,7 +636,7 @@ static void demo1(void)
 		if (fd >= 0) {
 			n = (r > 0) + (r2 > 0);
 			if (n < 2)
-				bad("needs the two counts of case %d", case_fd);
+				bad("needs the two ALLOCATEs of case %d", case_fd);
 			while (n-- > 0) {
 				int d = req(fd, IOCTL_MBUFF_DEALLOCATE, "demo1",
 					    0, &err);
@@ -678,7 +647,7 @@ static void demo1(void)
 		} else {
 			bad("needs the descriptor of case %d", case_fd);
 		}
-		done("DEALLOCATE returns the size while counts remain (the two counts of case %d, with the two of mbuff_alloc left)",
+		done("DEALLOCATE returns the size while the area is held (twice, on the descriptor of case %d; mbuff_alloc's two mappings hold it)",
 		     case_fd);
 	}
 
@@ -793,12 +762,14 @@ static void demo1(void)
 		bad("needs the second mapping (case %d)", case_p2);
 	}
 	if (intercepted) {
+		/* Both mappings still hold it. */
 		want_size("demo1", MIB);
 		/* What the process's exit would do. */
 		unmap(p1);
-		unmap(p2);
 		want_size("demo1", MIB);
-		done("mbuff_free(\"demo1\", second) leaves that mapping too; after munmap of both, \"demo1\" still exists: mbuff_alloc's counts are never dropped");
+		unmap(p2);
+		want_gone("demo1");
+		done("mbuff_free(\"demo1\", second) leaves that mapping too; once both are unmapped (as at the process's exit) \"demo1\" is gone: SELECT(\"demo1\") fails with EINVAL");
 	} else {
 		want_gone("demo1");
 		done("mbuff_free(\"demo1\", second): the area is gone, SELECT(\"demo1\") fails with EINVAL");
@@ -856,11 +827,18 @@ static void demo3(void)
 	     want, want + pg);
 
 	if (intercepted) {
-		if (fd >= 0)
+		/* No DEALLOCATE: the mappings take over from the file. */
+		if (fd >= 0) {
 			close(fd);
-		unmap(m1);
-		unmap(m2);
-		tap_skip(SKIP_DEALLOC);
+			want_size(d3_name, want);
+			unmap(m1);
+			want_size(d3_name, want);
+			unmap(m2);
+			want_gone(d3_name);
+		} else {
+			bad("needs the descriptor of case %d", case_d3);
+		}
+		done("with the descriptor that did ALLOCATE closed, the mappings keep the area; the last munmap frees it");
 	} else {
 		r = -1;
 		if (fd >= 0) {
@@ -891,7 +869,7 @@ static void demo3(void)
 			r2 = req(fd, IOCTL_MBUFF_DEALLOCATE, d3_name, 0, &err);
 			want_ret("DEALLOCATE(\"demo3\") with no mapping", r2,
 				 err, 0);
-			/* The descriptor that selected it is no count: gone at once. */
+			/* DEALLOCATE let the file's hold go: gone at once. */
 			if (!want_gone(d3_name))
 				bad("(checked before closing the descriptor that did ALLOCATE)");
 			close(fd);
@@ -906,20 +884,36 @@ static void demo3(void)
 	if (strlen(long_name) != MBUFF_NAME_LEN)
 		bad("the name \"%s\" is %zu bytes, not %d", long_name,
 		    strlen(long_name), MBUFF_NAME_LEN);
-	r = raw(IOCTL_MBUFF_ALLOCATE, long_name, pg, &err);
-	want_ret("ALLOCATE(32-byte name)", r, err, (int)pg);
-	want_size(long_name, (int)pg);
-	want_gone(short_name);
-	done("a name of the full 32 bytes (%s) works: ALLOCATE creates it, SELECT finds it, its 31-byte prefix is another name",
-	     long_name);
-
+	fd = dev_open();
+	r = -1;
+	if (fd >= 0) {
+		r = req(fd, IOCTL_MBUFF_ALLOCATE, long_name, pg, &err);
+		want_ret("ALLOCATE(32-byte name)", r, err, (int)pg);
+		/* The descriptor that did ALLOCATE holds it meanwhile. */
+		want_size(long_name, (int)pg);
+		want_gone(short_name);
+	}
 	if (intercepted) {
+		if (fd >= 0) {
+			close(fd);
+			want_gone(long_name);
+		}
+		done("a name of the full 32 bytes (%s) works: ALLOCATE creates it, SELECT finds it while the descriptor that did ALLOCATE is open, its 31-byte prefix is another name; closing that descriptor (no mapping) frees it",
+		     long_name);
 		tap_skip(SKIP_DEALLOC);
 	} else {
-		r2 = raw(IOCTL_MBUFF_DEALLOCATE, long_name, 0, &err);
-		want_ret("DEALLOCATE(32-byte name)", r2, err, 0);
-		want_gone(long_name);
-		done("DEALLOCATE of the 32-byte name returns 0 and frees it (%s)",
+		done("a name of the full 32 bytes (%s) works: ALLOCATE creates it, SELECT finds it while the descriptor that did ALLOCATE is open, its 31-byte prefix is another name",
+		     long_name);
+		r2 = -1;
+		if (fd >= 0) {
+			r2 = req(fd, IOCTL_MBUFF_DEALLOCATE, long_name, 0,
+				 &err);
+			want_ret("DEALLOCATE(32-byte name)", r2, err, 0);
+			want_gone(long_name);
+			close(fd);
+			want_gone(long_name);
+		}
+		done("DEALLOCATE of the 32-byte name on the descriptor that did ALLOCATE returns 0 and frees it (%s)",
 		     errtext(r2, err));
 	}
 }
@@ -937,10 +931,7 @@ static void demo2(void)
 	else
 		track(a, SMALL);
 	want_size("demo2", SMALL);
-	if (intercepted)
-		done("mbuff_attach(\"demo2\", 64 KiB) maps it; with its descriptor closed SELECT finds it");
-	else
-		done("mbuff_attach(\"demo2\", 64 KiB) maps it; with its descriptor closed and no count, the mapping keeps the area (SELECT finds it)");
+	done("mbuff_attach(\"demo2\", 64 KiB) maps it; with its descriptor closed and no count, the mapping keeps the area (SELECT finds it)");
 	case_att1 = tap_n;
 
 	b = mbuff_attach("demo2", 0);
@@ -986,13 +977,8 @@ static void demo2(void)
 	} else {
 		bad("needs the second attach (case %d)", case_att2);
 	}
-	if (intercepted) {
-		want_size("demo2", SMALL);
-		done("mbuff_detach of the last mapping unmaps it; \"demo2\" stays: the counts of mbuff_attach's ALLOCATE are never dropped (its ioctl 2 is FIGETBSZ)");
-	} else {
-		want_gone("demo2");
-		done("mbuff_detach of the last mapping frees the area: SELECT(\"demo2\") fails");
-	}
+	want_gone("demo2");
+	done("mbuff_detach of the last mapping unmaps it and frees the area: SELECT(\"demo2\") fails");
 
 	if (pipe(up) < 0 || pipe(down) < 0) {
 		bad("pipe: %s", strerror(errno));
@@ -1030,16 +1016,10 @@ static void demo2(void)
 		bad("waitpid: %s", strerror(errno));
 	else if (!WIFEXITED(st) || WEXITSTATUS(st))
 		bad("the child failed (wait status %#x)", st);
-	if (intercepted)
-		want_size(d2c_name, SMALL);
-	else
-		want_gone(d2c_name);
+	want_gone(d2c_name);
 out:
-	if (intercepted)
-		done("a child's mbuff_attach(\"%s\") creates it (SELECT finds it while the child runs); after the child's exit without mbuff_detach the area stays: the count of mbuff_attach's ALLOCATE is never dropped",
-		     d2c_name);
-	else
-		done("a child's mbuff_attach(\"demo2\") mapping keeps the area while it runs; its exit without mbuff_detach frees it");
+	done("a child's mbuff_attach(\"%s\") creates it and its mapping keeps it while the child runs (SELECT finds it); the child's exit without mbuff_detach frees it",
+	     d2c_name);
 }
 
 static void default_area(void)
@@ -1114,25 +1094,10 @@ static void default_area(void)
 		done("mbuff_free(NULL, p) drops \"default\"'s count and unmaps p; the mapping made through open() keeps it");
 
 	if (intercepted) {
-		/* What the process's exit would do. */
+		/* What the process's exit would do; q still holds it. */
 		unmap(d);
-		unmap(q);
 		want_size("default", SMALL);
-		fd = dev_open();
-		if (fd >= 0) {
-			q = map_fd(fd, SMALL, &err);
-			if (!q)
-				bad("mmap on a fresh descriptor without SELECT: %s",
-				    strerror(err));
-			else if (memcmp(q, text_def, sizeof(text_def)) != 0)
-				bad("the mapping does not show the bytes of \"default\"");
-			unmap(q);
-			close(fd);
-		}
-		done("after munmap of all its mappings \"default\" stays (mbuff_alloc's count is never dropped) and open() still selects it: a fresh descriptor maps it without SELECT");
-		return;
 	}
-
 	unmap(q);
 	want_gone("default");
 	fd = dev_open();
@@ -1147,13 +1112,16 @@ static void default_area(void)
 		}
 		close(fd);
 	}
-	done("the last munmap frees \"default\": SELECT fails, and mmap on a fresh descriptor fails with EINVAL again");
+	if (intercepted)
+		done("after munmap of all its mappings (as at the process's exit) \"default\" is gone: SELECT fails, and a fresh descriptor selects nothing (mmap fails with EINVAL)");
+	else
+		done("the last munmap frees \"default\": SELECT fails, and mmap on a fresh descriptor fails with EINVAL again");
 }
 
 int main(void)
 {
 	size_t i;
-	int fd0;
+	int fd0, left;
 
 	main_pid = getpid();
 	pg = sysconf(_SC_PAGESIZE);
@@ -1186,18 +1154,14 @@ int main(void)
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
 		if (maps[i].p)
 			unmap(maps[i].p);
-	for (i = 0; !intercepted && i < n_used; i++) {
-		int err;
-
-		if (select_size(used[i], &err) < 0)
-			continue;
-		tap_diag("area \"%s\" is left over: deallocating it%s", used[i],
-			 purge(used[i]) ? "" : " failed");
-	}
 	why[0] = '\0';
-	list_left();
+	left = list_left();
 	why[0] = '\0';
 	if (tap_n != PLAN)
 		tap_diag("ran %d cases, planned %d", tap_n, PLAN);
+	if (left && !tap_failed) {
+		tap_diag("every case passed, but %d area(s) are left", left);
+		exit(1);
+	}
 	tap_exit();
 }

@@ -39,8 +39,9 @@
  * ioctl commands: plain numbers, not _IOC-encoded.  2 is also FIGETBSZ,
  * which a modern kernel answers itself for every file before the driver
  * sees it (0, and the block size written to flags): there DEALLOCATE
- * never reaches the driver, mbuff_free() does not munmap, and the counts
- * taken by mbuff_alloc() and mbuff_attach() stay.
+ * never reaches the driver and mbuff_free() does not munmap.  That driver
+ * keeps no count for ALLOCATE: the area goes with the program's last
+ * mapping of it (at munmap or exit) once its descriptors are closed.
  */
 #define IOCTL_MBUFF_INFO	0	/* not implemented: ENOSYS */
 #define IOCTL_MBUFF_ALLOCATE	1	/* returns the area's size */
