@@ -53,8 +53,9 @@ static long mbuff_legacy_allocate(struct file *file, const char *name,
 	    PAGE_ALIGN(size) < size)
 		return -EIO;
 	ret = mbuff_area_open(&args, BIT(MBUFF_REF_FILE), &area);
-	if (ret == -ENOENT || (ret == -EINVAL && size))
-		return -EIO;	/* missing with size 0, or larger than it is */
+	/* Missing with size 0, larger than it is, or no memory for it. */
+	if (ret == -ENOENT || (ret == -EINVAL && size) || ret == -ENOMEM)
+		return -EIO;
 	if (ret)
 		return ret;
 	/* Read before the file takes the reference over. */
