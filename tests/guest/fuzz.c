@@ -300,8 +300,11 @@ static uint64_t seed;
 static long page;
 static unsigned int default_mode = 0600;
 static unsigned int max_areas = 256;
+/* The quotas set at the start; root only ever lowers them. */
+static long long quota_areas = -1, quota_pool_mb = -1, quota_vmalloc_mb = -1;
 static unsigned char *req_buf, *out_buf, *ro_buf;
 static size_t req_dirty;
+static bool no_threads;		/* glibc's threads cannot run here */
 
 static __thread char op_desc[240];
 static __thread volatile int probing;
@@ -2182,8 +2185,7 @@ static void quota_empty(int fd, const char *tag, long n)
 /* An unprivileged uid tries to create more than its quotas allow. */
 static void op_quota(void)
 {
-	long long la = param("user_max_areas"), lp = param("user_max_pool_mb"),
-		  lv = param("user_max_vmalloc_mb");
+	long long la = quota_areas, lp = quota_pool_mb, lv = quota_vmalloc_mb;
 	long made;
 	int fd, err;
 
@@ -2288,6 +2290,28 @@ static void op_touch(void)
 	touch(m);
 }
 
+/*
+ * Root lowers a quota below the start's (never raises it: the quota probe
+ * judges by those), under the feet of the uids that are charged.
+ */
+static void op_params(void)
+{
+	const struct { const char *name; long long most; } q[] = {
+		{ "user_max_areas", quota_areas },
+		{ "user_max_pool_mb", quota_pool_mb },
+		{ "user_max_vmalloc_mb", quota_vmalloc_mb },
+	};
+	char path[128], val[24];
+	int k = (int)below(ARRAY_SIZE(q));
+
+	if (!W.root || q[k].most <= 0)
+		return;
+	snprintf(path, sizeof(path), PARAMS "/%s", q[k].name);
+	snprintf(val, sizeof(val), "%u", 1 + below((uint32_t)q[k].most));
+	describe("write %s to %s", val, path);
+	write_str(path, val);
+}
+
 static void op_close(void)
 {
 	int i = (int)below(MAX_CFDS + MAX_UFDS);
@@ -2313,6 +2337,8 @@ static void run_op(bool child)
 			return op_race();
 		if (r < 42)
 			return op_fork();
+		if (r < 45)
+			return op_params();
 	}
 	r = below(100);
 	if (r < 16)
@@ -2747,18 +2773,17 @@ static bool no_area(void)
 	return sysfs_areas() <= 0;
 }
 
-/* After the run, UID1 may have user_max_areas areas and its pool quota. */
-static void end_quota(void)
+/*
+ * As @uid, create user_max_areas areas, then one contiguous area of
+ * user_max_pool_mb: the charges of the run must all have come back.
+ */
+static int quota_refill(uid_t uid)
 {
 	long long la = param("user_max_areas"), lp = param("user_max_pool_mb"),
 		  pool = read_num(SYSFS "/pools/pool0/size");
 	pid_t pid;
-	int st;
+	int st = -1;
 
-	if (la <= 0) {
-		tap_skip("quota charges given back: no user_max_areas parameter");
-		return;
-	}
 	fflush(stdout);
 	pid = fork();
 	if (!pid) {
@@ -2766,10 +2791,11 @@ static void end_quota(void)
 		int fd, err = 0;
 
 		W.index = 0;	/* the workers are gone: "z0.e0"... */
+		W.uid = uid;
 		R = &W.rng;
 		rng_init(&W.rng, seed);
-		if (setgroups(0, NULL) || setresgid(UID1, UID1, UID1) ||
-		    setresuid(UID1, UID1, UID1))
+		if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+		    setresuid(uid, uid, uid))
 			_exit(2);
 		fd = open("/dev/mbuff", O_RDWR | O_CLOEXEC);
 		if (fd < 0)
@@ -2779,7 +2805,7 @@ static void end_quota(void)
 		quota_empty(fd, "e", made);
 		if (made < la) {
 			say("# uid %u could create %ld of user_max_areas=%lld areas: %s",
-			    UID1, made, la, errname(err));
+			    uid, made, la, errname(err));
 			_exit(1);
 		}
 		if (lp > 0 && pool > 0 && (lp << 20) <= pool) {
@@ -2788,22 +2814,49 @@ static void end_quota(void)
 			quota_empty(fd, "f", k);
 			if (k < 1) {
 				say("# uid %u cannot create a contiguous area of user_max_pool_mb=%lld MiB: %s",
-				    UID1, lp, errname(err));
+				    uid, lp, errname(err));
 				_exit(1);
 			}
 		}
 		close(fd);
 		_exit(0);
 	}
-	st = -1;
 	if (pid > 0)
 		waitpid(pid, &st, 0);
 	if (st)
-		tap_diag("the uid %u child ended with status %#x", UID1, st);
+		tap_diag("the uid %u child ended with status %#x", uid, st);
 	wait_for(no_area, 10000);
 	wait_for(no_uio, 10000);
-	tap_ok(st == 0 && no_area(), "quota charges are given back: uid %u can create user_max_areas=%lld areas%s again",
-	       UID1, la, lp > 0 ? " and use user_max_pool_mb" : "");
+	return st;
+}
+
+static void set_quotas(void)
+{
+	char v[24];
+
+	snprintf(v, sizeof(v), "%lld", quota_areas);
+	write_str(PARAMS "/user_max_areas", v);
+	snprintf(v, sizeof(v), "%lld", quota_pool_mb);
+	write_str(PARAMS "/user_max_pool_mb", v);
+	snprintf(v, sizeof(v), "%lld", quota_vmalloc_mb);
+	write_str(PARAMS "/user_max_vmalloc_mb", v);
+}
+
+static void end_quota(void)
+{
+	long long la = quota_areas;
+	int st1, st2;
+
+	if (la <= 0) {
+		tap_skip("quota charges given back: no user_max_areas parameter");
+		return;
+	}
+	set_quotas();
+	st1 = quota_refill(UID1);
+	st2 = quota_refill(UID2);
+	tap_ok(!st1 && !st2 && no_area(),
+	       "quota charges are given back: uids %u and %u can create user_max_areas=%lld areas and use user_max_pool_mb again",
+	       UID1, UID2, la);
 }
 
 static void end_rmmod(bool unload)
@@ -2934,10 +2987,13 @@ int main(int argc, char **argv)
 	if (param("max_areas") > 0)
 		max_areas = (unsigned int)param("max_areas");
 	if (param("user_max_areas") >= 0) {
-		write_str(PARAMS "/user_max_areas", "16");
-		write_str(PARAMS "/user_max_pool_mb", "16");
-		write_str(PARAMS "/user_max_vmalloc_mb", "32");
+		quota_areas = 16;
+		quota_pool_mb = 16;
+		quota_vmalloc_mb = 32;
+		set_quotas();
 	}
+	if (no_threads)
+		tap_diag("no racing threads: the futex syscall says ENOSYS (a 32-bit caller on a kernel without CONFIG_COMPAT_32BIT_TIME?)");
 	n = list_names(NULL, 0);
 	if (n)
 		tap_diag("%d areas exist before the run (LIST: %d)", sysfs_areas(), n);
