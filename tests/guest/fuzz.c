@@ -121,8 +121,8 @@ static const char *const inv_what[INV_N] = {
 	[INV_PHYS] = "an unprivileged caller never sees a physical address (INFO, SGLIST, sysfs)",
 	[INV_LIST] = "LIST returns valid names, a sane count, no more than its capacity",
 	[INV_SGLIST] = "SGLIST runs are page-aligned and not empty",
-	[INV_LEGACY] = "legacy ALLOCATE, SELECT return a page-multiple size, INFO -ENOSYS, an oversize ALLOCATE -EIO",
-	[INV_MEM] = "two mappings of one area (/dev/mbuff, /dev/uioN) and read() see the same bytes",
+	[INV_LEGACY] = "legacy ALLOCATE, SELECT return a page-multiple size, INFO -ENOSYS, an oversize ALLOCATE -EIO, an area goes with its last mapping",
+	[INV_MEM] = "two mappings of one area and read() see the same bytes, and nothing else writes them",
 	[INV_HOLD_BOUND] = "a user count stops at 65535 (-EOVERFLOW) and DESTROY drops exactly those",
 	[INV_QUOTA] = "an unprivileged uid cannot create past user_max_areas, user_max_pool_mb, user_max_vmalloc_mb",
 	[INV_CRASH] = "no worker crashed (a signal on a live mapping, an unexpected exit)",
@@ -1670,6 +1670,12 @@ static void op_uio(void)
 		/* While it is open, the minor stays that area's. */
 		uio_area(minor, area, sizeof(area));
 		cat = name_cat(area);
+		/* A worker's own area: it counts its files and maps. */
+		if (area[0] && strchr("tmklhz", area[0]) && area[1] >= '0' &&
+		    area[1] <= '9') {
+			close(fd);
+			return;
+		}
 		*u = (struct ufd){ fd, acc, cat, minor };
 		describe("open %s ('%s') acc %d", path, area, acc);
 		if (unpriv_cat(cat))
@@ -2018,6 +2024,18 @@ static void op_memcheck(void)
 	}
 	if (ufd >= 0)
 		b = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, ufd, 0);
+	if (b != MAP_FAILED) {
+		struct mbuff_info i;
+
+		memset(&i, 0, sizeof(i));
+		i.argsz = sizeof(i);
+		/* Others may open its /dev/uioN by number, never HOLD it. */
+		if (!ioctl(fd, MBUFF_IOC_INFO, &i))
+			expect(INV_INFO, !strcmp(i.name, name) && !i.users &&
+			       i.files >= 2 && i.maps >= 2 && counts_sane(&i),
+			       "'%s', open twice and mapped twice: '%.40s' users %u files %u maps %u",
+			       name, i.name, i.users, i.files, i.maps);
+	}
 	for (k = 0; k < 8; k++) {
 		unsigned char v = (unsigned char)rnd32();
 
@@ -2046,6 +2064,130 @@ out:
 	if (ufd >= 0)
 		close(ufd);
 	close(fd);
+}
+
+/*
+ * An area only its mapping keeps, filled with a pattern at its creation:
+ * no other area's life may write it.
+ */
+static struct {
+	uint64_t *addr;
+	size_t len;
+	uint64_t tag;
+} keep;
+
+static uint64_t keep_word(size_t i)
+{
+	return keep.tag ^ ((uint64_t)i * 0x9e3779b97f4a7c15ULL);
+}
+
+static void op_keep(void)
+{
+	struct mbuff_open o;
+	size_t i, n;
+	void *p;
+	int fd;
+
+	if (keep.addr) {
+		n = keep.len / sizeof(uint64_t);
+		describe("check k%d (%zu bytes), kept by its mapping alone",
+			 W.index, keep.len);
+		for (i = 0; i < 64; i++) {
+			size_t k = below((uint32_t)n);
+
+			if (!expect(INV_MEM, keep.addr[k] == keep_word(k),
+				    "word %zu of 'k%d' is %#llx, written %#llx",
+				    k, W.index, (unsigned long long)keep.addr[k],
+				    (unsigned long long)keep_word(k)))
+				break;
+		}
+		if (chance(10)) {
+			munmap(keep.addr, keep.len);
+			keep.addr = NULL;
+		}
+		return;
+	}
+	fd = open("/dev/mbuff", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	memset(&o, 0, sizeof(o));
+	o.argsz = sizeof(o);
+	snprintf(o.name, sizeof(o.name), "k%d", W.index);
+	o.flags = MBUFF_OPEN_CREATE | MBUFF_OPEN_EXCL | MBUFF_OPEN_MODE;
+	o.mode = 0600;
+	o.size = (1 + below(64)) * (uint64_t)page;
+	o.backend = 1 + below(2);
+	o.memtype = o.backend == MBUFF_BACKEND_CONTIG ? below(3) : 0;
+	describe("create k%d", W.index);
+	p = MAP_FAILED;
+	if (!ioctl(fd, MBUFF_IOC_OPEN, &o))
+		p = mmap(NULL, (size_t)o.size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return;
+	keep.addr = p;
+	keep.len = (size_t)o.size;
+	keep.tag = rnd();
+	for (i = 0; i < keep.len / sizeof(uint64_t); i++)
+		keep.addr[i] = keep_word(i);
+}
+
+static long legacy_req(int fd, unsigned int cmd, const char *name, size_t size)
+{
+	struct mbuff_request_struct q;
+
+	memset(&q, 0, sizeof(q));
+	snprintf(q.name, sizeof(q.name), "%s", name);
+	q.size = size;
+	return ioctl(fd, cmd, &q);
+}
+
+/*
+ * A 0.7.2 program's area: ALLOCATE, map, close; it lives while mapped
+ * and goes with the mapping.
+ */
+static void op_legacy_life(void)
+{
+	char name[16];
+	long size, ret = 0;
+	void *p;
+	int fd, i;
+
+	snprintf(name, sizeof(name), "l%d", W.index);
+	fd = open("/dev/mbuff", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	describe("legacy life of '%s'", name);
+	size = legacy_req(fd, MBUFF_LEGACY_ALLOCATE, name,
+			  (1 + below(8)) * (size_t)page);
+	p = size > 0 ? mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
+			    MAP_SHARED, fd, 0) : MAP_FAILED;
+	close(fd);
+	if (p == MAP_FAILED)
+		return;
+	fd = open("/dev/mbuff", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		ret = legacy_req(fd, MBUFF_LEGACY_SELECT, name, 0);
+		close(fd);
+	}
+	expect(INV_LEGACY, fd < 0 || ret == size,
+	       "mapped, its file closed: SELECT gave %ld (%s), size %ld", ret,
+	       errname(ret < 0 ? errno : 0), size);
+	munmap(p, (size_t)size);
+	/* Another uid's open of /dev/uioN by number holds it for a moment. */
+	for (i = 0; i < 50; i++) {
+		fd = open("/dev/mbuff", O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		ret = legacy_req(fd, MBUFF_LEGACY_SELECT, name, 0);
+		close(fd);
+		if (ret < 0)
+			break;
+		sleep_ms(10);
+	}
+	expect(INV_LEGACY, ret < 0, "unmapped and closed: SELECT still gave %ld",
+	       ret);
 }
 
 /* --- a user count to its bound, the quotas to theirs -------------------- */
@@ -2331,8 +2473,12 @@ static void run_op(bool child)
 			return op_storm();
 		if (r < 4)
 			return op_quota();
-		if (r < 10)
+		if (r < 8)
 			return op_memcheck();
+		if (r < 12)
+			return op_keep();
+		if (r < 14)
+			return op_legacy_life();
 		if (r < 30)
 			return op_race();
 		if (r < 42)
