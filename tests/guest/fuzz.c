@@ -63,6 +63,7 @@ _Static_assert(sizeof(struct mbuff_perm) == 80, "struct mbuff_perm");
 
 #define SYSFS		"/sys/class/misc/mbuff"
 #define PARAMS		"/sys/module/mbuff/parameters"
+#define KCTL		"/sys/kernel/debug/mbuff_test/ctl"	/* mbuff_test_client */
 #define MAX_WORKERS	32
 #define NR_SHARED	6
 #define MAX_CFDS	6
@@ -154,6 +155,7 @@ struct shared {
 	int quota_state;
 	pid_t quota_pid;
 	unsigned long zapped_sigbus;
+	unsigned long opcount[32];	/* by ops[] */
 };
 
 static struct shared *sh;
@@ -2193,6 +2195,76 @@ static void op_legacy_life(void)
 	       ret);
 }
 
+/*
+ * Root drives the kernel client (tests/kmod/mbuff_test_client.c), when it
+ * is loaded: kernel counts and doorbells on the areas the workers race on.
+ * It creates only where a kernel-made area (root's, default_mode) is what
+ * the name's owner and mode say.
+ */
+static void op_kclient(void)
+{
+	static const char *const backends[] = { "any", "vmalloc", "contig" };
+	static const char *const memtypes[] = { "cached", "wc", "uc" };
+	static const char *const flags[] = { "0", "create", "excl" };
+	char name[MBUFF_NAME_SIZE], line[128];
+	bool create;
+	int cat;
+
+	if (!W.root || access(KCTL, W_OK))
+		return;
+	if (chance(70)) {
+		snprintf(name, sizeof(name), "s%u", below(NR_SHARED));
+		cat = CAT_UNKNOWN;
+	} else {
+		cat = (int)below(NR_RNAMES);
+		strcpy(name, rnames[cat].name);
+	}
+	create = cat < 0 || (!rnames[cat].creator && rnames[cat].mode == default_mode);
+	switch (below(12)) {
+	case 0:
+		if (!create)
+			return;
+		snprintf(line, sizeof(line), "alloc %s %u", name,
+			 1 + below(64 * (uint32_t)page));
+		break;
+	case 1:
+	case 2:
+		snprintf(line, sizeof(line), "get %s %u %s %s %s", name,
+			 below(32) * (uint32_t)page, backends[below(3)],
+			 memtypes[chance(70) ? 0 : below(3)],
+			 flags[create ? below(3) : 0]);
+		break;
+	case 3:
+		snprintf(line, sizeof(line), "free %s", name);
+		break;
+	case 4:
+	case 5:
+		snprintf(line, sizeof(line), "put %s", name);
+		break;
+	case 6:
+		snprintf(line, sizeof(line), "fill %s %u %u %u", name,
+			 below((uint32_t)page), below((uint32_t)page), below(256));
+		break;
+	case 7:
+		snprintf(line, sizeof(line), "notify %s", name);
+		break;
+	case 8:
+	case 9:
+		snprintf(line, sizeof(line), "doorbell %s %s", name,
+			 chance(60) ? "on" : "off");
+		break;
+	case 10:
+		snprintf(line, sizeof(line), "handoff %s", name);
+		break;
+	default:
+		snprintf(line, sizeof(line), "%s %s", chance(50) ? "info" :
+			 "rings", name);
+		break;
+	}
+	describe("kernel client: %s", line);
+	write_str(KCTL, line);
+}
+
 /* --- a user count to its bound, the quotas to theirs -------------------- */
 
 static long long param(const char *name)
@@ -2467,65 +2539,89 @@ static void op_close(void)
 		close_ufd(i - MAX_CFDS);
 }
 
+static void op_destroy(void)
+{
+	op_name(true);
+}
+
+static void op_notify(void)
+{
+	op_name(false);
+}
+
+static void op_new_file(void)
+{
+	open_cfd();
+}
+
+/* The operations, how often each is drawn, and which a child may do. */
+static const struct op {
+	const char *name;
+	void (*fn)(void);
+	unsigned int weight;
+	bool child;
+} ops[] = {
+	{ "storm", op_storm, 2, false },
+	{ "quota", op_quota, 2, false },
+	{ "memcheck", op_memcheck, 4, false },
+	{ "keep", op_keep, 4, false },
+	{ "legacy-life", op_legacy_life, 2, false },
+	{ "race", op_race, 16, false },
+	{ "fork", op_fork, 12, false },
+	{ "params", op_params, 3, false },
+	{ "kclient", op_kclient, 30, false },
+	{ "open", op_open, 150, true },
+	{ "destroy", op_destroy, 45, true },
+	{ "notify", op_notify, 28, true },
+	{ "info", op_info, 65, true },
+	{ "list", op_list, 28, true },
+	{ "sglist", op_sglist, 18, true },
+	{ "sync", op_sync, 28, true },
+	{ "setperm", op_setperm, 37, true },
+	{ "legacy", op_legacy, 74, true },
+	{ "unknown", op_unknown, 18, true },
+	{ "read", op_read, 37, true },
+	{ "mmap", op_mmap, 83, true },
+	{ "remap", op_remap, 55, true },
+	{ "touch", op_touch, 37, true },
+	{ "uio", op_uio, 74, true },
+	{ "sysfs", op_sysfs, 46, true },
+	{ "close", op_close, 46, true },
+	{ "new-file", op_new_file, 54, true },
+};
+
+_Static_assert(ARRAY_SIZE(ops) <= ARRAY_SIZE(((struct shared *)0)->opcount),
+	       "struct shared: opcount");
+
+static void show_opcounts(void)
+{
+	char line[600];
+	size_t k, len = 0;
+
+	for (k = 0; k < ARRAY_SIZE(ops) && len < sizeof(line) - 40; k++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s %s %lu",
+					k ? "," : "", ops[k].name, sh->opcount[k]);
+	tap_diag("by operation:%s", line);
+}
+
 static void run_op(bool child)
 {
-	uint32_t r = below(1000);
+	unsigned int total = 0, r;
+	size_t i;
 
-	if (!child) {
-		if (r < 2)
-			return op_storm();
-		if (r < 4)
-			return op_quota();
-		if (r < 8)
-			return op_memcheck();
-		if (r < 12)
-			return op_keep();
-		if (r < 14)
-			return op_legacy_life();
-		if (r < 30)
-			return op_race();
-		if (r < 42)
-			return op_fork();
-		if (r < 45)
-			return op_params();
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		if (!child || ops[i].child)
+			total += ops[i].weight;
+	r = below(total);
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		if (child && !ops[i].child)
+			continue;
+		if (r < ops[i].weight)
+			break;
+		r -= ops[i].weight;
 	}
-	r = below(100);
-	if (r < 16)
-		op_open();
-	else if (r < 21)
-		op_name(true);
-	else if (r < 24)
-		op_name(false);
-	else if (r < 31)
-		op_info();
-	else if (r < 34)
-		op_list();
-	else if (r < 36)
-		op_sglist();
-	else if (r < 39)
-		op_sync();
-	else if (r < 43)
-		op_setperm();
-	else if (r < 51)
-		op_legacy();
-	else if (r < 53)
-		op_unknown();
-	else if (r < 57)
-		op_read();
-	else if (r < 66)
-		op_mmap();
-	else if (r < 72)
-		op_remap();
-	else if (r < 76)
-		op_touch();
-	else if (r < 84)
-		op_uio();
-	else if (r < 89)
-		op_sysfs();
-	else if (r < 94)
-		op_close();
-	else
-		open_cfd();
+	__atomic_fetch_add(&sh->opcount[i], 1, __ATOMIC_RELAXED);
+	ops[i].fn();
 }
 
 static void on_fault(int sig, siginfo_t *si, void *uc)
@@ -3008,28 +3104,39 @@ static void end_quota(void)
 	       UID1, UID2, la);
 }
 
-static void end_rmmod(bool unload)
+static bool unload_module(const char *name)
 {
 	long long t0 = now_ms();
+	char path[64];
 	int ret;
 
-	if (!unload) {
-		tap_skip("rmmod mbuff: -n given");
-		return;
-	}
 	do {
-		ret = (int)syscall(SYS_delete_module, "mbuff", O_NONBLOCK);
+		ret = (int)syscall(SYS_delete_module, name, O_NONBLOCK);
 		if (ret && errno != EAGAIN && errno != EBUSY)
 			break;
 		if (ret)
 			sleep_ms(100);
 	} while (ret && now_ms() - t0 < 10000);
 	if (ret) {
-		tap_diag("delete_module: %s (refcnt %lld)", strerror(errno),
-			 read_num("/sys/module/mbuff/refcnt"));
-		show_areas();
+		snprintf(path, sizeof(path), "/sys/module/%s/refcnt", name);
+		tap_diag("delete_module %s: %s (refcnt %lld)", name,
+			 strerror(errno), read_num(path));
 	}
-	tap_ok(!ret, "rmmod mbuff succeeds");
+	return !ret;
+}
+
+static void end_rmmod(bool unload)
+{
+	bool ok;
+
+	if (!unload) {
+		tap_skip("rmmod mbuff: -n given");
+		return;
+	}
+	ok = unload_module("mbuff");
+	if (!ok)
+		show_areas();
+	tap_ok(ok, "rmmod mbuff succeeds");
 }
 
 static void *map_shared(size_t size)
@@ -3168,6 +3275,7 @@ int main(int argc, char **argv)
 	stopped = stop_all(10000 + hang_s * 1000);
 	tap_diag("%lu operations, %lu workers killed, %lu respawned",
 		 sh->ops, kills, respawns);
+	show_opcounts();
 	if (sh->zapped_sigbus)
 		tap_diag("note: %lu reads of a mapping after MADV_DONTNEED raised SIGBUS (no fault handler refills it)",
 			 sh->zapped_sigbus);
@@ -3184,7 +3292,10 @@ int main(int argc, char **argv)
 		tap_ok(!st->fails, "%s (%lu checks, %lu failed)", inv_what[i],
 		       st->checks, st->fails);
 	}
-	tap_ok(stopped, "every worker and its children stopped");
+	if (!access(KCTL, F_OK) && unload)
+		stopped &= unload_module("mbuff_test_client");
+	tap_ok(stopped, "every worker and its children stopped%s",
+	       unload ? ", the kernel client unloaded" : "");
 	tap_ok(destroy_everything() && wait_for(no_area, 10000),
 	       "no area is left once every user count is dropped (LIST, sysfs)");
 	if (read_num(SYSFS "/pools/pool0/size") > 0) {

@@ -4,8 +4,8 @@
 # One run of the fuzzer (fuzz.c) as a guest test: each run ends by
 # unloading mbuff.ko, so load it again for the next one, with the
 # parameters of the first load (else MBUFF_FUZZ_PARAMS, default
-# "pools=64M@256M dev_mode=0666"); skip the i386 program on a kernel that
-# cannot run it.
+# "pools=64M@256M dev_mode=0666"); load the kernel client too, which root
+# workers drive; skip the i386 program on a kernel that cannot run it.
 # Usage: fuzz.sh fuzz|fuzz32 [FUZZ-OPTIONS...]
 prog=${1:?usage: fuzz.sh fuzz|fuzz32 [FUZZ-OPTIONS...]}
 shift
@@ -24,6 +24,10 @@ else
 		echo "not ok 1 - insmod mbuff.ko $params"
 		exit 1
 	fi
+fi
+if [ -f /lib/modules/mbuff_test_client.ko ] && [ ! -d /sys/module/mbuff_test_client ]; then
+	insmod /lib/modules/mbuff_test_client.ko ||
+		echo "# fuzz.sh: no kernel client (insmod failed)"
 fi
 "$prog" -h >/dev/null 2>&1
 if [ $? -ge 126 ]; then
