@@ -5,7 +5,8 @@
  * mappings, forks and kill -9; invariants checked all along, and at the end
  * nothing may be left (areas, pool memory, UIO devices, the module).
  *
- * Usage: fuzz [-t SECONDS] [-w WORKERS] [-s SEED] [-k KILL_MS] [-H HANG_S] [-n]
+ * Usage: fuzz [-t SECONDS] [-w WORKERS] [-s SEED] [-k KILL_MS] [-H HANG_S]
+ *             [-x OP,...] [-n]
  *   -t  how long the workers run (default $MBUFF_FUZZ_TIME, else 30)
  *   -w  worker processes, at least 4 for all three identities to race
  *       (default $MBUFF_FUZZ_WORKERS, else 4)
@@ -15,6 +16,7 @@
  *       2000; 0: none)
  *   -H  a worker that makes no progress for this long is hung (default
  *       $MBUFF_FUZZ_HANG, else 30)
+ *   -x  leave these operations out (-h lists them), to narrow a failure
  *   -n  leave the module loaded (the last case is skipped)
  * Runs as root; workers 1, 2 (mod 3) drop to uid/gid 1000 and 1001.  Wants
  * the module loaded with dev_mode=0666 (else /dev/mbuff is made 0666), and
@@ -2604,21 +2606,45 @@ static void show_opcounts(void)
 	tap_diag("by operation:%s", line);
 }
 
+/* Operations left out (-x), by ops[] index. */
+static bool excluded[ARRAY_SIZE(ops)];
+
+static int exclude_ops(char *list)
+{
+	char *name, *save = NULL;
+	size_t i;
+
+	for (name = strtok_r(list, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < ARRAY_SIZE(ops); i++)
+			if (!strcmp(name, ops[i].name))
+				break;
+		if (i == ARRAY_SIZE(ops))
+			return -1;
+		excluded[i] = true;
+	}
+	return 0;
+}
+
+static unsigned int op_weight(size_t i, bool child)
+{
+	return excluded[i] || (child && !ops[i].child) ? 0 : ops[i].weight;
+}
+
 static void run_op(bool child)
 {
 	unsigned int total = 0, r;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(ops); i++)
-		if (!child || ops[i].child)
-			total += ops[i].weight;
+		total += op_weight(i, child);
+	if (!total)
+		return;
 	r = below(total);
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
-		if (child && !ops[i].child)
-			continue;
-		if (r < ops[i].weight)
+		if (r < op_weight(i, child))
 			break;
-		r -= ops[i].weight;
+		r -= op_weight(i, child);
 	}
 	__atomic_fetch_add(&sh->opcount[i], 1, __ATOMIC_RELAXED);
 	ops[i].fn();
@@ -2642,6 +2668,8 @@ static void worker_main(int index, unsigned int gen, pid_t parent)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(0);
+	/* When memory runs out, a worker goes before the parent. */
+	write_str("/proc/self/oom_score_adj", "500");
 	W.index = index;
 	W.gen = gen;
 	W.kind = index % 3;
@@ -3173,8 +3201,13 @@ static long env_num(const char *name, long def)
 
 static void usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-t SECONDS] [-w WORKERS] [-s SEED] [-k KILL_MS] [-H HANG_S] [-n]\n",
-		prog);
+	size_t i;
+
+	fprintf(stderr, "usage: %s [-t SECONDS] [-w WORKERS] [-s SEED] [-k KILL_MS] [-H HANG_S] [-x OP,...] [-n]\n"
+		"operations (-x leaves them out):", prog);
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		fprintf(stderr, " %s", ops[i].name);
+	fputc('\n', stderr);
 	exit(2);
 }
 
@@ -3192,7 +3225,7 @@ int main(int argc, char **argv)
 	else
 		seed = (uint64_t)time(NULL) * 0x2545f4914f6cdd1dULL ^
 		       (uint64_t)getpid() << 32 ^ (uint64_t)now_ms();
-	while ((opt = getopt(argc, argv, "t:w:s:k:H:nh")) != -1) {
+	while ((opt = getopt(argc, argv, "t:w:s:k:H:x:nh")) != -1) {
 		switch (opt) {
 		case 't':
 			secs = strtol(optarg, NULL, 0);
@@ -3211,6 +3244,10 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			unload = false;
+			break;
+		case 'x':
+			if (exclude_ops(optarg))
+				usage(argv[0]);
 			break;
 		default:
 			usage(argv[0]);
@@ -3262,12 +3299,14 @@ int main(int argc, char **argv)
 	n = list_names(NULL, 0);
 	if (n)
 		tap_diag("%d areas exist before the run (LIST: %d)", sysfs_areas(), n);
-	tap_diag("pool0: %lld of %lld bytes free; default_mode %llo, user_max_areas %lld, user_max_pool_mb %lld, user_max_vmalloc_mb %lld",
+	tap_diag("pool0: %lld of %lld bytes free; default_mode %o, user_max_areas %lld, user_max_pool_mb %lld, user_max_vmalloc_mb %lld",
 		 read_num(SYSFS "/pools/pool0/avail"),
-		 read_num(SYSFS "/pools/pool0/size"), param("default_mode"),
+		 read_num(SYSFS "/pools/pool0/size"), default_mode,
 		 param("user_max_areas"), param("user_max_pool_mb"),
 		 param("user_max_vmalloc_mb"));
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	/* The parent reports: the OOM killer must take a worker instead. */
+	write_str("/proc/self/oom_score_adj", "-1000");
 
 	for (i = 0; i < nworkers; i++)
 		spawn(i, 0);
