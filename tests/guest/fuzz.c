@@ -65,15 +65,16 @@ _Static_assert(sizeof(struct mbuff_perm) == 80, "struct mbuff_perm");
 
 #define SYSFS		"/sys/class/misc/mbuff"
 #define PARAMS		"/sys/module/mbuff/parameters"
-#define KCTL		"/sys/kernel/debug/mbuff_test/ctl"	/* mbuff_test_client */
+/* The kernel client's commands (tests/kmod/mbuff_test_client.c) */
+#define KCTL		"/sys/kernel/debug/mbuff_test/ctl"
 #define MAX_WORKERS	32
 #define NR_SHARED	6
 #define MAX_CFDS	6
 #define MAX_UFDS	4
 #define MAX_MAPS	10
-#define NR_TNAMES	4		/* names of the racing threads, per worker */
-#define SCRATCH		(64 * 1024)	/* request buffer, then a guard page */
-#define OUTBUF		(16 * 1024)	/* LIST, SGLIST, read(), then a guard */
+#define NR_TNAMES	4		/* racing threads' names, per worker */
+#define SCRATCH		(64 * 1024)	/* requests, then a guard page */
+#define OUTBUF		(16 * 1024)	/* LIST, SGLIST, read(); a guard */
 #define MAX_LIST	1024
 #define HOLD_MAX	65535
 #define UID1		1000
@@ -267,7 +268,7 @@ struct cfd {			/* an open /dev/mbuff */
 	int fd;
 	int acc;		/* O_RDONLY, O_WRONLY, O_RDWR */
 	int sel;		/* what it has selected, as far as we know */
-	bool inherited;		/* a child's file, shared with its parent */
+	bool inherited;		/* a child's, shared with its parent */
 };
 
 struct ufd {			/* an open /dev/uioN */
@@ -393,7 +394,8 @@ static const char *errname(int e)
 		{ EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
 		{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
 		{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
-		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ENOTTY, "ENOTTY" },
+		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
+		{ ENOTTY, "ENOTTY" },
 		{ ENOSYS, "ENOSYS" }, { EOVERFLOW, "EOVERFLOW" },
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EDQUOT, "EDQUOT" },
 		{ EINTR, "EINTR" },
@@ -430,7 +432,7 @@ static bool legacy_errno(int e)
 	return false;
 }
 
-/* --- small helpers --------------------------------------------------------- */
+/* --- small helpers ---------------------------------------------------- */
 
 static long long now_ms(void)
 {
@@ -659,7 +661,7 @@ static void *bad_ptr(void)
 struct sent {
 	long ret;
 	int err;
-	bool must_fail;		/* malformed or unreachable: must be refused */
+	bool must_fail;		/* malformed or unreachable: refused */
 	bool back;		/* the struct holds the kernel's answer */
 	char how[64];
 };
@@ -798,8 +800,10 @@ static const char *selected(int fd)
 	else if (!i.size)
 		snprintf(buf, sizeof(buf), "nothing selected");
 	else
-		snprintf(buf, sizeof(buf), "'%.40s' owner %u:%u mode %o users %u files %u maps %u",
-			 i.name, i.uid, i.gid, i.mode, i.users, i.files, i.maps);
+		snprintf(buf, sizeof(buf),
+			 "'%.40s' owner %u:%u mode %o users %u files %u maps %u",
+			 i.name, i.uid, i.gid, i.mode, i.users, i.files,
+			 i.maps);
 	return buf;
 }
 
@@ -884,7 +888,9 @@ static void close_ufd(int i)
  */
 static struct cfd *open_cfd(void)
 {
-	static const int accs[] = { O_RDWR, O_RDWR, O_RDWR, O_RDONLY, O_WRONLY };
+	static const int accs[] = {
+		O_RDWR, O_RDWR, O_RDWR, O_RDONLY, O_WRONLY,
+	};
 	int i, acc = accs[below(ARRAY_SIZE(accs))], fd;
 	struct cfd *c;
 
@@ -902,7 +908,8 @@ static struct cfd *open_cfd(void)
 	c = &W.cfd[i];
 	*c = (struct cfd){ fd, acc, CAT_FRESH, false };
 	if (!W.root && acc != O_WRONLY && chance(30)) {
-		void *p = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, fd, 0);
+		void *p = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, fd,
+			       0);
 		char b[16];
 		ssize_t n;
 
@@ -951,7 +958,8 @@ static int uio_minor(const char *name)
 	while (n < 0 && (e = readdir(d))) {
 		if (strncmp(e->d_name, "uio", 3))
 			continue;
-		snprintf(path, sizeof(path), "/sys/class/uio/%s/name", e->d_name);
+		snprintf(path, sizeof(path), "/sys/class/uio/%s/name",
+			 e->d_name);
 		if (!read_str(path, buf, sizeof(buf)) && !strcmp(buf, want))
 			n = atoi(e->d_name + 3);
 	}
@@ -1034,7 +1042,8 @@ static void op_open(void)
 	else if (unpriv_cat(tcat) && (in.flags & MBUFF_OPEN_HOLD) && !(r & WR))
 		expect(INV_RO_WRITE, s.ret < 0,
 		       "took a user count on an area it may only read");
-	if (c->acc == O_RDONLY && (in.flags & (MBUFF_OPEN_CREATE | MBUFF_OPEN_HOLD)))
+	if (c->acc == O_RDONLY &&
+	    (in.flags & (MBUFF_OPEN_CREATE | MBUFF_OPEN_HOLD)))
 		expect(INV_FILE_MODE, s.ret < 0, "CREATE/HOLD on a read-only file");
 	if (s.ret < 0) {
 		if (s.err == EFAULT)
@@ -1187,7 +1196,8 @@ static void op_list(void)
 	for (k = 0; k < n; k++) {
 		const char *name = (const char *)out_buf + k * MBUFF_NAME_SIZE;
 
-		if (!expect(INV_LIST, mbuff_name_valid_in(name, MBUFF_NAME_SIZE),
+		if (!expect(INV_LIST,
+			    mbuff_name_valid_in(name, MBUFF_NAME_SIZE),
 			    "name %zu of %zu is not a valid name", k, n))
 			return;
 	}
@@ -1224,7 +1234,8 @@ static void op_sglist(void)
 	n = g.count < g.capacity ? g.count : g.capacity;
 	expect(INV_SGLIST, g.count >= 1, "count %u", g.count);
 	for (k = 0; k < n && k < room; k++)
-		if (!expect(INV_SGLIST, e[k].len && !(e[k].len % (uint64_t)page) &&
+		if (!expect(INV_SGLIST,
+			    e[k].len && !(e[k].len % (uint64_t)page) &&
 			    !(e[k].phys % (uint64_t)page),
 			    "run %zu: %#llx + %#llx", k,
 			    (unsigned long long)e[k].phys,
@@ -1247,7 +1258,8 @@ static void op_sync(void)
 	memset(&y, 0, sizeof(y));
 	pick_name(y.name, &cat, true);
 	tcat = target_cat(c->sel, cat);
-	y.offset = chance(60) ? below(4) * (uint64_t)page : offs[below(ARRAY_SIZE(offs))];
+	y.offset = chance(60) ? below(4) * (uint64_t)page :
+				offs[below(ARRAY_SIZE(offs))];
 	y.length = chance(60) ? (1 + below(4)) * (uint64_t)page :
 		   offs[below(ARRAY_SIZE(offs))];
 	y.direction = chance(85) ? 1 + below(3) : rnd32() % 8;
@@ -1289,7 +1301,7 @@ static void op_setperm(void)
 	 * The areas of rnames[] keep their owner and mode: their creators
 	 * (and root) leave them alone, and only name their own areas.
 	 */
-	if ((W.root || W.kind == 1) && (cat != CAT_UNKNOWN))
+	if ((W.root || W.kind == 1) && cat != CAT_UNKNOWN)
 		return;
 	p.flags = chance(90) ? 1 + below(MBUFF_PERM_FLAGS) : rnd32();
 	p.uid = pick_id();
@@ -1344,15 +1356,17 @@ static void op_legacy(void)
 		cat = name_cat(q.name);
 	tcat = cat;
 	if (chance(75)) {
-		q.size = chance(30) ? 0 : (size_t)(1 + below(64)) * (size_t)page -
-					  below(100);
+		q.size = chance(30) ? 0 :
+			 (size_t)(1 + below(64)) * (size_t)page - below(100);
 	} else {
 		q.size = big[below(ARRAY_SIZE(big))];
 		huge = true;
 	}
-	if (cmd == MBUFF_LEGACY_ALLOCATE && !(may_create(tcat) &&
-	    (tcat < 0 || rnames[tcat].mode == default_mode)))
-		q.size = 0;	/* would create an area whose mode is fixed */
+	/* Only the creator may create a name, and only with its mode. */
+	if (cmd == MBUFF_LEGACY_ALLOCATE &&
+	    (!may_create(tcat) ||
+	     (tcat >= 0 && rnames[tcat].mode != default_mode)))
+		q.size = 0;
 	if (!q.size)
 		huge = false;
 	if (chance(5))
@@ -1468,8 +1482,10 @@ static void op_read(void)
 
 	if (!c)
 		return;
-	off = chance(70) ? (off_t)below(8) * page + (chance(20) ? below(100) : 0) :
-			   (off_t)(rnd() >> 2) * (chance(50) ? -1 : 1);
+	if (chance(70))
+		off = (off_t)below(8) * page + (chance(20) ? below(100) : 0);
+	else
+		off = (off_t)(rnd() >> 2) * (chance(50) ? -1 : 1);
 	describe("lseek %lld read %zu (sel %d)", (long long)off, len, c->sel);
 	lseek(c->fd, off, whence[below(ARRAY_SIZE(whence))]);
 	if (chance(5))
@@ -1501,7 +1517,8 @@ static void op_mmap(void)
 	struct ufd *u = NULL;
 	struct cfd *c = NULL;
 	int fd, prot = pick_prot(), flags = MAP_SHARED, cat, r, i;
-	size_t len = (size_t)(1 + (chance(80) ? below(4) : below(512))) * (size_t)page;
+	size_t len = (size_t)page *
+		     (1 + (chance(80) ? below(4) : below(512)));
 	off_t off = chance(85) ? 0 : (off_t)below(16) * page;
 	struct mapping *fixed = NULL;
 	char *p;
@@ -1527,7 +1544,9 @@ static void op_mmap(void)
 		flags = MAP_PRIVATE;
 	if (chance(5))
 		flags |= MAP_POPULATE;
-	if (chance(6) && (fixed = pick_map())) {
+	if (chance(6))
+		fixed = pick_map();
+	if (fixed) {
 		flags |= MAP_FIXED;
 		len = fixed->len;
 	}
@@ -1603,7 +1622,8 @@ static void op_remap(void)
 
 		if (to == MAP_FAILED)
 			break;
-		q = mremap(m->addr, m->len, m->len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+		q = mremap(m->addr, m->len, m->len,
+			   MREMAP_MAYMOVE | MREMAP_FIXED, to);
 		if (q == MAP_FAILED)
 			munmap(to, m->len);
 		else
@@ -1771,7 +1791,8 @@ static void op_sysfs(void)
 			expect(INV_OWNER, strtoul(buf, NULL, 0) == owner_uid(k),
 			       "group %s", buf);
 		if (k >= 0 && !strcmp(attr, "mode"))
-			expect(INV_OWNER, strtoul(buf, NULL, 8) == rnames[k].mode,
+			expect(INV_OWNER,
+			       strtoul(buf, NULL, 8) == rnames[k].mode,
 			       "mode %s", buf);
 		if (!strcmp(attr, "users") || !strcmp(attr, "files") ||
 		    !strcmp(attr, "maps") || !strcmp(attr, "kernel_users"))
@@ -1793,8 +1814,9 @@ static void op_sysfs(void)
 		uio_area(k, ent, sizeof(ent));
 		if (!ent[0])
 			return;
-		snprintf(path, sizeof(path), "/sys/class/uio/uio%d/maps/map0/%s",
-			 k, below(2) ? "addr" : "size");
+		snprintf(path, sizeof(path),
+			 "/sys/class/uio/uio%d/maps/map0/%s", k,
+			 below(2) ? "addr" : "size");
 		describe("read %s ('%s')", path, ent);
 		if (read_str(path, buf, sizeof(buf)))
 			return;
@@ -1823,13 +1845,15 @@ static void race_open(struct racer *t)
 	memset(&o, 0, sizeof(o));
 	o.argsz = sizeof(o);
 	if (chance(75))
-		snprintf(o.name, sizeof(o.name), "t%d.%u", W.index, below(NR_TNAMES));
+		snprintf(o.name, sizeof(o.name), "t%d.%u", W.index,
+			 below(NR_TNAMES));
 	else
 		snprintf(o.name, sizeof(o.name), "s%u", below(NR_SHARED));
 	o.flags = chance(75) ? MBUFF_OPEN_CREATE : 0;
 	if (chance(5))
 		o.flags |= MBUFF_OPEN_HOLD;
-	o.size = asked = (1 + below(4)) * (uint64_t)page;
+	asked = (1 + below(4)) * (uint64_t)page;
+	o.size = asked;
 	o.backend = below(3);
 	describe("racer %d: OPEN '%s' flags %#x size %llu backend %u", t->id,
 		 o.name, o.flags, (unsigned long long)o.size, o.backend);
@@ -1847,87 +1871,92 @@ static void race_open(struct racer *t)
 	       (unsigned long long)o.size, (unsigned long long)o.size);
 }
 
-static void *racer_main(void *arg)
+static void race_select(struct racer *t)
 {
-	struct racer *t = arg;
+	struct mbuff_request_struct q;
+	long ret;
+
+	memset(&q, 0, sizeof(q));
+	snprintf(q.name, sizeof(q.name), "t%d.%u", W.index, below(NR_TNAMES));
+	describe("racer %d: legacy SELECT '%s'", t->id, q.name);
+	ret = ioctl(t->fd, MBUFF_LEGACY_SELECT, &q);
+	if (ret >= 0)
+		expect(INV_LEGACY, ret > 0 && !(ret % page),
+		       "SELECT returned %ld with threads racing", ret);
+}
+
+static void race_info(struct racer *t)
+{
+	struct mbuff_info i;
+
+	memset(&i, 0, sizeof(i));
+	i.argsz = sizeof(i);
+	describe("racer %d: INFO of the file's area", t->id);
+	if (ioctl(t->fd, MBUFF_IOC_INFO, &i) || !i.size)
+		return;
+	expect(INV_INFO, i.backend >= 1 && i.backend <= 2 && i.memtype <= 2 &&
+	       counts_sane(&i) && !(i.size % (uint64_t)page),
+	       "size %llu backend %u memtype %u users %u files %u maps %u with threads racing",
+	       (unsigned long long)i.size, i.backend, i.memtype, i.users,
+	       i.files, i.maps);
+}
+
+static void race_map(struct racer *t)
+{
+	char *p;
+
+	describe("racer %d: mmap of the file's area", t->id);
+	p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 t->fd, 0);
+	if (p != MAP_FAILED) {
+		p[below((uint32_t)page)]++;
+		munmap(p, (size_t)page);
+	}
+}
+
+static void race_read(struct racer *t)
+{
 	char buf[64];
 
+	describe("racer %d: read", t->id);
+	if (pread(t->fd, buf, sizeof(buf), below(3) * page) >= 0)
+		lseek(t->fd, 0, SEEK_END);
+}
+
+static void race_name(struct racer *t)
+{
+	struct mbuff_name n;
+
+	memset(&n, 0, sizeof(n));
+	n.argsz = sizeof(n);
+	describe("racer %d: DESTROY or NOTIFY", t->id);
+	ioctl(t->fd, below(2) ? MBUFF_IOC_DESTROY : MBUFF_IOC_NOTIFY, &n);
+}
+
+/* Swap another file in under the other racers' feet. */
+static void race_swap(struct racer *t)
+{
+	int fd = open("/dev/mbuff", O_RDWR | O_CLOEXEC);
+
+	describe("racer %d: dup2 over the shared fd", t->id);
+	if (fd < 0)
+		return;
+	if (chance(20))
+		dup2(fd, t->fd);
+	close(fd);
+}
+
+static void *racer_main(void *arg)
+{
+	static void (*const acts[])(struct racer *) = {
+		race_open, race_open, race_open, race_open, race_select,
+		race_info, race_map, race_read, race_name, race_swap,
+	};
+	struct racer *t = arg;
+
 	R = &t->rng;
-	while (now_ms() < t->until && !sh->stop) {
-		switch (below(10)) {
-		case 0: case 1: case 2: case 3:
-			race_open(t);
-			break;
-		case 4: {
-			struct mbuff_request_struct q;
-			long ret;
-
-			memset(&q, 0, sizeof(q));
-			snprintf(q.name, sizeof(q.name), "t%d.%u", W.index,
-				 below(NR_TNAMES));
-			describe("racer %d: legacy SELECT '%s'", t->id, q.name);
-			ret = ioctl(t->fd, MBUFF_LEGACY_SELECT, &q);
-			if (ret >= 0)
-				expect(INV_LEGACY, ret > 0 && !(ret % page),
-				       "SELECT returned %ld with threads racing", ret);
-			break;
-		}
-		case 5: {
-			struct mbuff_info i;
-
-			memset(&i, 0, sizeof(i));
-			i.argsz = sizeof(i);
-			describe("racer %d: INFO of the file's area", t->id);
-			if (!ioctl(t->fd, MBUFF_IOC_INFO, &i) && i.size)
-				expect(INV_INFO, i.backend >= 1 && i.backend <= 2 &&
-				       i.memtype <= 2 && counts_sane(&i) &&
-				       !(i.size % (uint64_t)page),
-				       "size %llu backend %u memtype %u users %u files %u maps %u with threads racing",
-				       (unsigned long long)i.size, i.backend,
-				       i.memtype, i.users, i.files, i.maps);
-			break;
-		}
-		case 6: {
-			char *p;
-
-			describe("racer %d: mmap of the file's area", t->id);
-			p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE,
-				 MAP_SHARED, t->fd, 0);
-			if (p != MAP_FAILED) {
-				p[below((uint32_t)page)]++;
-				munmap(p, (size_t)page);
-			}
-			break;
-		}
-		case 7:
-			describe("racer %d: read", t->id);
-			if (pread(t->fd, buf, sizeof(buf), below(3) * page) < 0)
-				break;
-			lseek(t->fd, 0, SEEK_END);
-			break;
-		case 8: {
-			struct mbuff_name n;
-
-			memset(&n, 0, sizeof(n));
-			n.argsz = sizeof(n);
-			describe("racer %d: DESTROY or NOTIFY", t->id);
-			ioctl(t->fd, below(2) ? MBUFF_IOC_DESTROY : MBUFF_IOC_NOTIFY, &n);
-			break;
-		}
-		default: {
-			int fd = open("/dev/mbuff", O_RDWR | O_CLOEXEC);
-
-			/* Swap another file in under the others' feet. */
-			describe("racer %d: dup2 over the shared fd", t->id);
-			if (fd >= 0) {
-				if (chance(20))
-					dup2(fd, t->fd);
-				close(fd);
-			}
-			break;
-		}
-		}
-	}
+	while (now_ms() < t->until && !sh->stop)
+		acts[below(ARRAY_SIZE(acts))](t);
 	return NULL;
 }
 
@@ -2052,7 +2081,8 @@ static void op_memcheck(void)
 			expect(INV_MEM, mem_same(b + off, v, sizeof(got)),
 			       "wrote %#x at %zu through /dev/mbuff, /dev/uio%d shows otherwise",
 			       v, off, minor);
-		if (pread(fd, got, sizeof(got), (off_t)off) == (ssize_t)sizeof(got))
+		if (pread(fd, got, sizeof(got), (off_t)off) ==
+		    (ssize_t)sizeof(got))
 			expect(INV_MEM, mem_same(got, v, sizeof(got)),
 			       "wrote %#x at %zu, read() gives otherwise", v, off);
 		if (b != MAP_FAILED) {
@@ -2104,7 +2134,8 @@ static void op_keep(void)
 
 			if (!expect(INV_MEM, keep.addr[k] == keep_word(k),
 				    "word %zu of 'k%d' is %#llx, written %#llx",
-				    k, W.index, (unsigned long long)keep.addr[k],
+				    k, W.index,
+				    (unsigned long long)keep.addr[k],
 				    (unsigned long long)keep_word(k)))
 				break;
 		}
@@ -2221,7 +2252,8 @@ static void op_kclient(void)
 		cat = (int)below(NR_RNAMES);
 		strcpy(name, rnames[cat].name);
 	}
-	create = cat < 0 || (!rnames[cat].creator && rnames[cat].mode == default_mode);
+	create = cat < 0 ||
+		 (!rnames[cat].creator && rnames[cat].mode == default_mode);
 	switch (below(12)) {
 	case 0:
 		if (!create)
@@ -2245,7 +2277,8 @@ static void op_kclient(void)
 		break;
 	case 6:
 		snprintf(line, sizeof(line), "fill %s %u %u %u", name,
-			 below((uint32_t)page), below((uint32_t)page), below(256));
+			 below((uint32_t)page), below((uint32_t)page),
+			 below(256));
 		break;
 	case 7:
 		snprintf(line, sizeof(line), "notify %s", name);
@@ -2417,7 +2450,8 @@ static void op_quota(void)
 		return;
 	}
 	describe("quota probe: user_max_areas %lld", la);
-	made = quota_fill(fd, "a", (uint64_t)page, MBUFF_BACKEND_VMALLOC, la + 1, &err);
+	made = quota_fill(fd, "a", (uint64_t)page, MBUFF_BACKEND_VMALLOC,
+			  la + 1, &err);
 	expect(INV_QUOTA, made <= la, "uid %u created %ld areas with user_max_areas=%lld",
 	       W.uid, made, la);
 	quota_empty(fd, "a", made);
@@ -2501,9 +2535,11 @@ static void op_touch(void)
 	if (!m)
 		return;
 	if (m->zapped && (m->prot & PROT_READ) && chance(20)) {
-		describe("read after MADV_DONTNEED %p+%zu", (void *)m->addr, m->len);
+		describe("read after MADV_DONTNEED %p+%zu", (void *)m->addr,
+			 m->len);
 		if (!probe_read(m->addr))
-			__atomic_fetch_add(&sh->zapped_sigbus, 1, __ATOMIC_RELAXED);
+			__atomic_fetch_add(&sh->zapped_sigbus, 1,
+					   __ATOMIC_RELAXED);
 		return;
 	}
 	touch(m);
@@ -2601,8 +2637,9 @@ static void show_opcounts(void)
 	size_t k, len = 0;
 
 	for (k = 0; k < ARRAY_SIZE(ops) && len < sizeof(line) - 40; k++)
-		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s %s %lu",
-					k ? "," : "", ops[k].name, sh->opcount[k]);
+		len += (size_t)snprintf(line + len, sizeof(line) - len,
+					"%s %s %lu", k ? "," : "",
+					ops[k].name, sh->opcount[k]);
 	tap_diag("by operation:%s", line);
 }
 
@@ -2823,6 +2860,13 @@ static void sysrq_blocked(void)
 	done = true;
 }
 
+/* A storm or a quota probe runs to its end: it is judged by it. */
+static bool spared(pid_t pid)
+{
+	return (sh->storm_state == 1 && sh->storm_pid == pid) ||
+	       (sh->quota_state == 1 && sh->quota_pid == pid);
+}
+
 static void supervise(long long deadline, long kill_ms, long hang_ms)
 {
 	unsigned long last[MAX_WORKERS] = { 0 };
@@ -2853,7 +2897,8 @@ static void supervise(long long deadline, long kill_ms, long hang_ms)
 				expect(INV_HANG, true, "progress");
 			} else if (t - since[i] > hang_ms && !killed[i]) {
 				snprintf(op_desc, sizeof(op_desc),
-					 "worker %d generation %u", i, sh->w[i].gen);
+					 "worker %d generation %u", i,
+					 sh->w[i].gen);
 				expect(INV_HANG, false,
 				       "no progress for %lld ms (pid %d)",
 				       t - since[i], sh->w[i].pid);
@@ -2866,8 +2911,7 @@ static void supervise(long long deadline, long kill_ms, long hang_ms)
 		if (kill_ms && t >= next_kill) {
 			i = (int)below((uint32_t)nworkers);
 			if (sh->w[i].pid && !killed[i] &&
-			    !(sh->storm_state == 1 && sh->storm_pid == sh->w[i].pid) &&
-			    !(sh->quota_state == 1 && sh->quota_pid == sh->w[i].pid)) {
+			    !spared(sh->w[i].pid)) {
 				killed[i] = true;
 				kill(sh->w[i].pid, SIGKILL);
 				kills++;
@@ -2912,7 +2956,8 @@ static bool stop_all(long wait_ms)
 	}
 	for (i = 0; i < nworkers; i++) {
 		if (sh->w[i].pid) {
-			tap_diag("worker %d (pid %d) does not die:", i, sh->w[i].pid);
+			tap_diag("worker %d (pid %d) does not die:", i,
+				 sh->w[i].pid);
 			dump_task(sh->w[i].pid);
 			sysrq_blocked();
 		}
@@ -3182,7 +3227,8 @@ static void *map_shared(size_t size)
 /* A private buffer followed by a page that faults. */
 static unsigned char *guarded(size_t size)
 {
-	unsigned char *p = mmap(NULL, size + (size_t)page, PROT_READ | PROT_WRITE,
+	unsigned char *p = mmap(NULL, size + (size_t)page,
+				PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED || mprotect(p + size, (size_t)page, PROT_NONE)) {
