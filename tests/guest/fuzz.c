@@ -106,6 +106,7 @@ enum inv {
 	INV_QUOTA,
 	INV_CRASH,
 	INV_HANG,
+	INV_UNLOAD,
 	INV_N
 };
 
@@ -132,6 +133,7 @@ static const char *const inv_what[INV_N] = {
 	[INV_QUOTA] = "an unprivileged uid cannot create past user_max_areas, user_max_pool_mb, user_max_vmalloc_mb",
 	[INV_CRASH] = "no worker crashed (a signal on a live mapping, an unexpected exit)",
 	[INV_HANG] = "no worker hung in the kernel",
+	[INV_UNLOAD] = "mbuff.ko cannot be unloaded while a file of it is open",
 };
 
 /* The checks after the run, after the invariants. */
@@ -1519,7 +1521,12 @@ static void op_mmap(void)
 	int fd, prot = pick_prot(), flags = MAP_SHARED, cat, r, i;
 	size_t len = (size_t)page *
 		     (1 + (chance(80) ? below(4) : below(512)));
-	off_t off = chance(85) ? 0 : (off_t)below(16) * page;
+	static const off_t far[] = {
+		(off_t)1 << 32, (off_t)1 << 40, INT64_MAX & ~(off_t)0xfff,
+		(off_t)0xfffff000, (off_t)0x7ffff000,
+	};
+	off_t off = chance(85) ? 0 : chance(80) ? (off_t)below(16) * page :
+		    far[below(ARRAY_SIZE(far))];
 	struct mapping *fixed = NULL;
 	char *p;
 
@@ -1716,7 +1723,7 @@ static void op_uio(void)
 		ssize_t n;
 
 		describe("write %zu to uio%d (cat %d)", len, u->minor, u->cat);
-		n = write(u->fd, &v, len);
+		n = write(u->fd, chance(5) ? bad_ptr() : &v, len);
 		if (unpriv_cat(u->cat) && !(r & WR))
 			expect(INV_PRIV_WRITE, n < 0,
 			       "rang the doorbell of an area it may not write");
@@ -1726,7 +1733,8 @@ static void op_uio(void)
 		uint32_t v;
 
 		describe("read uio%d", u->minor);
-		if (read(u->fd, &v, chance(90) ? 4 : below(9)) < 0)
+		if (read(u->fd, chance(5) ? bad_ptr() : &v,
+			 chance(90) ? 4 : below(9)) < 0)
 			break;
 		break;
 	}
@@ -2300,6 +2308,42 @@ static void op_kclient(void)
 	write_str(KCTL, line);
 }
 
+#define KCLIENT_KO	"/lib/modules/mbuff_test_client.ko"
+
+/*
+ * Root tries to unload mbuff.ko while it holds /dev/mbuff open (which
+ * must fail), and unloads and loads the kernel client, whose doorbells
+ * /dev/uioN writes may be ringing meanwhile.
+ */
+static void op_modules(void)
+{
+	struct cfd *c;
+	int fd, ret;
+
+	if (!W.root)
+		return;
+	if (chance(50)) {
+		c = pick_cfd();
+		if (!c)
+			return;
+		describe("delete_module mbuff with /dev/mbuff open");
+		ret = (int)syscall(SYS_delete_module, "mbuff", O_NONBLOCK);
+		expect(INV_UNLOAD, ret < 0, "delete_module(\"mbuff\") succeeded");
+		return;
+	}
+	if (!access(KCTL, F_OK)) {
+		describe("delete_module mbuff_test_client");
+		syscall(SYS_delete_module, "mbuff_test_client", O_NONBLOCK);
+		return;
+	}
+	fd = open(KCLIENT_KO, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	describe("finit_module mbuff_test_client");
+	syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+}
+
 /* --- a user count to its bound, the quotas to theirs -------------------- */
 
 static long long param(const char *name)
@@ -2608,6 +2652,7 @@ static const struct op {
 	{ "fork", op_fork, 12, false },
 	{ "params", op_params, 3, false },
 	{ "kclient", op_kclient, 30, false },
+	{ "modules", op_modules, 3, false },
 	{ "open", op_open, 150, true },
 	{ "destroy", op_destroy, 45, true },
 	{ "notify", op_notify, 28, true },
