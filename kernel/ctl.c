@@ -270,6 +270,18 @@ static struct mbuff_area *mbuff_req_area(struct mbuff_file *mf,
 	return area;
 }
 
+/* mbuff_req_area() for a request that changes the area: a writable file. */
+static struct mbuff_area *mbuff_req_area_changing(struct file *file,
+						  const char *name,
+						  size_t size, int may,
+						  int *err)
+{
+	*err = mbuff_file_writable(file);
+	if (*err)
+		return NULL;
+	return mbuff_req_area(file->private_data, name, size, may, err);
+}
+
 /* The area a struct mbuff_name request names, with a MBUFF_REF_FILE. */
 static struct mbuff_area *mbuff_ioc_name_area(struct mbuff_file *mf,
 					      void __user *uarg, int may,
@@ -445,11 +457,8 @@ static long mbuff_ioc_sync(struct file *file, void __user *uarg)
 	if (req.flags || req.pad || req.offset > SIZE_MAX ||
 	    req.length > SIZE_MAX)
 		return -EINVAL;
-	ret = mbuff_file_writable(file);
-	if (ret)
-		return ret;
-	area = mbuff_req_area(file->private_data, req.name, sizeof(req.name),
-			      MAY_WRITE, &ret);
+	area = mbuff_req_area_changing(file, req.name, sizeof(req.name),
+				       MAY_WRITE, &ret);
 	if (!area)
 		return ret;
 	ret = mbuff_area_sync(area, req.offset, req.length, req.direction);
@@ -470,11 +479,8 @@ static long mbuff_ioc_setperm(struct file *file, void __user *uarg)
 		return ret;
 	if (req.pad)
 		return -EINVAL;
-	ret = mbuff_file_writable(file);
-	if (ret)
-		return ret;
-	area = mbuff_req_area(file->private_data, req.name, sizeof(req.name),
-			      0, &ret);
+	area = mbuff_req_area_changing(file, req.name, sizeof(req.name), 0,
+				       &ret);
 	if (!area)
 		return ret;
 	ret = mbuff_area_setperm(area, req.flags,

@@ -53,37 +53,44 @@ static ssize_t phys_addr_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%pa\n", &to_area(kobj)->phys);
 }
 
-static ssize_t owner_show(struct kobject *kobj, struct kobj_attribute *attr,
-			  char *buf)
+enum mbuff_perm_field { MBUFF_PERM_OWNER, MBUFF_PERM_GROUP, MBUFF_PERM_BITS };
+
+static ssize_t mbuff_perm_show(struct kobject *kobj,
+			       enum mbuff_perm_field field, char *buf)
 {
 	kuid_t uid;
 	kgid_t gid;
 	umode_t mode;
 
 	mbuff_area_perm_get(to_area(kobj), &uid, &gid, &mode);
-	return sysfs_emit(buf, "%u\n", from_kuid_munged(&init_user_ns, uid));
+	switch (field) {
+	case MBUFF_PERM_OWNER:
+		return sysfs_emit(buf, "%u\n",
+				  from_kuid_munged(&init_user_ns, uid));
+	case MBUFF_PERM_GROUP:
+		return sysfs_emit(buf, "%u\n",
+				  from_kgid_munged(&init_user_ns, gid));
+	default:
+		return sysfs_emit(buf, "%04o\n", mode);
+	}
+}
+
+static ssize_t owner_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return mbuff_perm_show(kobj, MBUFF_PERM_OWNER, buf);
 }
 
 static ssize_t group_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	kuid_t uid;
-	kgid_t gid;
-	umode_t mode;
-
-	mbuff_area_perm_get(to_area(kobj), &uid, &gid, &mode);
-	return sysfs_emit(buf, "%u\n", from_kgid_munged(&init_user_ns, gid));
+	return mbuff_perm_show(kobj, MBUFF_PERM_GROUP, buf);
 }
 
 static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
-	kuid_t uid;
-	kgid_t gid;
-	umode_t mode;
-
-	mbuff_area_perm_get(to_area(kobj), &uid, &gid, &mode);
-	return sysfs_emit(buf, "%04o\n", mode);
+	return mbuff_perm_show(kobj, MBUFF_PERM_BITS, buf);
 }
 
 static ssize_t uio_show(struct kobject *kobj, struct kobj_attribute *attr,
