@@ -7,7 +7,8 @@
 #   make GUEST_ARCH=arm64  cross-build the module, libmbuff, the tools and
 #                        the guest tests for the arm64 guest (also: make
 #                        guest-arm64; make KVER=<an arm64 version>)
-#   make matrix          build for every kernel `make test` boots
+#   make matrix          build for every kernel `make test` boots (the
+#                        first time, this builds the debug kernel)
 #   make test            unit tests, static checks, runner self-tests, guest
 #                        suites on every kernel of boot/kernels matrix (with
 #                        KVER= or GUEST_ARCH=: on that kernel only)
@@ -198,7 +199,8 @@ guest-arm64:
 	$(Q)$(MAKE) GUEST_ARCH=arm64 KVER=$(if $(filter %-arm64,$(KVER)),$(KVER)) guest
 
 # Every kernel of the test matrix: the module per kernel (build/kmod/KVER),
-# the guest programs per architecture.
+# the guest programs per architecture.  The debug kernel's KDIR is its
+# build, made on first use and cached per machine (scripts/debug-kernel).
 matrix: all
 	$(Q)boot/kernels matrix | while read -r name arch kver; do \
 		if [ "$$arch" = x86_64 ]; then what=module; else what=guest; fi; \
@@ -318,6 +320,6 @@ distclean:
 	$(Q)rm -rf $(B)
 
 help:
-	@sed -n '3,24s/^# \{0,1\}//p' Makefile
+	@sed -n '3,25s/^# \{0,1\}//p' Makefile
 
 endif
