@@ -8,19 +8,30 @@
  *
  * Trust.  Each side may be the kernel with an untrusted process on the
  * other side, which can rewrite the control page and the records at any
- * moment.  So every read of shared memory whose value is checked, the
- * control page's fields, the other side's index, this side's own index
- * (it lives in the same page) and a record's length, goes through
- * mbuff_ring_read_once() or an acquire load into a local; the local is
- * checked and then used, and the shared copy is never read again for the
- * same decision.  Every copy is confined to the data by the mask, which is
- * the view's own, so what the other side writes can make the ring corrupt
- * (-EIO) or full, never make a side read or write outside the data.
+ * moment.  So each side keeps its own index in its view (struct
+ * mbuff_ring), read from the control page once when it attaches and only
+ * stored there afterwards, and every read of shared memory whose value is
+ * checked, the control page's fields, the other side's index and a
+ * record's header, goes through mbuff_ring_read_once() or an acquire load
+ * into a local; the local is checked and then used, and the shared copy is
+ * never read again for the same decision.  Every access is confined to
+ * the data by the mask and the view's own size, so what the other side
+ * writes can make the ring corrupt (-EIO) or full, never make a side read
+ * or write outside the data.
  *
- * Ordering.  The producer writes a record, then publishes it with a
+ * In place.  A producer reserves room for a record (mbuff_ring_reserve()),
+ * fills the payload where it lies, and publishes it with
+ * mbuff_ring_commit(); a consumer takes the next record where it lies
+ * (mbuff_ring_peek()) and frees its room with mbuff_ring_consume().  Both
+ * batch: reserve (peek) any number of records, then one commit (consume)
+ * publishes them all with one release store.  Records never wrap (format
+ * 2), so every record is one piece of memory in any view.
+ * mbuff_ring_write() and mbuff_ring_read() copy a record in and out.
+ *
+ * Ordering.  The producer writes records, then publishes them with a
  * release store of ctl->prod (P1); the consumer's acquire load of
  * ctl->prod (C1) pairs with P1, so it sees the record's bytes.  The
- * consumer reads a record, then frees its room with a release store of
+ * consumer reads records, then frees their room with a release store of
  * ctl->cons (C2); the producer's acquire load of ctl->cons (P2) pairs
  * with C2, so it does not overwrite bytes still being read.
  *
@@ -30,7 +41,9 @@
  * and wakes it only if the flag is set, clearing it in the same atomic
  * exchange.  W1 pairs with W2: either the sleeper sees the new index, or
  * the waker sees the flag.  A busy stream thus costs no system call per
- * record.  A sleeper waits until there is something to do or its flag
+ * record.  A side publishes what it has reserved or read (commit,
+ * consume) before it goes to sleep, or the other side may wait for it
+ * forever.  A sleeper waits until there is something to do or its flag
  * was cleared (mbuff_ring_consumer_woken(), mbuff_ring_producer_woken()),
  * then goes back through mbuff_ring_*_sleep() before sleeping again.
  *
@@ -76,22 +89,35 @@
  * @mask: the data size - 1, as mbuff_ring_attach() checked it (the view's
  *	own: @ctl->size is never read again)
  * @doubled: @data is followed by a second mapping of itself (user space,
- *	mbuff_area_ring_attach()), so a record never needs to be split
- * @peeked: bytes the record mbuff_ring_peek() returned takes, for
- *	mbuff_ring_consume(); 0 when there is none
+ *	mbuff_area_ring_attach() with MBUFF_RING_VIEW_DOUBLED); format 2
+ *	records never wrap, so nothing needs it any more
+ * @pending: bytes this side has taken and not yet published: reserved
+ *	and not committed (producer), peeked and not consumed (consumer)
+ * @prod: the producer's index; the producer's own, kept here (the copy in
+ *	the control page is only stored)
+ * @cons: the consumer's index; the consumer's own, kept here
+ * @rec_flags: the flags of the record mbuff_ring_peek() returned last
+ * @area: the area's first byte, for MBUFF_RING_REC_EXTENT records
+ * @area_size: its size
  *
  * Neither side trusts the shared control page or record headers beyond
  * the ring: a producer that writes garbage makes the ring corrupt (-EIO),
  * never makes the consumer read or move outside it; a consumer that
  * writes garbage can make the producer overwrite records or find no room,
- * never make it write outside the ring.
+ * never make it write outside the ring.  Of @prod and @cons, only this
+ * side's own index is current: the other is what it was at attach time.
  */
 struct mbuff_ring {
 	struct mbuff_ring_ctl *ctl;
 	unsigned char *data;
 	__u32 mask;
 	int doubled;
-	__u32 peeked;
+	__u32 pending;
+	__u32 prod;
+	__u32 cons;
+	__u32 rec_flags;
+	unsigned char *area;
+	__u64 area_size;
 };
 
 #define MBUFF_RING_CORRUPT	0xffffffffU	/* *len of a corrupt peek */
@@ -108,16 +134,21 @@ static inline __u32 mbuff_ring_footprint(__u32 len)
 }
 
 /**
- * mbuff_ring_format() - set up an empty ring in an area
+ * mbuff_ring_format_size() - set up an empty ring of a given size in an area
  * @area: the area's first byte
  * @area_size: its size
+ * @data_size: bytes of data wanted, a power of two of at least
+ *	MBUFF_RING_CTL_SIZE; 0 for the largest power of two that fits
  *
- * The data takes the largest power of two that fits after the control
- * page.  Call once, before the other side attaches.
+ * The data follows the control page; what is left of the area after it
+ * is free for the buffers of MBUFF_RING_REC_EXTENT records.  Call once,
+ * before either side attaches.
  *
- * Return: the data size, or -EINVAL when the area is too small.
+ * Return: the data size, or -EINVAL when the area is too small or
+ * @data_size is not a power of two of at least MBUFF_RING_CTL_SIZE.
  */
-static inline long mbuff_ring_format(void *area, __u64 area_size)
+static inline long mbuff_ring_format_size(void *area, __u64 area_size,
+					  __u32 data_size)
 {
 	struct mbuff_ring_ctl *ctl = (struct mbuff_ring_ctl *)area;
 	__u64 room, size = MBUFF_RING_CTL_SIZE;
@@ -125,8 +156,16 @@ static inline long mbuff_ring_format(void *area, __u64 area_size)
 	if (area_size < 2 * MBUFF_RING_CTL_SIZE)
 		return -EINVAL;
 	room = area_size - MBUFF_RING_CTL_SIZE;
-	while (size * 2 <= room && size * 2 <= (1ULL << 31))
-		size *= 2;
+	if (data_size) {
+		if ((data_size & (data_size - 1)) ||
+		    data_size < MBUFF_RING_CTL_SIZE || data_size > room ||
+		    data_size > (1U << 31))
+			return -EINVAL;
+		size = data_size;
+	} else {
+		while (size * 2 <= room && size * 2 <= (1ULL << 31))
+			size *= 2;
+	}
 	memset(ctl, 0, sizeof(*ctl));
 	ctl->version = MBUFF_RING_VERSION;
 	ctl->size = (__u32)size;
@@ -137,19 +176,38 @@ static inline long mbuff_ring_format(void *area, __u64 area_size)
 }
 
 /**
+ * mbuff_ring_format() - set up an empty ring in an area
+ * @area: the area's first byte
+ * @area_size: its size
+ *
+ * The data takes the largest power of two that fits after the control
+ * page.  Call once, before either side attaches.
+ *
+ * Return: the data size, or -EINVAL when the area is too small.
+ */
+static inline long mbuff_ring_format(void *area, __u64 area_size)
+{
+	return mbuff_ring_format_size(area, area_size, 0);
+}
+
+/**
  * mbuff_ring_attach() - take one side of a ring set up by mbuff_ring_format()
  * @ring: the view to fill
  * @area: the area's first byte
  * @area_size: its size
  *
- * Return: 0, -EAGAIN when the ring is not set up (yet), -EINVAL when the
- * control page does not describe a ring that fits the area.
+ * Either side may attach at any time: the view starts from the indices
+ * the control page holds now.
+ *
+ * Return: 0, -EAGAIN when the ring is not set up (yet), -EPROTO when it
+ * has another format (MBUFF_RING_VERSION), -EINVAL when the control page
+ * does not describe a ring that fits the area or its indices are corrupt.
  */
 static inline int mbuff_ring_attach(struct mbuff_ring *ring, void *area,
 				    __u64 area_size)
 {
 	struct mbuff_ring_ctl *ctl = (struct mbuff_ring_ctl *)area;
-	__u32 version, size, data_offset;
+	__u32 version, size, data_offset, prod, cons;
 
 	/* Pairs with the release of the magic in mbuff_ring_format(). */
 	if (mbuff_ring_load_acquire(&ctl->magic) != MBUFF_RING_MAGIC)
@@ -158,55 +216,38 @@ static inline int mbuff_ring_attach(struct mbuff_ring *ring, void *area,
 	version = mbuff_ring_read_once(&ctl->version);
 	size = mbuff_ring_read_once(&ctl->size);
 	data_offset = mbuff_ring_read_once(&ctl->data_offset);
-	if (version != MBUFF_RING_VERSION || !size || (size & (size - 1)) ||
-	    size < MBUFF_RING_ALIGN || data_offset != MBUFF_RING_CTL_SIZE ||
+	if (version != MBUFF_RING_VERSION)
+		return -EPROTO;
+	if (!size || (size & (size - 1)) || size < MBUFF_RING_ALIGN ||
+	    data_offset != MBUFF_RING_CTL_SIZE ||
 	    MBUFF_RING_CTL_SIZE + (__u64)size > area_size)
+		return -EINVAL;
+	/* Pairs with the other side's release of its index (P1 or C2). */
+	prod = mbuff_ring_load_acquire(&ctl->prod);
+	cons = mbuff_ring_load_acquire(&ctl->cons);
+	if (prod - cons > size || ((prod | cons) & (MBUFF_RING_ALIGN - 1)))
 		return -EINVAL;
 	ring->ctl = ctl;
 	/* The offset it was checked to be, not whatever the page says now. */
 	ring->data = (unsigned char *)area + MBUFF_RING_CTL_SIZE;
 	ring->mask = size - 1;
 	ring->doubled = 0;
-	ring->peeked = 0;
+	ring->pending = 0;
+	ring->prod = prod;
+	ring->cons = cons;
+	ring->rec_flags = 0;
+	ring->area = (unsigned char *)area;
+	ring->area_size = area_size;
 	return 0;
 }
 
-/* Copy into the ring at byte index @pos, across its end if need be. */
-static inline void mbuff_ring_copy_in(struct mbuff_ring *ring, __u32 pos,
-				      const void *src, __u32 len)
-{
-	__u32 off = pos & ring->mask, first = ring->mask + 1 - off;
-
-	if (ring->doubled || len <= first) {
-		memcpy(ring->data + off, src, len);
-	} else {
-		memcpy(ring->data + off, src, first);
-		memcpy(ring->data, (const unsigned char *)src + first,
-		       len - first);
-	}
-}
-
-static inline void mbuff_ring_copy_out(const struct mbuff_ring *ring,
-				       __u32 pos, void *dst, __u32 len)
-{
-	__u32 off = pos & ring->mask, first = ring->mask + 1 - off;
-
-	if (ring->doubled || len <= first) {
-		memcpy(dst, ring->data + off, len);
-	} else {
-		memcpy(dst, ring->data + off, first);
-		memcpy((unsigned char *)dst + first, ring->data, len - first);
-	}
-}
-
-/*
- * Room for the producer, its index being @prod (read once by the caller):
- * none when the consumer's index is not within a ring behind it.
+/* Room for the producer after its own index: none when the consumer's
+ * index is not within a ring behind it.
  */
-static inline __u32 mbuff_ring_room(const struct mbuff_ring *ring, __u32 prod)
+static inline __u32 mbuff_ring_room(const struct mbuff_ring *ring)
 {
 	/* P2: pairs with the consumer's release of cons (C2). */
-	__u32 used = prod - mbuff_ring_load_acquire(&ring->ctl->cons);
+	__u32 used = ring->prod - mbuff_ring_load_acquire(&ring->ctl->cons);
 
 	return used > ring->mask + 1 ? 0 : ring->mask + 1 - used;
 }
@@ -215,19 +256,124 @@ static inline __u32 mbuff_ring_room(const struct mbuff_ring *ring, __u32 prod)
  * mbuff_ring_free_bytes() - room left for the producer
  * @ring: the producer's view
  *
- * Return: bytes that may be written now; 0 when the consumer's index is
- * more than a ring behind the producer's, or ahead of it (corrupt).
+ * Return: bytes that may be reserved now (a record that would run past
+ * the end of the data takes the bytes up to the end as well); 0 when the
+ * consumer's index is more than a ring behind the producer's, or ahead
+ * of it (corrupt).
  */
 static inline __u32 mbuff_ring_free_bytes(const struct mbuff_ring *ring)
 {
-	return mbuff_ring_room(ring, mbuff_ring_read_once(&ring->ctl->prod));
+	return mbuff_ring_room(ring);
+}
+
+/*
+ * The room the producer waits for before its next record of @need bytes
+ * (a footprint) can go in: the record, plus the pad up to the end of the
+ * data when it would run past it; only the pad when both cannot fit at
+ * once (mbuff_ring_reserve() writes the pad first); the whole ring when
+ * @need is that large or larger.
+ */
+static inline __u32 mbuff_ring_want(const struct mbuff_ring *ring, __u32 need)
+{
+	__u32 size = ring->mask + 1, off = ring->prod & ring->mask;
+
+	if (need >= size)
+		return size;
+	if (off + need <= size)
+		return need;
+	return size - off + need <= size ? size - off + need : size - off;
+}
+
+/* Write a record header at the producer's index (not yet published). */
+static inline void mbuff_ring_put_header(struct mbuff_ring *ring, __u32 len,
+					 __u32 flags)
+{
+	struct mbuff_ring_rec *rec = (struct mbuff_ring_rec *)
+		(ring->data + (ring->prod & ring->mask));
+
+	rec->len = len;
+	rec->flags = flags;
 }
 
 /**
- * mbuff_ring_write() - append one record (producer only)
+ * mbuff_ring_commit() - publish every record reserved (producer)
+ * @ring: the producer's view
+ *
+ * One release store of the producer's index, however many records.
+ */
+static inline void mbuff_ring_commit(struct mbuff_ring *ring)
+{
+	if (!ring->pending)
+		return;
+	/* P1: publishes the records; pairs with the consumer's acquire (C1). */
+	mbuff_ring_store_release(&ring->ctl->prod, ring->prod);
+	ring->pending = 0;
+}
+
+/* mbuff_ring_reserve() with the record's flags. */
+static inline int mbuff_ring_reserve_flags(struct mbuff_ring *ring, __u32 len,
+					   __u32 flags, void **payload)
+{
+	__u32 size = ring->mask + 1, need = mbuff_ring_footprint(len);
+	__u32 off = ring->prod & ring->mask, before = ring->pending, room, pad;
+
+	if (len > size - sizeof(struct mbuff_ring_rec) || need > size)
+		return -EMSGSIZE;
+	room = mbuff_ring_room(ring);
+	if (off + need > size) {
+		/* Fill the rest of the data with a pad; the record starts at 0. */
+		pad = size - off;
+		if (room < pad)
+			return -EAGAIN;
+		mbuff_ring_put_header(ring, pad - sizeof(struct mbuff_ring_rec),
+				      MBUFF_RING_REC_PAD);
+		ring->prod += pad;
+		ring->pending += pad;
+		room -= pad;
+		off = 0;
+	}
+	if (need > room) {
+		/* A pad alone may go now: no record waits to be filled. */
+		if (!before)
+			mbuff_ring_commit(ring);
+		return -EAGAIN;
+	}
+	mbuff_ring_put_header(ring, len, flags);
+	*payload = ring->data + off + sizeof(struct mbuff_ring_rec);
+	ring->prod += need;
+	ring->pending += need;
+	return 0;
+}
+
+/**
+ * mbuff_ring_reserve() - take room for a record, to fill in place (producer)
+ * @ring: the producer's view
+ * @len: the payload's length
+ * @payload: where to fill it: @len bytes, 8-byte aligned, in one piece
+ *
+ * The record is the consumer's once mbuff_ring_commit() publishes it,
+ * with every record reserved before it.  Reserve as many as there is room
+ * for, fill them in any order, and commit once.  A producer that finds no
+ * room commits what it reserved before it waits: the call may have
+ * reserved a pad that the consumer must see before there is room (with
+ * nothing else reserved, it publishes the pad itself).
+ *
+ * Return: 0, -EAGAIN when there is no room now, -EMSGSIZE when the
+ * record can never fit.
+ */
+static inline int mbuff_ring_reserve(struct mbuff_ring *ring, __u32 len,
+				     void **payload)
+{
+	return mbuff_ring_reserve_flags(ring, len, 0, payload);
+}
+
+/**
+ * mbuff_ring_write() - copy one record in and publish it (producer)
  * @ring: the producer's view
  * @buf: the payload
  * @len: its length
+ *
+ * Commits every record reserved before it as well.
  *
  * Return: 0, -EAGAIN when there is no room now, -EMSGSIZE when the record
  * can never fit.
@@ -235,19 +381,47 @@ static inline __u32 mbuff_ring_free_bytes(const struct mbuff_ring *ring)
 static inline int mbuff_ring_write(struct mbuff_ring *ring, const void *buf,
 				   __u32 len)
 {
-	struct mbuff_ring_rec rec = { .len = len, .flags = 0 };
-	__u32 need = mbuff_ring_footprint(len);
-	/* Read once: the room is reckoned, and the record written, from it. */
-	__u32 prod = mbuff_ring_read_once(&ring->ctl->prod);
+	void *p;
+	int ret = mbuff_ring_reserve(ring, len, &p);
 
-	if (len > ring->mask + 1 - sizeof(rec) || need > ring->mask + 1)
-		return -EMSGSIZE;
-	if (need > mbuff_ring_room(ring, prod))
-		return -EAGAIN;
-	mbuff_ring_copy_in(ring, prod, &rec, sizeof(rec));
-	mbuff_ring_copy_in(ring, prod + sizeof(rec), buf, len);
-	/* P1: publishes the record; pairs with the consumer's acquire (C1). */
-	mbuff_ring_store_release(&ring->ctl->prod, prod + need);
+	if (!ret)
+		memcpy(p, buf, len);
+	/* Also on -EAGAIN: a pad it reserved must reach the consumer. */
+	mbuff_ring_commit(ring);
+	return ret;
+}
+
+/**
+ * mbuff_ring_put_extent() - reserve a record handing over area bytes (producer)
+ * @ring: the producer's view
+ * @offset: where the bytes start, from the area's first byte, past the
+ *	ring's data
+ * @len: how many
+ *
+ * For data written into the area by something else, a device or a DMA
+ * engine: no byte of it is copied.  Publish with mbuff_ring_commit(); the
+ * bytes are the consumer's until it consumes the record.
+ *
+ * Return: 0, -EAGAIN when there is no room now, -EINVAL when the bytes
+ * are not past the ring's data and inside the area.
+ */
+static inline int mbuff_ring_put_extent(struct mbuff_ring *ring, __u64 offset,
+					__u64 len)
+{
+	struct mbuff_ring_extent *e;
+	void *p;
+	int ret;
+
+	if (offset < MBUFF_RING_CTL_SIZE + (__u64)ring->mask + 1 ||
+	    offset > ring->area_size || len > ring->area_size - offset)
+		return -EINVAL;
+	ret = mbuff_ring_reserve_flags(ring, sizeof(*e), MBUFF_RING_REC_EXTENT,
+				       &p);
+	if (ret)
+		return ret;
+	e = (struct mbuff_ring_extent *)p;
+	e->offset = offset;
+	e->len = len;
 	return 0;
 }
 
@@ -255,115 +429,158 @@ static inline int mbuff_ring_write(struct mbuff_ring *ring, const void *buf,
  * mbuff_ring_used_bytes() - bytes waiting for the consumer
  * @ring: the consumer's view
  *
- * Return: bytes produced and not yet consumed; more than the data size
- * when the producer's index is corrupt (mbuff_ring_read() then says -EIO).
+ * Return: bytes produced and not yet taken by this consumer (peeked or
+ * read); more than the data size when the producer's index is corrupt
+ * (mbuff_ring_read() then says -EIO).
  */
 static inline __u32 mbuff_ring_used_bytes(const struct mbuff_ring *ring)
 {
 	/* C1: pairs with the producer's release of prod (P1). */
-	__u32 prod = mbuff_ring_load_acquire(&ring->ctl->prod);
-
-	return prod - mbuff_ring_read_once(&ring->ctl->cons);
+	return mbuff_ring_load_acquire(&ring->ctl->prod) - ring->cons;
 }
 
 /*
- * The next record, checked against what was produced: its footprint, 0
- * when the ring is empty, or -EIO when the shared indices or the header
- * are corrupt.  On success *@cons and *@len are the consumer's index and
- * the record's length as read here, once each: the caller uses them, not
- * the shared copies, which the producer may have changed since.
+ * The next record after the consumer's index, pads skipped: its footprint,
+ * 0 when there is none, or -EIO when the producer's index or a header is
+ * corrupt.  On success *@len and *@flags are the record's length and
+ * flags as read here, once each, and the consumer's index has moved past
+ * the pads (counted in @ring->pending); the record itself starts at it.
  *
- * Records take whole multiples of MBUFF_RING_ALIGN from index 0, so an
- * index or a byte count off that alignment is corrupt, and a header at an
- * aligned index is never split: its length is one aligned load.
+ * Records take whole multiples of MBUFF_RING_ALIGN from index 0, so a
+ * byte count off that alignment is corrupt, and a header at an aligned
+ * index is never split: each field is one aligned load.  A record must
+ * end by the end of the data; a pad must end exactly there, and never
+ * start at offset 0 (so at most one is skipped per call).
  */
-static inline long mbuff_ring_next(const struct mbuff_ring *ring,
-				   __u32 *cons, __u32 *len)
+static inline long mbuff_ring_next(struct mbuff_ring *ring, __u32 *len,
+				   __u32 *flags)
 {
 	const struct mbuff_ring_rec *rec;
-	__u32 c, used, rlen, need;
+	__u32 size = ring->mask + 1, used, off, rlen, rflags, need;
 
 	/* C1: pairs with the producer's release of prod (P1). */
-	used = mbuff_ring_load_acquire(&ring->ctl->prod);
-	c = mbuff_ring_read_once(&ring->ctl->cons);
-	used -= c;
-	if (!used)
-		return 0;
-	if (used > ring->mask + 1 || ((c | used) & (MBUFF_RING_ALIGN - 1)))
-		return -EIO;
-	rec = (const struct mbuff_ring_rec *)(ring->data + (c & ring->mask));
-	rlen = mbuff_ring_read_once(&rec->len);
-	need = mbuff_ring_footprint(rlen);
-	if (need > used || need < rlen)
-		return -EIO;
-	*cons = c;
+	used = mbuff_ring_load_acquire(&ring->ctl->prod) - ring->cons;
+	for (;;) {
+		if (!used)
+			return 0;
+		if (used > size || (used & (MBUFF_RING_ALIGN - 1)))
+			return -EIO;
+		off = ring->cons & ring->mask;
+		rec = (const struct mbuff_ring_rec *)(ring->data + off);
+		rlen = mbuff_ring_read_once(&rec->len);
+		rflags = mbuff_ring_read_once(&rec->flags);
+		need = mbuff_ring_footprint(rlen);
+		if (need > used || need < rlen || need > size - off ||
+		    (rflags & ~(MBUFF_RING_REC_PAD | MBUFF_RING_REC_EXTENT)))
+			return -EIO;
+		if (!(rflags & MBUFF_RING_REC_PAD))
+			break;
+		if (!off || need != size - off)
+			return -EIO;
+		ring->cons += need;
+		ring->pending += need;
+		used -= need;
+	}
 	*len = rlen;
+	*flags = rflags;
 	return need;
 }
 
 /**
- * mbuff_ring_peek() - the next record, in place (consumer only)
+ * mbuff_ring_consume() - free the room of every record peeked (consumer)
+ * @ring: the consumer's view
+ *
+ * Call once the records mbuff_ring_peek() returned are used; one release
+ * store of the consumer's index, however many records.
+ */
+static inline void mbuff_ring_consume(struct mbuff_ring *ring)
+{
+	if (!ring->pending)
+		return;
+	/* C2: frees the room; pairs with the producer's acquire (P2). */
+	mbuff_ring_store_release(&ring->ctl->cons, ring->cons);
+	ring->pending = 0;
+}
+
+/**
+ * mbuff_ring_peek() - the next record, in place (consumer)
  * @ring: the consumer's view
  * @len: its payload length
  *
- * In place means contiguous: with a doubled view always; otherwise only a
- * record that does not run past the end of the data (use
- * mbuff_ring_read() to copy any record out).
+ * Each call returns the record after the one before: peek a batch, use
+ * the records where they lie, and free them all with one
+ * mbuff_ring_consume(), before waiting for more.  The record's flags are in @ring->rec_flags
+ * (MBUFF_RING_REC_EXTENT: see mbuff_ring_extent()).
  *
  * The payload stays in shared memory, where the producer can still change
  * it: a consumer that checks it (the kernel, from an untrusted process)
  * copies it out first, or uses mbuff_ring_read().
  *
- * Return: the payload, or NULL when the ring is empty (*@len = 0), the
- * record is split in a view that is not doubled (*@len = its length), or
- * the ring is corrupt (*@len = MBUFF_RING_CORRUPT).
+ * Return: the payload, 8-byte aligned and in one piece, or NULL when
+ * there is no record (*@len = 0) or the ring is corrupt (*@len =
+ * MBUFF_RING_CORRUPT).
  */
 static inline const void *mbuff_ring_peek(struct mbuff_ring *ring, __u32 *len)
 {
-	__u32 cons, rlen, off;
-	long need = mbuff_ring_next(ring, &cons, &rlen);
+	__u32 rlen, rflags, off, before = ring->pending;
+	long need = mbuff_ring_next(ring, &rlen, &rflags);
 
-	ring->peeked = 0;
 	*len = need < 0 ? MBUFF_RING_CORRUPT : 0;
-	if (need <= 0)
+	if (need <= 0) {
+		/* A pad skipped with nothing else peeked is freed now. */
+		if (!before)
+			mbuff_ring_consume(ring);
 		return NULL;
+	}
+	off = ring->cons & ring->mask;
+	ring->cons += (__u32)need;
+	ring->pending += (__u32)need;
+	ring->rec_flags = rflags;
 	*len = rlen;
-	off = (cons + (__u32)sizeof(struct mbuff_ring_rec)) & ring->mask;
-	if (!ring->doubled && off + rlen > ring->mask + 1)
-		return NULL;
-	ring->peeked = (__u32)need;
-	return ring->data + off;
+	return ring->data + off + sizeof(struct mbuff_ring_rec);
 }
 
 /**
- * mbuff_ring_consume() - free the room of the record peeked at
+ * mbuff_ring_extent() - the area bytes an extent record hands over (consumer)
  * @ring: the consumer's view
+ * @payload: a payload mbuff_ring_peek() returned with MBUFF_RING_REC_EXTENT
+ *	in @ring->rec_flags
+ * @len: its length
+ * @bytes: the number of bytes handed over
  *
- * Call after mbuff_ring_peek() returned a record and its bytes are used;
- * the record's size is the one peek checked, not re-read from the ring.
+ * The extent is read once and checked: past the ring's data, inside the
+ * area the view was attached to.
+ *
+ * Return: the bytes' first, or NULL when the record is not an extent or
+ * names bytes outside that room (corrupt).
  */
-static inline void mbuff_ring_consume(struct mbuff_ring *ring)
+static inline void *mbuff_ring_extent(const struct mbuff_ring *ring,
+				      const void *payload, __u32 len,
+				      __u64 *bytes)
 {
-	__u32 cons;
+	const struct mbuff_ring_extent *e =
+		(const struct mbuff_ring_extent *)payload;
+	__u64 off, n;
 
-	if (!ring->peeked)
-		return;
-	/*
-	 * This side's own index, read again rather than kept from the peek:
-	 * whatever the producer wrote into it meanwhile, it could as well
-	 * write after the store below, so nothing is lost by using it.
-	 */
-	cons = mbuff_ring_read_once(&ring->ctl->cons);
-	/* C2: frees the room; pairs with the producer's acquire (P2). */
-	mbuff_ring_store_release(&ring->ctl->cons, cons + ring->peeked);
-	ring->peeked = 0;
+	*bytes = 0;
+	if (!(ring->rec_flags & MBUFF_RING_REC_EXTENT) || len != sizeof(*e))
+		return NULL;
+	off = mbuff_ring_read_once(&e->offset);
+	n = mbuff_ring_read_once(&e->len);
+	if (off < MBUFF_RING_CTL_SIZE + (__u64)ring->mask + 1 ||
+	    off > ring->area_size || n > ring->area_size - off)
+		return NULL;
+	*bytes = n;
+	return ring->area + off;
 }
 
 /**
- * mbuff_ring_read() - copy the next record out and consume it
+ * mbuff_ring_read() - copy the next record out and free it (consumer)
  * @ring: the consumer's view
  * @buf: where to copy the payload
  * @cap: room at @buf
+ *
+ * Frees every record peeked before it as well.
  *
  * Return: the payload length, -EAGAIN when the ring is empty, -EMSGSIZE
  * when the record is longer than @cap (it stays in the ring), -EIO when
@@ -372,21 +589,23 @@ static inline void mbuff_ring_consume(struct mbuff_ring *ring)
 static inline long mbuff_ring_read(struct mbuff_ring *ring, void *buf,
 				   __u32 cap)
 {
-	__u32 cons, rlen;
-	long need = mbuff_ring_next(ring, &cons, &rlen);
+	__u32 rlen, rflags;
+	long need = mbuff_ring_next(ring, &rlen, &rflags);
 
+	if (need > 0 && rlen > cap)
+		need = -EMSGSIZE;
+	if (need > 0) {
+		memcpy(buf, ring->data + (ring->cons & ring->mask) +
+		       sizeof(struct mbuff_ring_rec), rlen);
+		ring->cons += (__u32)need;
+		ring->pending += (__u32)need;
+		ring->rec_flags = rflags;
+	}
+	/* Pads skipped are freed whatever came of the record. */
+	mbuff_ring_consume(ring);
 	if (need < 0)
 		return need;
-	if (!need)
-		return -EAGAIN;
-	if (rlen > cap)
-		return -EMSGSIZE;
-	mbuff_ring_copy_out(ring, cons + (__u32)sizeof(struct mbuff_ring_rec),
-			    buf, rlen);
-	/* C2: frees the room; pairs with the producer's acquire (P2). */
-	mbuff_ring_store_release(&ring->ctl->cons, cons + (__u32)need);
-	ring->peeked = 0;
-	return rlen;
+	return need ? (long)rlen : -EAGAIN;
 }
 
 /**
@@ -449,7 +668,11 @@ static inline int mbuff_ring_consumer_woken(const struct mbuff_ring *ring)
 /**
  * mbuff_ring_producer_sleep() - decide whether the producer may sleep
  * @ring: the producer's view
- * @need: bytes the next record needs (mbuff_ring_footprint())
+ * @need: bytes the next record needs (mbuff_ring_footprint()); the data
+ *	size or more to wait until the ring is empty
+ *
+ * The room reckoned includes the pad a record that would run past the end
+ * of the data takes.  Commit what was reserved first.
  *
  * Return: true when there is still no room for @need bytes.
  */
@@ -460,7 +683,7 @@ static inline int mbuff_ring_producer_sleep(struct mbuff_ring *ring,
 
 	mbuff_ring_store_release(waiting, 1);
 	mbuff_ring_mb();	/* W1: pairs with W2 in mbuff_ring_wake_producer() */
-	if (mbuff_ring_free_bytes(ring) >= need) {
+	if (mbuff_ring_free_bytes(ring) >= mbuff_ring_want(ring, need)) {
 		mbuff_ring_store_release(waiting, 0);
 		return 0;
 	}
@@ -494,7 +717,7 @@ static inline int mbuff_ring_wake_producer(struct mbuff_ring *ring)
 static inline int mbuff_ring_producer_woken(const struct mbuff_ring *ring,
 					    __u32 need)
 {
-	return mbuff_ring_free_bytes(ring) >= need ||
+	return mbuff_ring_free_bytes(ring) >= mbuff_ring_want(ring, need) ||
 	       !mbuff_ring_load_acquire(&ring->ctl->prod_waiting);
 }
 

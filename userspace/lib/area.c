@@ -176,67 +176,90 @@ MBUFF_EXPORT void mbuff_area_close(struct mbuff_area *area)
 	free(area);
 }
 
+/*
+ * Map the ring's control page and its @size bytes of data, then the data
+ * once more right after itself: *@base is the control page.  One view per
+ * handle; it lives until mbuff_area_close().
+ */
+int mbuff_ring_view(struct mbuff_area *area, size_t size, char **base)
+{
+	size_t ctl = MBUFF_RING_CTL_SIZE;
+	char *b, *p;
+	int ret, prot;
+
+	if (area->view)
+		return mbuff_fail(EBUSY, "area '%s' has a ring view already",
+				  area->name);
+	/* Reserve room for both copies, then map the area over it twice. */
+	b = mmap(NULL, ctl + 2 * size, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (b == MAP_FAILED)
+		return mbuff_fail(errno, "area '%s': no room for a ring view",
+				  area->name);
+	prot = PROT_READ | (area->writable ? PROT_WRITE : 0);
+	p = mmap(b, ctl + size, prot, MAP_SHARED | MAP_FIXED, area->fd,
+		 area->fd_offset);
+	if (p != MAP_FAILED)
+		p = mmap(b + ctl + size, size, prot, MAP_SHARED | MAP_FIXED,
+			 area->fd, area->fd_offset + (off_t)ctl);
+	if (p == MAP_FAILED) {
+		ret = mbuff_fail(errno, "area '%s': cannot map the ring twice",
+				 area->name);
+		munmap(b, ctl + 2 * size);
+		return ret;
+	}
+	area->view = b;
+	area->view_len = ctl + 2 * size;
+	*base = b;
+	return 0;
+}
+
+__asm__(".symver mbuff_area_ring_attach, mbuff_area_ring_attach@@@MBUFF_0.3");
+
 /**
  * mbuff_area_ring_attach() - attach to the ring in an area
  * @area: the handle
  * @ring: the view to fill (see <mbuff/ring.h>)
  * @flags: MBUFF_RING_VIEW_DOUBLED to map the ring's data a second time
- *	right after itself, so that every record is contiguous in memory
- *	(mbuff_ring_peek() never has to give up on a split record)
+ *	right after itself (records of format 2 never wrap, so only code
+ *	that reads past a record's end needs it)
  *
  * The doubled view lives until mbuff_area_close(); one per handle.  The
  * ring must have been set up (mbuff_ring_format()) by the side that
  * created the area.
  *
- * Return: 0, or -EAGAIN (no ring set up in the area yet), -EINVAL (not a
- * valid ring, or unknown flags), -EBUSY (a view exists), -errno of mmap.
+ * Return: 0, or -EAGAIN (no ring set up in the area yet), -EPROTO (a ring
+ * of another format), -EINVAL (not a valid ring, or unknown flags),
+ * -EBUSY (a view exists), -errno of mmap.
  */
 MBUFF_EXPORT int mbuff_area_ring_attach(struct mbuff_area *area,
 					struct mbuff_ring *ring,
 					unsigned int flags)
 {
-	size_t ctl = MBUFF_RING_CTL_SIZE, size;
 	struct mbuff_ring r;
-	char *base, *p;
-	int ret, prot;
+	char *base;
+	int ret;
 
 	if (flags & ~MBUFF_RING_VIEW_DOUBLED)
 		return mbuff_fail(EINVAL, "area '%s': unknown ring flags", area->name);
 	ret = mbuff_ring_attach(&r, area->addr, area->size);
+	if (ret == -EPROTO)
+		return mbuff_fail(EPROTO, "area '%s' holds a ring of format %u, not %u",
+				  area->name,
+				  ((struct mbuff_ring_ctl *)area->addr)->version,
+				  MBUFF_RING_VERSION);
 	if (ret)
-		return mbuff_fail(-ret, "area '%s' holds no ring%s", area->name,
+		return mbuff_fail(-ret, "area '%s' holds no %sring%s", area->name,
+				  ret == -EINVAL ? "valid " : "",
 				  ret == -EAGAIN ? " yet" : "");
-	if (!(flags & MBUFF_RING_VIEW_DOUBLED)) {
-		*ring = r;
-		return 0;
+	if (flags & MBUFF_RING_VIEW_DOUBLED) {
+		ret = mbuff_ring_view(area, (size_t)r.mask + 1, &base);
+		if (ret)
+			return ret;
+		r.ctl = (struct mbuff_ring_ctl *)base;
+		r.data = (unsigned char *)base + MBUFF_RING_CTL_SIZE;
+		r.doubled = 1;
 	}
-	if (area->view)
-		return mbuff_fail(EBUSY, "area '%s' has a ring view already",
-				  area->name);
-	/* Reserve room for both copies, then map the area over it twice. */
-	size = (size_t)r.mask + 1;
-	base = mmap(NULL, ctl + 2 * size, PROT_NONE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (base == MAP_FAILED)
-		return mbuff_fail(errno, "area '%s': no room for a ring view",
-				  area->name);
-	prot = PROT_READ | (area->writable ? PROT_WRITE : 0);
-	p = mmap(base, ctl + size, prot, MAP_SHARED | MAP_FIXED, area->fd,
-		 area->fd_offset);
-	if (p != MAP_FAILED)
-		p = mmap(base + ctl + size, size, prot, MAP_SHARED | MAP_FIXED,
-			 area->fd, area->fd_offset + (off_t)ctl);
-	if (p == MAP_FAILED) {
-		ret = mbuff_fail(errno, "area '%s': cannot map the ring twice",
-				 area->name);
-		munmap(base, ctl + 2 * size);
-		return ret;
-	}
-	area->view = base;
-	area->view_len = ctl + 2 * size;
-	r.ctl = (struct mbuff_ring_ctl *)base;
-	r.data = (unsigned char *)base + ctl;
-	r.doubled = 1;
 	*ring = r;
 	return 0;
 }

@@ -107,6 +107,7 @@ int mbuff_devmem_find(const char *spec, const char *name, uint64_t *size,
 int mbuff_pick_source(const char *name, unsigned int source,
 		      unsigned int backend);
 const struct mbuff_source_ops *mbuff_source_ops(unsigned int source);
+int mbuff_ring_view(struct mbuff_area *area, size_t size, char **base);
 
 /* source_module.c: the 0.7.2 ALLOCATE, for the classic calls */
 int mbuff_module_allocate(const char *name, int size, void *hint, bool hold,

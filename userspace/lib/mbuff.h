@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 #define MBUFF_LIB_VERSION_MAJOR	0
-#define MBUFF_LIB_VERSION_MINOR	2
+#define MBUFF_LIB_VERSION_MINOR	3
 
 /* The classic calls (mbuff 0.7.2); name NULL means "default". */
 void *mbuff_alloc(const char *name, int size);

@@ -11,9 +11,20 @@
  * are 8-byte aligned: a struct mbuff_ring_rec header, then @len bytes of
  * payload, padded to 8, so both indices are always multiples of 8 (a
  * consumer takes any other value for corruption) and a header is never
- * split.  A record's payload may run past the end of the data into its
- * start (copy helpers split it; a user-space view that maps the data
- * twice, back to back, sees it in one piece).
+ * split.
+ *
+ * Format 2: a record never runs past the end of the data.  A producer
+ * whose next record would run past the end fills the rest of the data
+ * with a pad record (MBUFF_RING_REC_PAD, which consumers skip) and starts
+ * the record at offset 0, so every record can be filled and read where it lies, in the
+ * kernel's single mapping of an area as in user space.  Format 1 let
+ * records wrap; a program of either format refuses the other's rings.
+ *
+ * A record may carry its payload elsewhere in the area: with
+ * MBUFF_RING_REC_EXTENT its payload is a struct mbuff_ring_extent naming
+ * bytes past the ring's data (written there by a device, say) that the
+ * record hands to the consumer.  The area is then the control page, the
+ * data, and buffers after them.
  */
 #ifndef _UAPI_LINUX_MBUFF_RING_H
 #define _UAPI_LINUX_MBUFF_RING_H
@@ -21,7 +32,7 @@
 #include <linux/types.h>
 
 #define MBUFF_RING_MAGIC	0x4742524dU	/* "MRBG" */
-#define MBUFF_RING_VERSION	1
+#define MBUFF_RING_VERSION	2
 #define MBUFF_RING_CTL_SIZE	4096	/* the data starts at this offset */
 #define MBUFF_RING_ALIGN	8
 #define MBUFF_RING_LINE		128	/* keeps the two sides apart */
@@ -60,14 +71,32 @@ struct mbuff_ring_ctl {
 	__u32 cons_pad[30];
 };
 
+/* struct mbuff_ring_rec flags */
+#define MBUFF_RING_REC_PAD	(1U << 0)	/* skip: fills the data to its end */
+#define MBUFF_RING_REC_EXTENT	(1U << 1)	/* payload: struct mbuff_ring_extent */
+
 /**
  * struct mbuff_ring_rec - the header of a record
  * @len: payload bytes
- * @flags: 0
+ * @flags: MBUFF_RING_REC_*; a consumer takes any other bit for corruption
  */
 struct mbuff_ring_rec {
 	__u32 len;
 	__u32 flags;
+};
+
+/**
+ * struct mbuff_ring_extent - the payload of an MBUFF_RING_REC_EXTENT record
+ * @offset: where the bytes start, from the area's first byte; past the
+ *	ring's data (at or after MBUFF_RING_CTL_SIZE + the data size)
+ * @len: how many bytes, all inside the area
+ *
+ * The bytes belong to the consumer from the record's publication until it
+ * consumes the record; a producer reuses them only after that.
+ */
+struct mbuff_ring_extent {
+	__u64 offset;
+	__u64 len;
 };
 
 #endif /* _UAPI_LINUX_MBUFF_RING_H */
