@@ -13,7 +13,8 @@
 #                        suites on every kernel of boot/kernels matrix (with
 #                        KVER= or GUEST_ARCH=: on that kernel only)
 #   make check           checkpatch --strict and sparse over the kernel code
-#   make bench           an mbuff ring against a pipe and a socket (timings)
+#   make bench           mbuff against read(), ck_ring, a pipe, anonymous
+#                        memory and its own scale (ratios, a plot)
 #   make demo            boot a guest and show mbuff at work
 #   make deps            install the Debian packages all of this needs
 #   make install         install module, headers (DESTDIR=, PREFIX=)
@@ -133,7 +134,7 @@ STRESS_SAN := tsan asan
 STRESS_BIN := $(B)/unit/ring_stress $(foreach s,$(STRESS_SAN),$(B)/unit-$(s)/ring_stress)
 
 .PHONY: all module kmod-src sparse-kbuild lib tools guest unit test check \
-	demo deps install clean distclean help bench guest-arm64 matrix
+	demo deps install clean distclean help bench bench-build guest-arm64 matrix
 
 ifeq ($(GUEST_ARCH),x86_64)
 all: module lib tools guest unit
@@ -256,13 +257,27 @@ $(B)/unit-%/ring_stress: tests/unit/ring_stress.c $(LIB_SRC) $(SHARED_H)
 	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) $(STRESS_CFLAGS_$*) -o $@ $< $(LIB_SRC)
 
 # Not part of `make test`: what it measures depends on the machine.
-bench: $(B)/bench/ring_bench
-	$(Q)$<
+# scripts/bench runs the host programs, then the guest ones in one boot of
+# the default kernel, and gathers tables, ratios and the plot in
+# build/bench/.  bench-build builds them only.
+BENCH_HOST := $(patsubst bench/host/%.c,$(B)/bench/%,$(wildcard bench/host/*.c))
+BENCH_GUEST := $(patsubst bench/guest/%.c,$(GB)/bench/%,$(wildcard bench/guest/*.c))
 
-$(B)/bench/%: bench/%.c $(SHARED_H) $(LIBA)
+bench-build: module lib $(BENCH_HOST) $(BENCH_GUEST)
+
+bench: all bench-build
+	$(Q)scripts/bench
+
+# Host programs compare against Concurrency Kit's rings (libck-dev).
+$(B)/bench/%: bench/host/%.c $(SHARED_H) $(LIBA)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC [bench] $*")
-	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -o $@ $< $(LIBA)
+	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -o $@ $< $(LIBA) -lck
+
+$(GB)/bench/%: bench/guest/%.c $(SHARED_H) $(LIBA)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC [bench] $*")
+	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -static -o $@ $< $(LIBA)
 
 # Without KVER= or GUEST_ARCH=, the guest suites run on every kernel of the
 # matrix; with either, on that kernel only (the host parts are x86_64's).
