@@ -96,6 +96,11 @@
  * @prod: the producer's index; the producer's own, kept here (the copy in
  *	the control page is only stored)
  * @cons: the consumer's index; the consumer's own, kept here
+ * @prod_seen: the consumer's copy of the producer's index as it last
+ *	loaded it: records up to it are known to be there, so a batch costs
+ *	one load of the producer's cache line, not one per record
+ * @cons_seen: the producer's copy of the consumer's index as it last
+ *	loaded it: room up to it is known to be free
  * @rec_flags: the flags of the record mbuff_ring_peek() returned last
  * @area: the area's first byte, for MBUFF_RING_REC_EXTENT records
  * @area_size: its size
@@ -105,7 +110,7 @@
  * never makes the consumer read or move outside it; a consumer that
  * writes garbage can make the producer overwrite records or find no room,
  * never make it write outside the ring.  Of @prod and @cons, only this
- * side's own index is current: the other is what it was at attach time.
+ * side's own index is used; the other is what it was at attach time.
  */
 struct mbuff_ring {
 	struct mbuff_ring_ctl *ctl;
@@ -115,6 +120,8 @@ struct mbuff_ring {
 	__u32 pending;
 	__u32 prod;
 	__u32 cons;
+	__u32 prod_seen;
+	__u32 cons_seen;
 	__u32 rec_flags;
 	unsigned char *area;
 	__u64 area_size;
@@ -235,6 +242,8 @@ static inline int mbuff_ring_attach(struct mbuff_ring *ring, void *area,
 	ring->pending = 0;
 	ring->prod = prod;
 	ring->cons = cons;
+	ring->prod_seen = prod;
+	ring->cons_seen = cons;
 	ring->rec_flags = 0;
 	ring->area = (unsigned char *)area;
 	ring->area_size = area_size;
@@ -284,6 +293,23 @@ static inline __u32 mbuff_ring_want(const struct mbuff_ring *ring, __u32 need)
 	return size - off + need <= size ? size - off + need : size - off;
 }
 
+/*
+ * Room after the producer's index, by the consumer's index as last seen;
+ * loaded again (P2: pairs with the consumer's release of cons, C2) only
+ * when that is less than @want bytes.  None when the consumer's index is
+ * not within a ring behind the producer's.
+ */
+static inline __u32 mbuff_ring_room_for(struct mbuff_ring *ring, __u32 want)
+{
+	__u32 size = ring->mask + 1, used = ring->prod - ring->cons_seen;
+
+	if (used <= size && size - used >= want)
+		return size - used;
+	ring->cons_seen = mbuff_ring_load_acquire(&ring->ctl->cons);
+	used = ring->prod - ring->cons_seen;
+	return used > size ? 0 : size - used;
+}
+
 /* Write a record header at the producer's index (not yet published). */
 static inline void mbuff_ring_put_header(struct mbuff_ring *ring, __u32 len,
 					 __u32 flags)
@@ -319,7 +345,7 @@ static inline int mbuff_ring_reserve_flags(struct mbuff_ring *ring, __u32 len,
 
 	if (len > size - sizeof(struct mbuff_ring_rec) || need > size)
 		return -EMSGSIZE;
-	room = mbuff_ring_room(ring);
+	room = mbuff_ring_room_for(ring, mbuff_ring_want(ring, need));
 	if (off + need > size) {
 		/* Fill the rest of the data with a pad; the record starts at 0. */
 		pad = size - off;
@@ -441,7 +467,8 @@ static inline __u32 mbuff_ring_used_bytes(const struct mbuff_ring *ring)
 
 /*
  * The next record after the consumer's index, pads skipped: its footprint,
- * 0 when there is none, or -EIO when the producer's index or a header is
+ * 0 when there is none (the producer's index loaded again to be sure:
+ * records up to the copy last loaded need no new load), or -EIO when the producer's index or a header is
  * corrupt.  On success *@len and *@flags are the record's length and
  * flags as read here, once each, and the consumer's index has moved past
  * the pads (counted in @ring->pending); the record itself starts at it.
@@ -458,8 +485,12 @@ static inline long mbuff_ring_next(struct mbuff_ring *ring, __u32 *len,
 	const struct mbuff_ring_rec *rec;
 	__u32 size = ring->mask + 1, used, off, rlen, rflags, need;
 
-	/* C1: pairs with the producer's release of prod (P1). */
-	used = mbuff_ring_load_acquire(&ring->ctl->prod) - ring->cons;
+	used = ring->prod_seen - ring->cons;
+	if (!used || used > size) {
+		/* C1: pairs with the producer's release of prod (P1). */
+		ring->prod_seen = mbuff_ring_load_acquire(&ring->ctl->prod);
+		used = ring->prod_seen - ring->cons;
+	}
 	for (;;) {
 		if (!used)
 			return 0;
