@@ -89,7 +89,7 @@ static struct {
 	int verbose;
 } opt = {
 	.runs = 5,
-	.stream_bytes = 256UL << 20,
+	.stream_bytes = 512UL << 20,
 	.limit_bytes = 128UL << 20,
 	.map_bytes = 32UL << 20,
 	.ring_bytes = 1UL << 20,
@@ -523,6 +523,36 @@ static int run_read(const struct kb_case *c, struct kb_run *st)
 	return seq == count ? 0 : -1;
 }
 
+/*
+ * The read() device's edges, once: sizes it refuses, a buffer it cannot
+ * write (the record is not used up), then records 0 and 1 in sequence.
+ */
+static int read_device_edges(void)
+{
+	uint64_t buf[8192 / 8 + 1];
+	void *none;
+	int fd, ok;
+
+	fd = open(KB_READ_DEV, O_RDONLY | O_CLOEXEC);
+	none = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fd < 0 || none == MAP_FAILED)
+		return -1;
+	ok = read(fd, buf, 0) < 0 && errno == EINVAL;
+	ok &= read(fd, buf, MBUFF_RING_RECORD_MIN - 1) < 0 && errno == EINVAL;
+	ok &= read(fd, none, 4096) < 0 && errno == EFAULT;
+	munmap(none, 4096);
+	ok &= read(fd, buf, 4096) == 4096 &&
+	      mbuff_ring_record_check(buf, 4096, 0) == MBUFF_RING_RECORD_OK;
+	ok &= read(fd, buf, 8193) < 0 && errno == EINVAL;
+	ok &= read(fd, buf, 8192 + 7) < 0 && errno == EINVAL;
+	ok &= read(fd, buf, 27) == 27 &&
+	      mbuff_ring_record_check(buf, 27, 1) == MBUFF_RING_RECORD_OK;
+	close(fd);
+	note("read() device: sizes out of range refused, a bad buffer -EFAULT, records in sequence: %s",
+	     ok ? "ok" : "FAILED");
+	return ok ? 0 : -1;
+}
+
 static void ring_bell(struct mbuff_area *a, struct kb_run *st)
 {
 	st->rings++;
@@ -851,16 +881,22 @@ static void streams(void)
 		for (s = 0; s < 2; s++) {
 			add_case(KB_READ, sizes[s], 0, NULL);
 			add_case(KB_INPLACE, sizes[s], 0, NULL);
+			add_case(KB_COPY, sizes[s], 0, NULL);
 		}
 	}
 	if (!ncases)
 		return;
 	if (want("read") || want("diagnosis")) {
+		/* 8 KiB for its edges, then 64 KiB for the streams. */
+		i = load_module("mbuff_bench_read", "record_size=8192");
+		if (!i && read_device_edges())
+			failed = 1;
+		if (!i)
+			unload_module("mbuff_bench_read");
 		i = load_module("mbuff_bench_read", "record_size=65536");
-		if (i && i != -EEXIST) {
+		if (i)
 			fprintf(stderr, "kernel_bench: insmod mbuff_bench_read.ko: %s\n",
 				strerror(-i));
-		}
 		loaded = !i;
 	}
 	/* Run after run, every case once: drifts hit all alike. */
@@ -1181,7 +1217,7 @@ static int usage(void)
 		"usage: kernel_bench [-r RUNS] [-n BYTES] [-l BYTES] [-m BYTES] [-R BYTES]\n"
 		"                    [-B BYTES] [-M DIR] [-o FILE] [-s SECTIONS] [-e] [-v]\n"
 		"  -r  runs of each case (default 5)\n"
-		"  -n  bytes per stream run (default 256M)\n"
+		"  -n  bytes per stream run (default 512M)\n"
 		"  -l  the limit's buffer (default 128M)\n"
 		"  -m  bytes of each mapped area (default 32M)\n"
 		"  -R  ring data, bytes in flight (default 1M)\n"
