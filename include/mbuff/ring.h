@@ -429,7 +429,8 @@ static inline int mbuff_ring_write(struct mbuff_ring *ring, const void *buf,
  * bytes are the consumer's until it consumes the record.
  *
  * Return: 0, -EAGAIN when there is no room now, -EINVAL when the bytes
- * are not past the ring's data and inside the area.
+ * are not past the ring's data and inside the area, -EMSGSIZE when the
+ * data is too small to hold an extent record at all (under 24 bytes).
  */
 static inline int mbuff_ring_put_extent(struct mbuff_ring *ring, __u64 offset,
 					__u64 len)
@@ -484,14 +485,16 @@ static inline long mbuff_ring_next(struct mbuff_ring *ring, __u32 *len,
 {
 	const struct mbuff_ring_rec *rec;
 	__u32 size = ring->mask + 1, used, off, rlen, rflags, need;
+	int loaded = 0;
 
 	used = ring->prod_seen - ring->cons;
-	if (!used || used > size) {
-		/* C1: pairs with the producer's release of prod (P1). */
-		ring->prod_seen = mbuff_ring_load_acquire(&ring->ctl->prod);
-		used = ring->prod_seen - ring->cons;
-	}
 	for (;;) {
+		if ((!used || used > size) && !loaded) {
+			/* C1: pairs with the producer's release of prod (P1). */
+			ring->prod_seen = mbuff_ring_load_acquire(&ring->ctl->prod);
+			used = ring->prod_seen - ring->cons;
+			loaded = 1;
+		}
 		if (!used)
 			return 0;
 		if (used > size || (used & (MBUFF_RING_ALIGN - 1)))

@@ -230,7 +230,8 @@ __asm__(".symver mbuff_area_ring_attach, mbuff_area_ring_attach@@@MBUFF_0.3");
  *
  * Return: 0, or -EAGAIN (no ring set up in the area yet), -EPROTO (a ring
  * of another format), -EINVAL (not a valid ring, or unknown flags),
- * -EBUSY (a view exists), -errno of mmap.
+ * -EBADF (a read-only handle: both sides write the control page), -EBUSY
+ * (a view exists), -errno of mmap.
  */
 MBUFF_EXPORT int mbuff_area_ring_attach(struct mbuff_area *area,
 					struct mbuff_ring *ring,
@@ -242,6 +243,10 @@ MBUFF_EXPORT int mbuff_area_ring_attach(struct mbuff_area *area,
 
 	if (flags & ~MBUFF_RING_VIEW_DOUBLED)
 		return mbuff_fail(EINVAL, "area '%s': unknown ring flags", area->name);
+	/* Both sides store their index into the control page. */
+	if (!area->writable)
+		return mbuff_fail(EBADF, "area '%s': a ring needs a writable handle",
+				  area->name);
 	ret = mbuff_ring_attach(&r, area->addr, area->size);
 	if (ret == -EPROTO)
 		return mbuff_fail(EPROTO, "area '%s' holds a ring of format %u, not %u",
