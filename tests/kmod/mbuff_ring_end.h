@@ -26,7 +26,8 @@
  * @area: the area, on which a kernel count is held
  * @ring: this end's view of the ring
  * @thread: the thread that reads or writes
- * @buf: the record being read or written
+ * @buf: the record being read or written, when the end copies records in
+ *	or out; NULL when it works in place
  */
 struct mbuff_ring_end {
 	struct mbuff_area *area;
@@ -53,8 +54,10 @@ static inline int mbuff_ring_end_backend(const char *name)
  * @name: the area's name
  * @size: its size, with an optional K or M suffix
  * @backend: "vmalloc", "contig" or "any", for a new area
- * @buflen: bytes of the record buffer
- * @min_data: the fewest bytes of ring data the caller can work with
+ * @buflen: bytes of the record buffer; 0 for none (in place)
+ * @min_data: the fewest bytes of ring data the caller can work with: the
+ *	footprint of its largest record (mbuff_ring_footprint()), as a ring
+ *	whose data holds a single record still works
  *
  * Return: the bytes of ring data, or -errno (logged; nothing is held).
  */
@@ -96,10 +99,13 @@ static inline long mbuff_ring_end_setup(struct mbuff_ring_end *e,
 		       name, ret);
 		goto err_put_area;
 	}
-	e->buf = kvmalloc(buflen, GFP_KERNEL);
-	if (!e->buf) {
-		ret = -ENOMEM;
-		goto err_put_area;
+	e->buf = NULL;
+	if (buflen) {
+		e->buf = kvmalloc(buflen, GFP_KERNEL);
+		if (!e->buf) {
+			ret = -ENOMEM;
+			goto err_put_area;
+		}
 	}
 	return data;
 

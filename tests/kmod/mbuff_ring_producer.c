@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A kernel producer on an mbuff ring, for kernel->user streaming tests and
- * the demo.  On load it creates (or opens) the area, formats a ring in it
- * and starts a thread that writes test records (tests/kmod/
- * mbuff_ring_record.h: a sequence number, a checksum and a pattern) until
- * @count records are written or the module is unloaded.
+ * A kernel producer on an mbuff ring, for kernel->user streaming tests,
+ * benchmarks and the demo.  On load it creates (or opens) the area,
+ * formats a ring in it and starts a thread that writes test records
+ * (tests/kmod/mbuff_ring_record.h: a sequence number, a checksum and a
+ * pattern) until @count records are written or the module is unloaded.
+ *
+ * In place (@inplace, the default): the thread reserves room for each
+ * record (mbuff_ring_reserve()) and fills it where it lies in the ring,
+ * then publishes the records reserved with one mbuff_ring_commit() once
+ * @batch bytes are reserved, or when the next reservation fails.  With
+ * @inplace=0 it fills a buffer and copies each record in with
+ * mbuff_ring_write(), which publishes it at once.
  *
  * Waking without polling (see <mbuff/ring.h>): the thread wakes the user
  * consumer with mbuff_area_notify() only when mbuff_ring_wake_consumer()
  * says it sleeps, and not after every record but once @batch bytes wait
  * or before the thread itself blocks, so a fast stream costs few wake-ups.
- * When the ring is full the thread sleeps on a wait queue; the consumer
- * rings the area's doorbell when mbuff_ring_wake_producer() says so.
+ * Whatever it has reserved is committed first, before any wake-up and
+ * before any sleep: a consumer woken for records it cannot see yet, or a
+ * producer asleep on records nobody can see, would wait for ever.  When
+ * the ring is full the thread sleeps on a wait queue; the consumer rings
+ * the area's doorbell when mbuff_ring_wake_producer() says so.
  *
  * Progress and results: /sys/kernel/debug/mbuff_ring_producer/status.
  */
@@ -53,7 +63,7 @@ MODULE_PARM_DESC(backend,
 static uint record_size = 4096;
 module_param(record_size, uint, 0444);
 MODULE_PARM_DESC(record_size,
-		 "payload bytes per record, 16 to half the ring's data (default 4096)");
+		 "payload bytes per record, 16 up to the ring's data less the 8-byte record header (default 4096)");
 
 static ulong count;
 module_param(count, ulong, 0444);
@@ -66,22 +76,31 @@ MODULE_PARM_DESC(rate, "records per second, 0 as fast as possible (default 0)");
 static uint batch;
 module_param(batch, uint, 0444);
 MODULE_PARM_DESC(batch,
-		 "wake a sleeping consumer once this many bytes wait or before blocking; 0 a quarter of the ring, 1 after every record (default 0)");
+		 "publish (in place) and wake a sleeping consumer once this many bytes wait, or before blocking; 0 a quarter of the ring, 1 after every record (default 0)");
+
+static bool inplace = true;
+module_param(inplace, bool, 0444);
+MODULE_PARM_DESC(inplace,
+		 "fill records where they lie in the ring and publish them in batches; 0 to copy each one in with mbuff_ring_write() (default 1)");
 
 /* The thread writes while this is true; a write to it wakes the thread. */
 static bool start = true;
 
 /**
  * struct mbuff_rprod - the producer's state; one per module
- * @end: the area, the ring, the thread and the record buffer
+ * @end: the area, the ring, the thread and the record buffer (none in
+ *	place)
  * @wait: the thread sleeps here for room, for @start, and once done
- * @batch: bytes waiting before the consumer is woken
- * @records: records written
- * @bytes: payload bytes written
+ * @batch: bytes reserved before they are published (in place), and bytes
+ *	waiting before the consumer is woken
+ * @t0: when the first record was started
+ * @unpublished: records written and not yet published (in place)
+ * @records: records written and published
+ * @bytes: their payload bytes
  * @sleeps: times the thread slept for room
  * @notifies: mbuff_area_notify() calls (consumer wake-ups)
  * @doorbells: doorbell rings received
- * @ns: nanoseconds from the start to the last record written
+ * @ns: nanoseconds from the start to the last record published
  * @error: the ring refused a record (-errno), 0 if not
  * @done: @count records were written, or the ring refused one
  *
@@ -92,6 +111,8 @@ struct mbuff_rprod {
 	struct mbuff_ring_end end;
 	wait_queue_head_t wait;
 	u32 batch;
+	ktime_t t0;
+	u64 unpublished;
 	u64 records;
 	u64 bytes;
 	u64 sleeps;
@@ -131,9 +152,28 @@ static void mbuff_rprod_add(u64 *counter, u64 n)
 	WRITE_ONCE(*counter, *counter + n);
 }
 
-/* Wake the consumer if it sleeps; called after publishing records. */
+/*
+ * Publish the records written so far (in place: reserved and filled; a
+ * pad a failed reservation took goes with them) and count them.
+ */
+static void mbuff_rprod_commit(struct mbuff_rprod *p)
+{
+	mbuff_ring_commit(&p->end.ring);
+	if (!p->unpublished)
+		return;
+	mbuff_rprod_add(&p->records, p->unpublished);
+	mbuff_rprod_add(&p->bytes, p->unpublished * record_size);
+	p->unpublished = 0;
+	WRITE_ONCE(p->ns, ktime_to_ns(ktime_sub(ktime_get(), p->t0)));
+}
+
+/*
+ * Publish what is written, then wake the consumer if it sleeps: before
+ * the thread blocks, and once a batch waits.
+ */
 static void mbuff_rprod_wake(struct mbuff_rprod *p)
 {
+	mbuff_rprod_commit(p);
 	if (mbuff_ring_wake_consumer(&p->end.ring)) {
 		mbuff_rprod_add(&p->notifies, 1);
 		mbuff_area_notify(p->end.area);
@@ -171,33 +211,50 @@ static void mbuff_rprod_pace(struct mbuff_rprod *p, ktime_t from, u64 n)
 }
 
 /*
- * Write the record in @p->end.buf, sleeping while the ring is full.  Returns
- * 0, -EINTR when the thread is to stop, or the ring's error.
+ * Write record @seq: in place, reserve its room and fill it there (it is
+ * published later, with the rest of its batch); otherwise fill the buffer
+ * and copy it in, published at once.  Sleeps while the ring is full, after
+ * publishing what was reserved: the records of the batch, and a pad to
+ * the end of the data the failed reservation may have taken, all of which
+ * the consumer must see before it can make room.  Returns 0, -EINTR when
+ * the thread is to stop, or the ring's error.
  */
-static int mbuff_rprod_put(struct mbuff_rprod *p)
+static int mbuff_rprod_put(struct mbuff_rprod *p, u64 seq)
 {
+	struct mbuff_ring *ring = &p->end.ring;
 	u32 need = mbuff_ring_footprint(record_size);
+	void *payload;
 	int ret;
 
-	while ((ret = mbuff_ring_write(&p->end.ring, p->end.buf, record_size)) ==
-	       -EAGAIN) {
-		mbuff_rprod_wake(p);	/* before blocking */
-		if (!mbuff_ring_producer_sleep(&p->end.ring, need))
+	if (!inplace)
+		mbuff_ring_record_fill(p->end.buf, record_size, seq);
+	for (;;) {
+		if (inplace)
+			ret = mbuff_ring_reserve(ring, record_size, &payload);
+		else
+			ret = mbuff_ring_write(ring, p->end.buf, record_size);
+		if (ret != -EAGAIN)
+			break;
+		mbuff_rprod_wake(p);	/* commits first: before blocking */
+		if (!mbuff_ring_producer_sleep(ring, need))
 			continue;
 		mbuff_rprod_add(&p->sleeps, 1);
 		wait_event_interruptible(p->wait,
-					 mbuff_ring_producer_woken(&p->end.ring, need) ||
+					 mbuff_ring_producer_woken(ring, need) ||
 					 kthread_should_stop());
 		if (kthread_should_stop())
 			return -EINTR;
 	}
+	if (!ret && inplace)
+		mbuff_ring_record_fill(payload, record_size, seq);
 	return ret;
 }
 
 static int mbuff_rprod_thread(void *data)
 {
 	struct mbuff_rprod *p = data;
-	ktime_t t0 = 0, from = 0;
+	struct mbuff_ring *ring = &p->end.ring;
+	ktime_t from = 0;
 	bool paused = true;
 	u64 seq = 0, base = 0;
 	int ret;
@@ -216,11 +273,10 @@ static int mbuff_rprod_thread(void *data)
 			from = ktime_get();
 			base = seq;
 			if (!seq)
-				t0 = from;
+				p->t0 = from;
 		}
 		mbuff_rprod_pace(p, from, seq - base);
-		mbuff_ring_record_fill(p->end.buf, record_size, seq);
-		ret = mbuff_rprod_put(p);
+		ret = mbuff_rprod_put(p, seq);
 		if (ret == -EINTR)
 			break;
 		if (ret) {
@@ -229,15 +285,16 @@ static int mbuff_rprod_thread(void *data)
 			break;
 		}
 		seq++;
-		mbuff_rprod_add(&p->records, 1);
-		mbuff_rprod_add(&p->bytes, record_size);
-		WRITE_ONCE(p->ns, ktime_to_ns(ktime_sub(ktime_get(), t0)));
-		if (p->end.ring.mask + 1 - mbuff_ring_free_bytes(&p->end.ring) >=
-		    p->batch)
+		p->unpublished++;
+		if (!inplace)
+			mbuff_rprod_commit(p);	/* counts it: it is published */
+		/* Once a batch is reserved (waits), publish it and wake. */
+		if (inplace ? ring->pending >= p->batch :
+		    ring->mask + 1 - mbuff_ring_free_bytes(ring) >= p->batch)
 			mbuff_rprod_wake(p);
 		cond_resched();
 	}
-	/* The last records: wake the consumer whatever is waiting. */
+	/* The last records: publish them, wake the consumer if it sleeps. */
 	mbuff_rprod_wake(p);
 	WRITE_ONCE(p->done, !kthread_should_stop());
 	/* Wait for kthread_stop(): returning early would free the task. */
@@ -265,16 +322,18 @@ static int __init mbuff_rprod_init(void)
 	long data;
 	int ret;
 
-	if (record_size < MBUFF_RING_RECORD_MIN) {
+	if (record_size < MBUFF_RING_RECORD_MIN ||
+	    mbuff_ring_footprint(record_size) < record_size) {
 		pr_err("bad parameter: record_size=%u\n", record_size);
 		return -EINVAL;
 	}
-	/* A record may take half of the ring's data at most. */
-	data = mbuff_ring_end_setup(&p->end, area, size, backend, record_size,
-				    2 * (size_t)record_size);
+	/* A record may take all of the ring's data: one at a time. */
+	data = mbuff_ring_end_setup(&p->end, area, size, backend,
+				    inplace ? 0 : record_size,
+				    mbuff_ring_footprint(record_size));
 	if (data < 0)
 		return data;
-	p->batch = batch ? batch : data / 4;
+	p->batch = batch ? min_t(u32, batch, data) : data / 4;
 	ret = mbuff_ring_end_run(&p->end, mbuff_rprod_doorbell,
 				 mbuff_rprod_thread, p, "mbuff_rprod");
 	if (ret)
