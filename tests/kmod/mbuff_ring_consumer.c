@@ -4,22 +4,31 @@
  * On load it creates (or opens) the area and formats the ring in it: as
  * with mbuff_ring_producer.c, the kernel side sets the ring up and user
  * space attaches (mbuff_area_ring_attach()), so the ring exists before
- * the producer attaches.  A thread then reads records into a buffer
- * (mbuff_ring_read()) and checks each one's sequence number and checksum
- * (tests/kmod/mbuff_ring_record.h), until @count records are read or the
- * module is unloaded.
+ * the producer attaches.  A thread then takes records and checks each
+ * one's sequence number and checksum (tests/kmod/mbuff_ring_record.h),
+ * until @count records are read or the module is unloaded.
+ *
+ * In place (@inplace, the default): the thread peeks at records where they
+ * lie (mbuff_ring_peek(), each call the next record), checks them there,
+ * and frees a batch of them with one mbuff_ring_consume(): before the
+ * batch would grow past @batch bytes, and always before it sleeps.  With
+ * @inplace=0 it copies each record out with mbuff_ring_read(), which
+ * frees it at once, and checks the copy.
  *
  * The producer process is not trusted: it can rewrite the control page
- * and the records at any time.  A record is checked only once copied out
- * of the ring, and a ring the producer made corrupt stops the thread with
- * -EIO (status: error), never makes it read outside the ring.
+ * and the records at any time.  The ring's header checks (<mbuff/ring.h>)
+ * keep every record inside the ring's data, and a ring the producer made
+ * corrupt stops the thread with -EIO (status: error), never makes it read
+ * outside the ring.  Checking a record in place is safe for the same
+ * reason: see mbuff_rcons_check().
  *
  * Waking without polling (see <mbuff/ring.h>): when the ring is empty the
- * thread sleeps on a wait queue; the user producer rings the area's
- * doorbell when mbuff_ring_wake_consumer() says so.  The thread wakes a
- * producer sleeping for room with mbuff_area_notify() when
- * mbuff_ring_wake_producer() says so, not after every record but once
- * @batch bytes are free or before the thread itself blocks.
+ * thread frees what it has peeked and sleeps on a wait queue; the user
+ * producer rings the area's doorbell when mbuff_ring_wake_consumer() says
+ * so.  The thread wakes a producer sleeping for room with
+ * mbuff_area_notify() when mbuff_ring_wake_producer() says so, not after
+ * every record but once @batch bytes are free or before the thread itself
+ * blocks.
  *
  * Progress and results: /sys/kernel/debug/mbuff_ring_consumer/status.
  */
@@ -67,13 +76,20 @@ MODULE_PARM_DESC(count, "records to read, 0 until unloaded (default 0)");
 static uint batch;
 module_param(batch, uint, 0444);
 MODULE_PARM_DESC(batch,
-		 "wake a sleeping producer once this many bytes are free or before blocking; 0 a quarter of the ring, 1 after every record (default 0)");
+		 "free records (in place) at most this many bytes at a time, and wake a sleeping producer once this many bytes are free, or before blocking; 0 a quarter of the ring, 1 after every record (default 0)");
+
+static bool inplace = true;
+module_param(inplace, bool, 0444);
+MODULE_PARM_DESC(inplace,
+		 "check records where they lie in the ring and free them in batches; 0 to copy each one out with mbuff_ring_read() (default 1)");
 
 /**
  * struct mbuff_rcons - the consumer's state; one per module
- * @end: the area, the ring, the thread and the record buffer
+ * @end: the area, the ring, the thread and the record buffer (none in
+ *	place)
  * @wait: the thread sleeps here for data, and once done
- * @batch: free bytes before a sleeping producer is woken
+ * @batch: bytes of records freed at most at once (in place), and free
+ *	bytes before a sleeping producer is woken
  * @records: records read
  * @bytes: payload bytes read
  * @errors: records that failed the check
@@ -115,9 +131,13 @@ static void mbuff_rcons_add(u64 *counter, u64 n)
 	WRITE_ONCE(*counter, *counter + n);
 }
 
-/* Wake the producer if it sleeps for room; called after consuming. */
+/*
+ * Free the records peeked (in place), then wake the producer if it sleeps
+ * for room: before the thread blocks, and once a batch is free.
+ */
 static void mbuff_rcons_wake(struct mbuff_rcons *c)
 {
+	mbuff_ring_consume(&c->end.ring);
 	if (mbuff_ring_wake_producer(&c->end.ring)) {
 		mbuff_rcons_add(&c->notifies, 1);
 		mbuff_area_notify(c->end.area);
@@ -133,11 +153,22 @@ static void mbuff_rcons_doorbell(struct mbuff_area *a, s32 value, void *data)
 	wake_up_interruptible(&c->wait);
 }
 
-/* Check record @seq, @len bytes in @c->end.buf; returns the next seq. */
-static u64 mbuff_rcons_check(struct mbuff_rcons *c, u32 len, u64 seq)
+/*
+ * Check record @seq, @len bytes at @payload; returns the next seq.
+ *
+ * In place, @payload is in the ring, where the producer process can
+ * rewrite it while it is checked.  That is safe: @payload and @len come
+ * from mbuff_ring_peek(), whose checks of the header (read once) put all
+ * @len bytes inside the ring's data, and the check reads only those bytes,
+ * bounded by @len, never by a length read from the record.  What it reads
+ * only decides whether the record passes and which sequence number comes
+ * next; bytes rewritten meanwhile can only make the check fail.
+ */
+static u64 mbuff_rcons_check(struct mbuff_rcons *c, const void *payload,
+			     u32 len, u64 seq)
 {
-	const struct mbuff_ring_record *r = c->end.buf;
-	int what = mbuff_ring_record_check(c->end.buf, len, seq);
+	const struct mbuff_ring_record *r = payload;
+	int what = mbuff_ring_record_check(payload, len, seq);
 
 	if (what == MBUFF_RING_RECORD_OK)
 		return seq + 1;
@@ -148,58 +179,90 @@ static u64 mbuff_rcons_check(struct mbuff_rcons *c, u32 len, u64 seq)
 	}
 	mbuff_rcons_add(&c->errors, 1);
 	/* Count a gap once, not every record after it. */
-	return what == MBUFF_RING_RECORD_SEQ ? r->seq + 1 : seq + 1;
+	return what == MBUFF_RING_RECORD_SEQ ? READ_ONCE(r->seq) + 1 : seq + 1;
 }
 
 /*
- * Read the next record into @c->end.buf, sleeping while the ring is empty.
- * Returns its length, -EINTR when the thread is to stop, or the ring's
- * error.
+ * Take the next record, sleeping while the ring is empty: in place, peek
+ * at it (freed later, with its batch); otherwise copy it into
+ * @c->end.buf, freed at once.  Before sleeping, frees what was peeked:
+ * the producer may be waiting for that room.  Returns the record and its
+ * length in *@len, or an ERR_PTR: -EINTR when the thread is to stop,
+ * -EMSGSIZE for a record longer than @max_record, -EIO for a corrupt ring.
  */
-static long mbuff_rcons_get(struct mbuff_rcons *c)
+static const void *mbuff_rcons_get(struct mbuff_rcons *c, u32 *len)
 {
+	struct mbuff_ring *ring = &c->end.ring;
+	const void *p;
 	long ret;
 
-	while ((ret = mbuff_ring_read(&c->end.ring, c->end.buf, max_record)) ==
-	       -EAGAIN) {
-		mbuff_rcons_wake(c);	/* before blocking */
-		if (!mbuff_ring_consumer_sleep(&c->end.ring))
+	for (;;) {
+		if (inplace) {
+			p = mbuff_ring_peek(ring, len);
+			if (p)
+				return *len > max_record ? ERR_PTR(-EMSGSIZE) : p;
+			/*
+			 * NULL with a length (MBUFF_RING_CORRUPT) is never an
+			 * empty ring: waiting for data there would spin.
+			 */
+			if (*len)
+				return ERR_PTR(-EIO);
+		} else {
+			ret = mbuff_ring_read(ring, c->end.buf, max_record);
+			if (ret >= 0) {
+				*len = ret;
+				return c->end.buf;
+			}
+			if (ret != -EAGAIN)
+				return ERR_PTR(ret);
+		}
+		mbuff_rcons_wake(c);	/* frees what was peeked: before blocking */
+		if (!mbuff_ring_consumer_sleep(ring))
 			continue;
 		mbuff_rcons_add(&c->sleeps, 1);
 		wait_event_interruptible(c->wait,
-					 mbuff_ring_consumer_woken(&c->end.ring) ||
+					 mbuff_ring_consumer_woken(ring) ||
 					 kthread_should_stop());
 		if (kthread_should_stop())
-			return -EINTR;
+			return ERR_PTR(-EINTR);
 	}
-	return ret;
 }
 
 static int mbuff_rcons_thread(void *data)
 {
 	struct mbuff_rcons *c = data;
+	struct mbuff_ring *ring = &c->end.ring;
+	const void *p;
 	ktime_t t0 = 0;
 	u64 seq = 0;
-	long len;
+	u32 len;
 
 	while (!kthread_should_stop() && (!count || c->records < count)) {
-		len = mbuff_rcons_get(c);
-		if (len == -EINTR)
+		p = mbuff_rcons_get(c, &len);
+		if (PTR_ERR_OR_ZERO(p) == -EINTR)
 			break;
-		if (len < 0) {
-			pr_err("cannot read record %llu: %ld\n", seq, len);
-			WRITE_ONCE(c->error, (int)len);
+		if (IS_ERR(p)) {
+			pr_err("cannot read record %llu: %ld\n", seq, PTR_ERR(p));
+			WRITE_ONCE(c->error, (int)PTR_ERR(p));
 			break;
 		}
 		if (!c->records)
 			t0 = ktime_get();
-		seq = mbuff_rcons_check(c, (u32)len, seq);
+		seq = mbuff_rcons_check(c, p, len, seq);
 		mbuff_rcons_add(&c->records, 1);
 		mbuff_rcons_add(&c->bytes, len);
 		WRITE_ONCE(c->ns, ktime_to_ns(ktime_sub(ktime_get(), t0)));
-		if (mbuff_ring_used_bytes(&c->end.ring) + c->batch <=
-		    c->end.ring.mask + 1)
-			mbuff_rcons_wake(c);
+		/*
+		 * In place, free the batch before another record like this one
+		 * would take it past @batch bytes (copied, each record is free
+		 * already); then wake the producer once a batch is free.
+		 */
+		if (!inplace ||
+		    ring->pending + mbuff_ring_footprint(len) > c->batch) {
+			mbuff_ring_consume(ring);
+			if (mbuff_ring_used_bytes(ring) + c->batch <= ring->mask + 1)
+				mbuff_rcons_wake(c);
+		}
 		cond_resched();
 	}
 	mbuff_rcons_wake(c);
@@ -235,7 +298,10 @@ static int __init mbuff_rcons_init(void)
 		pr_err("bad parameter: max_record=%u\n", max_record);
 		return -EINVAL;
 	}
-	data = mbuff_ring_end_setup(&c->end, area, size, backend, max_record, 0);
+	/* Any ring: one whose data holds a single record works too. */
+	data = mbuff_ring_end_setup(&c->end, area, size, backend,
+				    inplace ? 0 : max_record,
+				    mbuff_ring_footprint(MBUFF_RING_RECORD_MIN));
 	if (data < 0)
 		return data;
 	c->batch = batch ? min_t(u32, batch, data) : data / 4;
