@@ -7,19 +7,31 @@
  * doorbell, never by polling.  The module creates the area and formats
  * the ring; this program attaches.
  *
- *   consume [--start FILE] [--blocked] [--batch N] NAME BYTES
- *	kernel->user: read BYTES bytes of records in place through a doubled
- *	view, check each one's sequence number and checksum.  --start: write
- *	1 to FILE (the producer's start parameter) once attached; with
+ *   consume [--start FILE] [--blocked] [--batch N] [--doubled] [--timeout SEC]
+ *	    NAME BYTES
+ *	kernel->user: read BYTES bytes of records in place, check each
+ *	one's sequence number and checksum where it lies, and free them a
+ *	batch at a time (one mbuff_ring_consume()).  --start: write 1 to
+ *	FILE (the producer's start parameter) once attached; with
  *	--blocked, only once this process sleeps in mbuff_area_wait(), and
  *	check that it slept there without spinning until woken.
- *   produce [--record SIZE] [--batch N] NAME BYTES
+ *   produce [--record SIZE] [--batch N] [--inplace] [--doubled] [--timeout SEC]
+ *	    NAME BYTES
  *	user->kernel: write BYTES bytes of SIZE-byte records (default 4096),
- *	then sleep until the kernel consumer has drained the ring.
+ *	each copied in with mbuff_ring_write(), or with --inplace reserved
+ *	and filled where it lies and published a batch at a time (one
+ *	mbuff_ring_commit()); then sleep until the kernel consumer has
+ *	drained the ring.
  *
- * --batch N: wake the other side once N bytes wait (consume: are free), or
- * before blocking; default a quarter of the ring, 1 after every record.
- * BYTES and SIZE take K, M, G suffixes.  Prints TAP and the throughput.
+ * --batch N: publish (produce --inplace) or free (consume) at most about
+ * N bytes of records at a time, and wake the other side once N bytes wait
+ * (consume: are free), or before blocking; default a quarter of the ring,
+ * 1 after every record.  --doubled: attach through a doubled view
+ * (MBUFF_RING_VIEW_DOUBLED); records never wrap, so nothing needs it, but
+ * the view must work.  --timeout SEC: give up after SEC seconds without
+ * progress (default 120), so that a stream that stalls, asleep or
+ * spinning, fails instead of hanging.  BYTES and SIZE take K, M, G
+ * suffixes.  Prints TAP and the throughput.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -37,12 +49,17 @@
 #define RS_WAIT_MS	10000
 /* --blocked: how long the process must stay asleep before the start. */
 #define RS_BLOCK_MS	300
+/* --timeout's default, in seconds. */
+#define RS_TIMEOUT	120
 
 struct rs_opts {
 	const char *start;
 	int blocked;
+	int inplace;
+	int doubled;
 	unsigned long batch;
 	unsigned long record;
+	unsigned long timeout;
 };
 
 /* Counts of one side's run. */
@@ -54,8 +71,14 @@ struct rs_stats {
 	uint64_t waits;		/* mbuff_area_wait() calls */
 	uint64_t empty;		/* wake-ups that found nothing to do */
 	uint64_t rings;		/* mbuff_area_ring() calls */
+	uint64_t batches;	/* mbuff_ring_commit() or _consume() calls */
 	double secs;		/* first record to last */
+	double longest;		/* the longest wait, in seconds */
+	double limit;		/* --timeout */
+	double deadline;	/* stalled if no progress by then (monotonic) */
+	uint64_t progress;	/* what progress was when it was set */
 	int timeout;		/* a wait ran out */
+	int late;		/* --timeout ran out */
 	int corrupt;		/* the ring was */
 };
 
@@ -90,8 +113,10 @@ static unsigned long parse_size(const char *s)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: ring_stream consume [--start FILE] [--blocked] [--batch N] NAME BYTES\n"
-		"       ring_stream produce [--record SIZE] [--batch N] NAME BYTES\n");
+		"usage: ring_stream consume [--start FILE] [--blocked] [--batch N] [--doubled]\n"
+		"                           [--timeout SEC] NAME BYTES\n"
+		"       ring_stream produce [--record SIZE] [--batch N] [--inplace] [--doubled]\n"
+		"                           [--timeout SEC] NAME BYTES\n");
 	return 2;
 }
 
@@ -104,19 +129,64 @@ static void report(const char *way, const struct rs_stats *st)
 	tap_diag("%llu records; %llu waits (%llu found nothing), %llu doorbell rings",
 		 (unsigned long long)st->records, (unsigned long long)st->waits,
 		 (unsigned long long)st->empty, (unsigned long long)st->rings);
+	tap_diag("%llu batches published or freed; the longest wait %.1f ms",
+		 (unsigned long long)st->batches, st->longest * 1000);
 }
 
-/* Wakes and sleeps are few: far fewer system calls than records. */
-static void check_calls(const struct rs_stats *st)
+/*
+ * Wakes and sleeps are few.  A side sleeps about once per batch at most
+ * and wakes the other as often, plus a wake-up now and then that finds
+ * nothing: three system calls per batch at most, a batch being @batch
+ * bytes (the ring's data when that is less) or a single record when that
+ * is more.  For batches of 24 records or more that is one call per 8
+ * records; a ring that holds one or two records needs a few per record.
+ */
+static void check_calls(const struct rs_stats *st, unsigned long batch,
+			uint32_t data)
 {
+	uint64_t calls = st->waits + st->rings, per = 1, limit;
+	uint32_t fp;
+
+	if (st->records) {
+		fp = mbuff_ring_footprint((uint32_t)(st->bytes / st->records));
+		per = (batch < data ? batch : data) / fp;
+	}
+	per = per < 1 ? 1 : per > 24 ? 24 : per;
+	limit = 3 * st->records / per + 4;
 	tap_ok(st->waits <= st->records + 1 && st->empty <= st->waits / 2 + 1,
 	       "no spinning: %llu waits for %llu records, %llu of them empty",
 	       (unsigned long long)st->waits, (unsigned long long)st->records,
 	       (unsigned long long)st->empty);
-	tap_ok((st->waits + st->rings) * 8 <= st->records,
-	       "a busy stream needs far fewer system calls than records (%llu for %llu)",
-	       (unsigned long long)(st->waits + st->rings),
-	       (unsigned long long)st->records);
+	tap_ok(st->records && calls <= limit,
+	       "a busy stream needs few system calls: %llu for %llu records, at most %llu (%llu records a batch)",
+	       (unsigned long long)calls, (unsigned long long)st->records,
+	       (unsigned long long)limit, (unsigned long long)per);
+}
+
+/*
+ * --timeout: a stream that makes no progress (records, or room freed while
+ * draining) for that long has stalled, asleep or spinning; say so once.
+ * Called wherever a side finds nothing to do.
+ */
+static int late(struct rs_stats *st, uint64_t progress)
+{
+	double t = now(CLOCK_MONOTONIC);
+
+	if (progress != st->progress) {
+		st->progress = progress;
+		st->deadline = t + st->limit;
+	}
+	if (!st->late && t > st->deadline) {
+		st->late = 1;
+		tap_diag("no progress for %.0f s: the stream stalled", st->limit);
+	}
+	return st->late;
+}
+
+static void start_clock(struct rs_stats *st, unsigned long timeout)
+{
+	st->limit = (double)timeout;
+	st->deadline = now(CLOCK_MONOTONIC) + st->limit;
 }
 
 /* Ring the kernel side's doorbell: it sleeps and must be woken. */
@@ -127,16 +197,23 @@ static void ring_bell(struct mbuff_area *a, struct rs_stats *st)
 		tap_diag("mbuff_area_ring: %s", mbuff_last_error());
 }
 
+/* Sleep until notified: RS_WAIT_MS at most, and not past the deadline. */
 static int wait_area(struct mbuff_area *a, struct rs_stats *st)
 {
-	int r;
+	double t = now(CLOCK_MONOTONIC), left = st->deadline - t;
+	int ms = RS_WAIT_MS, r;
 
+	if (left * 1000 < ms)
+		ms = left > 0 ? (int)(left * 1000) + 1 : 1;
 	st->waits++;
-	r = mbuff_area_wait(a, RS_WAIT_MS);
-	if (r == -ETIMEDOUT) {
+	r = mbuff_area_wait(a, ms);
+	t = now(CLOCK_MONOTONIC) - t;
+	if (t > st->longest)
+		st->longest = t;
+	if (r == -ETIMEDOUT && !late(st, st->progress)) {
 		st->timeout = 1;
-		tap_diag("no wake-up within %d ms", RS_WAIT_MS);
-	} else if (r < 0) {
+		tap_diag("no wake-up within %d ms", ms);
+	} else if (r < 0 && r != -ETIMEDOUT) {
 		tap_diag("mbuff_area_wait: %s", mbuff_last_error());
 	}
 	return r;
@@ -204,9 +281,9 @@ static int open_ring(const char *name, struct mbuff_area **a,
 	return r;
 }
 
-/* One record seen in place: check it, count it, consume it. */
-static void take(struct mbuff_ring *ring, const void *p, uint32_t len,
-		 uint64_t *seq, struct rs_stats *st)
+/* One record seen in place: check it where it lies, count it. */
+static void take(const void *p, uint32_t len, uint64_t *seq,
+		 struct rs_stats *st)
 {
 	const struct mbuff_ring_record *r = p;
 	int what = mbuff_ring_record_check(p, len, *seq);
@@ -227,7 +304,18 @@ static void take(struct mbuff_ring *ring, const void *p, uint32_t len,
 	(*seq)++;
 	st->records++;
 	st->bytes += len;
-	mbuff_ring_consume(ring);
+}
+
+/* Free the records peeked; wake the producer if it sleeps for room. */
+static void consume_batch(struct mbuff_area *a, struct mbuff_ring *ring,
+			  struct rs_stats *st)
+{
+	if (ring->pending) {
+		mbuff_ring_consume(ring);
+		st->batches++;
+	}
+	if (mbuff_ring_wake_producer(ring))
+		ring_bell(a, st);
 }
 
 static int consume(const struct rs_opts *o, const char *name,
@@ -245,7 +333,8 @@ static int consume(const struct rs_opts *o, const char *name,
 	int status = -1;
 
 	tap_plan(o->blocked ? 8 : 6);
-	if (open_ring(name, &a, &ring, MBUFF_RING_VIEW_DOUBLED))
+	start_clock(&st, o->timeout);
+	if (open_ring(name, &a, &ring, o->doubled ? MBUFF_RING_VIEW_DOUBLED : 0))
 		tap_exit();
 	batch = o->batch ? o->batch : (ring.mask + 1) / 4;
 	if (o->blocked)
@@ -258,19 +347,33 @@ static int consume(const struct rs_opts *o, const char *name,
 		if (p) {
 			if (!st.records)
 				t0 = now(CLOCK_MONOTONIC);
-			take(&ring, p, len, &seq, &st);
-			if (mbuff_ring_used_bytes(&ring) + batch <= ring.mask + 1 &&
-			    mbuff_ring_wake_producer(&ring))
-				ring_bell(a, &st);
+			take(p, len, &seq, &st);
+			/*
+			 * Free the batch before another record like this one
+			 * would take it past @batch bytes; wake the producer
+			 * once a batch is free.
+			 */
+			if (ring.pending + mbuff_ring_footprint(len) > batch) {
+				mbuff_ring_consume(&ring);
+				st.batches++;
+				if (mbuff_ring_used_bytes(&ring) + batch <= ring.mask + 1 &&
+				    mbuff_ring_wake_producer(&ring))
+					ring_bell(a, &st);
+			}
 			continue;
 		}
-		if (len == MBUFF_RING_CORRUPT) {
+		/*
+		 * NULL with a length is a corrupt ring, never an empty one:
+		 * waiting for data on a record that cannot be taken spins.
+		 */
+		if (len) {
 			st.corrupt = 1;
 			break;
 		}
-		/* Empty: wake a producer waiting for room before blocking. */
-		if (mbuff_ring_wake_producer(&ring))
-			ring_bell(a, &st);
+		/* Empty: free the batch, wake the producer, before blocking. */
+		consume_batch(a, &ring, &st);
+		if (late(&st, st.records))
+			break;
 		if (!mbuff_ring_consumer_sleep(&ring))
 			continue;
 		w0 = now(CLOCK_MONOTONIC);
@@ -285,6 +388,8 @@ static int consume(const struct rs_opts *o, const char *name,
 			st.empty++;
 	}
 	st.secs = st.records ? now(CLOCK_MONOTONIC) - t0 : 0;
+	/* The last batch. */
+	consume_batch(a, &ring, &st);
 
 	if (o->blocked) {
 		if (child < 0 || waitpid(child, &status, 0) < 0)
@@ -297,20 +402,73 @@ static int consume(const struct rs_opts *o, const char *name,
 		       "asleep, not spinning: %.1f ms of CPU time in %.0f ms",
 		       cpu * 1000, wall * 1000);
 	}
-	tap_ok(!st.timeout && !st.corrupt && st.bytes >= want,
+	tap_ok(!st.timeout && !st.late && !st.corrupt && st.bytes >= want,
 	       "received %llu of %lu bytes (%llu records)%s",
 	       (unsigned long long)st.bytes, want, (unsigned long long)st.records,
 	       st.timeout ? ": a wake-up was lost" :
+	       st.late ? ": the stream stalled" :
 	       st.corrupt ? ": the ring is corrupt" : "");
 	tap_ok(st.records && !st.gaps, "every record in sequence, none lost (%llu gaps)",
 	       (unsigned long long)st.gaps);
 	tap_ok(st.records && !st.bad, "every checksum matches (%llu bad)",
 	       (unsigned long long)st.bad);
-	check_calls(&st);
+	check_calls(&st, batch, ring.mask + 1);
 	report("kernel->user", &st);
 	mbuff_area_close(a);
 	tap_exit();
 	return 0;
+}
+
+/*
+ * No room for the next record (@need bytes, a footprint): publish what is
+ * reserved (records, and a pad the failed reservation may have taken:
+ * the consumer must see them to make room), wake the consumer, and sleep
+ * until there is room.  Returns 0 to try again, -1 to give up.
+ */
+static int wait_room(struct mbuff_area *a, struct mbuff_ring *ring,
+		     uint32_t need, struct rs_stats *st)
+{
+	if (ring->pending) {
+		mbuff_ring_commit(ring);
+		st->batches++;
+	}
+	if (mbuff_ring_wake_consumer(ring))
+		ring_bell(a, st);
+	if (late(st, st->records))
+		return -1;
+	if (!mbuff_ring_producer_sleep(ring, need))
+		return 0;
+	if (wait_area(a, st) < 0)
+		return -1;
+	if (mbuff_ring_free_bytes(ring) < mbuff_ring_want(ring, need))
+		st->empty++;
+	return 0;
+}
+
+/* Record @seq: reserved and filled in place, or copied in from @buf. */
+static int put(const struct rs_opts *o, struct mbuff_area *a,
+	       struct mbuff_ring *ring, void *buf, uint32_t rec, uint64_t seq,
+	       struct rs_stats *st)
+{
+	uint32_t need = mbuff_ring_footprint(rec);
+	void *p;
+	int r;
+
+	if (!o->inplace)
+		mbuff_ring_record_fill(buf, rec, seq);
+	for (;;) {
+		if (o->inplace)
+			r = mbuff_ring_reserve(ring, rec, &p);
+		else
+			r = mbuff_ring_write(ring, buf, rec);
+		if (r != -EAGAIN)
+			break;
+		if (wait_room(a, ring, need, st))
+			return -EAGAIN;
+	}
+	if (!r && o->inplace)
+		mbuff_ring_record_fill(p, rec, seq);
+	return r;
 }
 
 static int produce(const struct rs_opts *o, const char *name,
@@ -320,52 +478,62 @@ static int produce(const struct rs_opts *o, const char *name,
 	struct rs_stats st = { 0 };
 	struct mbuff_ring ring;
 	struct mbuff_area *a;
-	uint32_t need;
+	void *buf = NULL;
 	double t0;
-	void *buf;
 	int r = 0;
 
 	tap_plan(5);
-	if (open_ring(name, &a, &ring, MBUFF_RING_VIEW_DOUBLED))
+	start_clock(&st, o->timeout);
+	if (open_ring(name, &a, &ring, o->doubled ? MBUFF_RING_VIEW_DOUBLED : 0))
 		tap_exit();
 	batch = o->batch ? o->batch : (ring.mask + 1) / 4;
-	need = mbuff_ring_footprint((uint32_t)rec);
-	buf = aligned_alloc(8, (rec + 7) & ~7UL);
-	if (!buf || rec < MBUFF_RING_RECORD_MIN || need > ring.mask + 1) {
+	if (!o->inplace)
+		buf = aligned_alloc(8, (rec + 7) & ~7UL);
+	if ((!o->inplace && !buf) || rec < MBUFF_RING_RECORD_MIN ||
+	    rec > ring.mask + 1 ||
+	    mbuff_ring_footprint((uint32_t)rec) > ring.mask + 1) {
 		tap_diag("bad record size %lu", rec);
 		tap_exit();
 	}
 	n = want / rec;
 	t0 = now(CLOCK_MONOTONIC);
 	for (seq = 0; seq < n && !r; seq++) {
-		mbuff_ring_record_fill(buf, (uint32_t)rec, seq);
-		while ((r = mbuff_ring_write(&ring, buf, (uint32_t)rec)) == -EAGAIN) {
-			/* Full: wake a consumer waiting for data before blocking. */
-			if (mbuff_ring_wake_consumer(&ring))
-				ring_bell(a, &st);
-			if (!mbuff_ring_producer_sleep(&ring, need))
-				continue;
-			if (wait_area(a, &st) < 0)
-				break;
-			if (mbuff_ring_free_bytes(&ring) < need)
-				st.empty++;
-		}
+		r = put(o, a, &ring, buf, (uint32_t)rec, seq, &st);
 		if (r)
 			break;
 		st.records++;
 		st.bytes += rec;
+		/*
+		 * In place, publish a batch once @batch bytes are reserved;
+		 * then (copied: after every record) wake the consumer once a
+		 * batch waits.
+		 */
+		if (o->inplace && ring.pending < batch)
+			continue;
+		if (ring.pending) {
+			mbuff_ring_commit(&ring);
+			st.batches++;
+		}
 		if (ring.mask + 1 - mbuff_ring_free_bytes(&ring) >= batch &&
 		    mbuff_ring_wake_consumer(&ring))
 			ring_bell(a, &st);
 	}
 	tap_ok(!r && st.records == n,
-	       "wrote %lu records of %lu bytes (%lu bytes)%s", n, rec, n * rec,
-	       st.timeout ? ": a wake-up was lost" : r ? ": the ring refused one" : "");
+	       "wrote %lu records of %lu bytes (%lu bytes)%s%s", n, rec, n * rec,
+	       o->inplace ? ", filled in place" : "",
+	       st.timeout ? ": a wake-up was lost" : st.late ? ": the stream stalled" :
+	       r ? ": the ring refused one" : "");
 
-	/* Wait, asleep, until the kernel has consumed everything. */
+	/* Publish the rest; wait, asleep, until the kernel has consumed it all. */
+	if (ring.pending) {
+		mbuff_ring_commit(&ring);
+		st.batches++;
+	}
 	if (mbuff_ring_wake_consumer(&ring))
 		ring_bell(a, &st);
-	while (!st.timeout && mbuff_ring_free_bytes(&ring) < ring.mask + 1) {
+	while (!st.timeout &&
+	       !late(&st, st.records + mbuff_ring_free_bytes(&ring)) &&
+	       mbuff_ring_free_bytes(&ring) < ring.mask + 1) {
 		if (mbuff_ring_producer_sleep(&ring, ring.mask + 1) &&
 		    wait_area(a, &st) < 0)
 			break;
@@ -373,7 +541,7 @@ static int produce(const struct rs_opts *o, const char *name,
 	st.secs = now(CLOCK_MONOTONIC) - t0;
 	tap_ok(!st.timeout && mbuff_ring_free_bytes(&ring) == ring.mask + 1,
 	       "the kernel consumer drained the ring");
-	check_calls(&st);
+	check_calls(&st, batch, ring.mask + 1);
 	report("user->kernel", &st);
 	free(buf);
 	mbuff_area_close(a);
@@ -388,9 +556,12 @@ int main(int argc, char **argv)
 		{ "blocked", no_argument, NULL, 'b' },
 		{ "batch", required_argument, NULL, 'B' },
 		{ "record", required_argument, NULL, 'r' },
+		{ "inplace", no_argument, NULL, 'i' },
+		{ "doubled", no_argument, NULL, 'd' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rs_opts o = { 0 };
+	struct rs_opts o = { .timeout = RS_TIMEOUT };
 	unsigned long bytes;
 	const char *mode;
 	int c;
@@ -417,13 +588,25 @@ int main(int argc, char **argv)
 			if (!o.record)
 				return usage();
 			break;
+		case 'i':
+			o.inplace = 1;
+			break;
+		case 'd':
+			o.doubled = 1;
+			break;
+		case 't':
+			o.timeout = parse_size(optarg);
+			if (!o.timeout)
+				return usage();
+			break;
 		default:
 			return usage();
 		}
 	}
 	if (argc - optind != 2 || !(bytes = parse_size(argv[optind + 1])))
 		return usage();
-	if (!strcmp(mode, "consume") && !o.record && (!o.blocked || o.start))
+	if (!strcmp(mode, "consume") && !o.record && !o.inplace &&
+	    (!o.blocked || o.start))
 		return consume(&o, argv[optind], bytes);
 	if (!strcmp(mode, "produce") && !o.start && !o.blocked)
 		return produce(&o, argv[optind], bytes);
