@@ -3,39 +3,68 @@
 # Rings between the kernel and a process, on both backends: 64 MiB
 # kernel->user (tests/kmod/mbuff_ring_producer.ko to ring_stream consume)
 # and 64 MiB user->kernel (ring_stream produce to mbuff_ring_consumer.ko),
-# with no record lost and every checksum matching on both ends; a consumer
-# blocked before the producer starts is woken and sleeps without spinning;
-# each module unloads while its thread sleeps.
-# Needs a pool of at least 4 MiB; usage: ring_kernel.sh [MIB]
+# with no record lost and every checksum matching on both ends: on the
+# contiguous backend both ends fill and check records in place and
+# publish or free them in batches, on the vmalloc one both copy (and the
+# process reads through a doubled view).  Then the smallest rings, both
+# ways, in place and copying: 4096 bytes of data holding one record, two,
+# or one at a time with a pad before every other.  A consumer blocked
+# before the producer starts is woken and sleeps without spinning; each
+# module unloads while its thread sleeps.  Every stream has a time limit:
+# one that stalls, asleep or spinning, fails its cases and the rest go on.
+# Needs a pool of at least 4 MiB; usage: ring_kernel.sh [MIB [RECORDS]]
+# RECORDS: how many each smallest ring carries (default 2000; 300 on a
+# kernel with kmemleak, the debug kernel, where every record costs two
+# wake-ups several times slower).
 . "$(dirname "$0")/tap.sh"
 mib=${1:-64}
+if [ -n "${2:-}" ]; then
+	tiny_n=$2
+elif [ -e /sys/kernel/debug/kmemleak ]; then
+	tiny_n=300
+else
+	tiny_n=2000
+fi
 mods=/lib/modules
 dbg=/sys/kernel/debug
 start=/sys/module/mbuff_ring_producer/parameters/start
 
 # A status value of a test module: val MODULE KEY
-val() { sed -n "s/^$2 //p" "$dbg/mbuff_ring_$1/status"; }
+val() { sed -n "s/^$2 //p" "$dbg/mbuff_ring_$1/status" 2>/dev/null; }
 
-# Run a TAP program and pass its cases on as this script's, renumbered.
+# sub CASES ring_stream MODE ARGS...: run ring_stream, passing its cases on
+# as this script's, renumbered; the cases it did not get to (it was
+# killed, it crashed) fail.  A stream with no progress for $stall seconds
+# has stalled and fails (--timeout); one not over $stall + 60 seconds
+# after that is killed.
+stall=20
 sub() {
-	"$@" >/tmp/ring_sub.out 2>&1
+	cases=$1 prog=$2 mode=$3
+	shift 3
+	timeout $((stall + 60)) "$prog" "$mode" --timeout $stall "$@" \
+		>/tmp/ring_sub.out 2>&1
 	rc=$?
+	ran=0
 	while IFS= read -r line; do
 		case $line in
-		"ok "*) tap_ok 0 "${line#ok * - }" ;;
-		"not ok "*) tap_ok 1 "${line#not ok * - }" ;;
+		"ok "*) tap_ok 0 "${line#ok * - }"; ran=$((ran + 1)) ;;
+		"not ok "*) tap_ok 1 "${line#not ok * - }"; ran=$((ran + 1)) ;;
 		1..*) ;;
 		"# "*) echo "$line" ;;
 		*) echo "# $line" ;;
 		esac
 	done </tmp/ring_sub.out
+	while [ $ran -lt "$cases" ]; do
+		ran=$((ran + 1))
+		tap_ok 1 "$prog $mode: case $ran of $cases never ran (exit $rc)"
+	done
 	return $rc
 }
 
 # Wait up to 5 s for a module's thread to report done.
 done_wait() {
 	i=0
-	while [ "$(val "$1" done)" != 1 ] && [ $i -lt 100 ]; do
+	while [ "$(val "$1" 'done')" != 1 ] && [ $i -lt 100 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -51,49 +80,116 @@ gone() {
 	[ ! -e "/sys/class/misc/mbuff/areas/$1" ]
 }
 
-# 1 + 6 + 2 kernel->user, 1 + 5 + 2 user->kernel, per backend; 1 + 8 + 1
-# blocked; 4 unloads while asleep.
-tap_plan $((2 * 17 + 10 + 4))
+# The producer's counts: records N and BYTES written, no error, done.
+wrote() {
+	[ "$(val producer records)" = "$1" ] && [ "$(val producer bytes)" = "$2" ] &&
+		[ "$(val producer error)" = 0 ] && [ "$(val producer 'done')" = 1 ]
+}
 
-# Contiguous: a 4 MiB ring of 4096-byte records; vmalloc: a 1 MiB ring of
-# 1000-byte records (padded in the ring, so they wrap anywhere).
-for cfg in contig:4100K:4096 vmalloc:1028K:1000; do
+# The consumer's: N records and BYTES read, in sequence, none bad, done.
+read_ok() {
+	[ "$(val consumer records)" = "$1" ] && [ "$(val consumer bytes)" = "$2" ] &&
+		[ "$(val consumer errors)" = 0 ] && [ "$(val consumer error)" = 0 ] &&
+		[ "$(val consumer 'done')" = 1 ]
+}
+
+# A smallest ring: tiny k2u|u2k inplace|copy BACKEND RECORD N streams N
+# records of RECORD bytes through an 8K area, a control page and 4096
+# bytes of data; 7 cases kernel->user, 6 user->kernel.
+tiny() {
+	way=$1 how=$2 b=$3 rec=$4 n=$5
+	name=tiny-$way-$how-$rec
+	bytes=$((n * rec))
+	if [ "$how" = inplace ]; then kin=1 uin=--inplace; else kin=0 uin=''; fi
+	if [ "$way" = k2u ]; then
+		insmod $mods/mbuff_ring_producer.ko area=$name size=8K backend=$b \
+			record_size=$rec count=$n inplace=$kin start=0
+		sub 6 ring_stream consume --start $start $name $bytes
+		done_wait producer
+		wrote $n $bytes
+		r=$?
+		tap_diag "$name: producer slept $(val producer sleeps) times, notified $(val producer notifies), got $(val producer doorbells) doorbells"
+		rmmod mbuff_ring_producer && gone $name && [ $r = 0 ]
+		tap_ok $? "$name: the kernel wrote $n records of $rec bytes ($how) into 4096 bytes of data, unloaded, the area gone"
+	else
+		insmod $mods/mbuff_ring_consumer.ko area=$name size=8K backend=$b \
+			count=$n inplace=$kin
+		# shellcheck disable=SC2086 # $uin is one option or none
+		sub 5 ring_stream produce --record $rec $uin $name $bytes
+		done_wait consumer
+		read_ok $n $bytes
+		r=$?
+		bad=$(val consumer errors)
+		tap_diag "$name: consumer slept $(val consumer sleeps) times, notified $(val consumer notifies), got $(val consumer doorbells) doorbells"
+		rmmod mbuff_ring_consumer && gone $name && [ $r = 0 ]
+		tap_ok $? "$name: the kernel read $n records of $rec bytes ($how) in sequence, every checksum matching ($bad bad), unloaded, the area gone"
+	fi
+}
+
+# 1 + 6 + 2 kernel->user, 1 + 5 + 2 user->kernel, per backend; 6 tiny
+# rings of 7 kernel->user, 6 of 6 user->kernel; 1 + 8 + 1 blocked; 4
+# unloads while asleep.
+tap_plan $((2 * 17 + 6 * 7 + 6 * 6 + 10 + 4))
+
+# Contiguous: a 4 MiB ring of 4096-byte records, in place at both ends;
+# vmalloc: a 1 MiB ring of 1000-byte records (padded in the ring: they
+# reach its end anywhere, and a pad fills it), copied at both ends, the
+# process reading through a doubled view.
+for cfg in contig:4100K:4096:1 vmalloc:1028K:1000:0; do
 	b=${cfg%%:*} rest=${cfg#*:}
-	size=${rest%%:*} rec=${rest#*:}
+	size=${rest%%:*} rest=${rest#*:}
+	rec=${rest%%:*} kin=${rest#*:}
 	n=$(((mib * 1048576 + rec - 1) / rec))
 	bytes=$((n * rec))
+	if [ "$kin" = 1 ]; then how="in place" uin=--inplace view=''; else
+		how=copying uin='' view=--doubled; fi
 
 	insmod $mods/mbuff_ring_producer.ko area=k2u-$b size=$size backend=$b \
-		record_size=$rec count=$n start=0
-	tap_ok $? "$b: the kernel producer loads (a $size area, $n records of $rec bytes)"
-	sub ring_stream consume --start $start k2u-$b $bytes
+		record_size=$rec count=$n inplace=$kin start=0
+	tap_ok $? "$b: the kernel producer loads (a $size area, $n records of $rec bytes, $how)"
+	# shellcheck disable=SC2086 # $view is one option or none
+	sub 6 ring_stream consume $view --start $start k2u-$b $bytes
 	done_wait producer
-	[ "$(val producer records)" = $n ] && [ "$(val producer bytes)" = $bytes ] &&
-		[ "$(val producer error)" = 0 ] && [ "$(val producer done)" = 1 ]
+	wrote $n $bytes
 	tap_ok $? "$b: the kernel wrote exactly $n records, $bytes bytes"
 	tap_diag "$b: producer slept $(val producer sleeps) times, notified $(val producer notifies), got $(val producer doorbells) doorbells"
 	rmmod mbuff_ring_producer && gone k2u-$b
 	tap_ok $? "$b: the producer unloads, and the area goes with the process"
 
 	insmod $mods/mbuff_ring_consumer.ko area=u2k-$b size=$size backend=$b \
-		count=$n
-	tap_ok $? "$b: the kernel consumer loads"
-	sub ring_stream produce --record $rec u2k-$b $bytes
+		count=$n inplace=$kin
+	tap_ok $? "$b: the kernel consumer loads ($how)"
+	# shellcheck disable=SC2086 # $uin is one option or none
+	sub 5 ring_stream produce --record $rec $uin u2k-$b $bytes
 	done_wait consumer
-	[ "$(val consumer records)" = $n ] && [ "$(val consumer bytes)" = $bytes ] &&
-		[ "$(val consumer errors)" = 0 ] && [ "$(val consumer error)" = 0 ] &&
-		[ "$(val consumer done)" = 1 ]
+	read_ok $n $bytes
 	tap_ok $? "$b: the kernel read $n records in sequence, every checksum matching ($(val consumer errors) bad)"
 	ns=$(val consumer ns)
-	tap_diag "$b: consumer slept $(val consumer sleeps) times, notified $(val consumer notifies), got $(val consumer doorbells) doorbells; $((bytes / (ns / 1000 + 1))) MB/s as the kernel saw it"
+	tap_diag "$b: consumer slept $(val consumer sleeps) times, notified $(val consumer notifies), got $(val consumer doorbells) doorbells; $((bytes / (${ns:-0} / 1000 + 1))) MB/s as the kernel saw it"
 	rmmod mbuff_ring_consumer && gone u2k-$b
 	tap_ok $? "$b: the consumer unloads, and the area goes with the process"
+done
+
+# The smallest rings, 4096 bytes of data: a record whose footprint is all
+# of it (4088 bytes), half of it (2040), and just over half (2048: one
+# record at a time, and every other one starts after a pad to the end).
+# A producer that does not commit before it sleeps, a consumer that does
+# not free what it peeked before it sleeps, a room reckoning without the
+# pad, or a wake-up held back for a batch the ring cannot hold, each
+# stalls one of these.
+for rec in 4088 2040 2048; do
+	b=vmalloc
+	[ $rec = 4088 ] && b=contig
+	for how in inplace copy; do
+		tiny k2u $how $b $rec $tiny_n
+		tiny u2k $how $b $rec $tiny_n
+	done
 done
 
 insmod $mods/mbuff_ring_producer.ko area=k2u-blocked size=1028K \
 	record_size=4096 count=2048 start=0
 tap_ok $? "blocked: the kernel producer loads, not started"
-sub ring_stream consume --blocked --start $start k2u-blocked 8M
+sub 8 ring_stream consume --blocked --start $start k2u-blocked 8M
 rmmod mbuff_ring_producer && gone k2u-blocked
 tap_ok $? "blocked: the producer unloads"
 
