@@ -76,7 +76,7 @@ MODULE_PARM_DESC(count, "records to read, 0 until unloaded (default 0)");
 static uint batch;
 module_param(batch, uint, 0444);
 MODULE_PARM_DESC(batch,
-		 "free records (in place) at most this many bytes at a time, and wake a sleeping producer once this many bytes are free, or before blocking; 0 a quarter of the ring, 1 after every record (default 0)");
+		 "free records (in place) at most this many bytes at a time, and wake a sleeping producer once this many bytes are free, or before blocking (only then when it is more than the ring's data); 0 a quarter of the ring, 1 after every record (default 0)");
 
 static bool inplace = true;
 module_param(inplace, bool, 0444);
@@ -258,9 +258,10 @@ static int mbuff_rcons_thread(void *data)
 		 * already); then wake the producer once a batch is free.
 		 */
 		if (!inplace ||
-		    ring->pending + mbuff_ring_footprint(len) > c->batch) {
+		    (u64)ring->pending + mbuff_ring_footprint(len) > c->batch) {
 			mbuff_ring_consume(ring);
-			if (mbuff_ring_used_bytes(ring) + c->batch <= ring->mask + 1)
+			if ((u64)mbuff_ring_used_bytes(ring) + c->batch <=
+			    ring->mask + 1)
 				mbuff_rcons_wake(c);
 		}
 		cond_resched();
@@ -304,7 +305,7 @@ static int __init mbuff_rcons_init(void)
 				    mbuff_ring_footprint(MBUFF_RING_RECORD_MIN));
 	if (data < 0)
 		return data;
-	c->batch = batch ? min_t(u32, batch, data) : data / 4;
+	c->batch = batch ? batch : data / 4;
 	ret = mbuff_ring_end_run(&c->end, mbuff_rcons_doorbell,
 				 mbuff_rcons_thread, c, "mbuff_rcons");
 	if (ret)

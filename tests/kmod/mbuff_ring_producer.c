@@ -76,7 +76,7 @@ MODULE_PARM_DESC(rate, "records per second, 0 as fast as possible (default 0)");
 static uint batch;
 module_param(batch, uint, 0444);
 MODULE_PARM_DESC(batch,
-		 "publish (in place) and wake a sleeping consumer once this many bytes wait, or before blocking; 0 a quarter of the ring, 1 after every record (default 0)");
+		 "publish (in place) and wake a sleeping consumer once this many bytes wait, or before blocking (only then when it is more than the ring's data); 0 a quarter of the ring, 1 after every record (default 0)");
 
 static bool inplace = true;
 module_param(inplace, bool, 0444);
@@ -333,7 +333,7 @@ static int __init mbuff_rprod_init(void)
 				    mbuff_ring_footprint(record_size));
 	if (data < 0)
 		return data;
-	p->batch = batch ? min_t(u32, batch, data) : data / 4;
+	p->batch = batch ? batch : data / 4;
 	ret = mbuff_ring_end_run(&p->end, mbuff_rprod_doorbell,
 				 mbuff_rprod_thread, p, "mbuff_rprod");
 	if (ret)
