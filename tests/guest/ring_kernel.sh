@@ -95,16 +95,27 @@ read_ok() {
 
 # A smallest ring: tiny k2u|u2k inplace|copy BACKEND RECORD N streams N
 # records of RECORD bytes through an 8K area, a control page and 4096
-# bytes of data; 7 cases kernel->user, 6 user->kernel.
+# bytes of data; 7 cases kernel->user, 6 user->kernel.  In place, both
+# ends batch more than the data holds: a producer publishes only when its
+# next reservation fails (the ring is full, or a pad took the rest), a
+# consumer frees only when it finds nothing more, each just before it
+# sleeps, and each wakes the other only then.  Either end that breaks the
+# rule stalls the stream.
 tiny() {
 	way=$1 how=$2 b=$3 rec=$4 n=$5
 	name=tiny-$way-$how-$rec
 	bytes=$((n * rec))
-	if [ "$how" = inplace ]; then kin=1 uin=--inplace; else kin=0 uin=''; fi
+	if [ "$how" = inplace ]; then
+		kin="inplace=1 batch=8192" uin=--inplace ubatch="--batch 8K"
+	else
+		kin=inplace=0 uin='' ubatch=''
+	fi
 	if [ "$way" = k2u ]; then
+		# shellcheck disable=SC2086 # $kin, $uin, $ubatch: options
 		insmod $mods/mbuff_ring_producer.ko area=$name size=8K backend=$b \
-			record_size=$rec count=$n inplace=$kin start=0
-		sub 6 ring_stream consume --start $start $name $bytes
+			record_size=$rec count=$n $kin start=0
+		# shellcheck disable=SC2086
+		sub 6 ring_stream consume $ubatch --start $start $name $bytes
 		done_wait producer
 		wrote $n $bytes
 		r=$?
@@ -112,10 +123,11 @@ tiny() {
 		rmmod mbuff_ring_producer && gone $name && [ $r = 0 ]
 		tap_ok $? "$name: the kernel wrote $n records of $rec bytes ($how) into 4096 bytes of data, unloaded, the area gone"
 	else
+		# shellcheck disable=SC2086
 		insmod $mods/mbuff_ring_consumer.ko area=$name size=8K backend=$b \
-			count=$n inplace=$kin
-		# shellcheck disable=SC2086 # $uin is one option or none
-		sub 5 ring_stream produce --record $rec $uin $name $bytes
+			count=$n $kin
+		# shellcheck disable=SC2086
+		sub 5 ring_stream produce --record $rec $uin $ubatch $name $bytes
 		done_wait consumer
 		read_ok $n $bytes
 		r=$?
