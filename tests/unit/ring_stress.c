@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The ring under load: two threads, then two processes, stream a million
- * records of 1..300 bytes through a process-only area, blocking with the
- * waiting flags and futex wake-ups; then each side's waiting flag races
- * the other side's wake-up check, round after round, and no wake-up may be
- * lost.  A plain program printing TAP, so that it can also be built with
- * -fsanitize=thread and -fsanitize=address,undefined (Criterion's runner
- * does not start under TSAN).
- * Usage: ring_stress [RECORDS]
+ * The ring under load: two threads, then two processes, stream records
+ * through a process-only area, blocking with the waiting flags and futex
+ * wake-ups.  Each side either copies (mbuff_ring_write(), _read()) or
+ * works in place (reserves a batch, fills it and commits once; peeks a
+ * batch and consumes it once).  The ring is 4 KiB with records of 1..300
+ * bytes, or tiny: the largest record's footprint is the whole data, half
+ * of it, or just over half (every other entry is a pad).  The consumer
+ * checks every record's bytes, and where it lies by the rules of format 2
+ * (pads included); the last record carries the producer's count and
+ * checksum.  A side that makes no progress for STRESS_WAIT_MS fails: a
+ * stall is a failure, not a hang.  Then each side's waiting flag races
+ * the other side's wake-up check, round after round, and no wake-up may
+ * be lost.  A plain program printing TAP, so that it can also be built
+ * with -fsanitize=thread and -fsanitize=address,undefined (Criterion's
+ * runner does not start under TSAN).
+ * Usage: ring_stress [RECORDS]	(the 4 KiB ring's; tiny rings take fewer)
  */
 #include <errno.h>
 #include <pthread.h>
@@ -18,37 +26,59 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <mbuff.h>
 
-#define STRESS_RECORDS		1000000UL
-#define STRESS_MAX_LEN		300
-#define STRESS_BUF		512
+#define STRESS_RECORDS		500000UL
 /* One page of control, one of data: the ring is full or empty often. */
 #define STRESS_AREA		(2 * MBUFF_RING_CTL_SIZE)
-/* No wake-up for this long while the other side runs: one was lost. */
+#define STRESS_DATA		(STRESS_AREA - MBUFF_RING_CTL_SIZE)
+#define STRESS_BUF		STRESS_DATA
+#define STRESS_BATCH		8	/* the most records a batch takes */
+/* No progress for this long while the other side runs: a stall. */
 #define STRESS_WAIT_MS		10000
+/* Each stream ends within this, or the program fails (not hangs). */
+#define STRESS_LIMIT_S		600
 /* The free-running indices cross 2^32 after the first record or two. */
 #define STRESS_START		0xffffff00U
 #define STRESS_END_MAGIC	0x444e4552U	/* "REND" */
+#define REC			((uint32_t)sizeof(struct mbuff_ring_rec))
 
 /**
  * struct stream - one way of streaming
  * @what: the test's name
  * @processes: producer in a child process, else in a thread
  * @doubled: both sides use a doubled view (mbuff_area_ring_attach())
- * @peek: the consumer reads in place (mbuff_ring_peek()), copying only
- *	the records a plain view sees split; else it copies every record
+ * @prod_batch: the producer reserves up to this many records, fills them
+ *	in place and commits once; 0: it copies each in (mbuff_ring_write())
+ * @cons_batch: the consumer peeks up to this many records, uses them in
+ *	place and consumes once; 0: it copies each out (mbuff_ring_read())
+ * @min_len: the shortest data record
+ * @max_len: the longest; a quarter of the records are this long
+ * @scale: records: the count asked for, divided by this
+ * @pad_each: every record is at offset 0 with a pad before it (all
+ *	footprints over half the data)
  */
 struct stream {
 	const char *what;
 	int processes;
 	int doubled;
-	int peek;
+	unsigned int prod_batch;
+	unsigned int cons_batch;
+	uint32_t min_len;
+	uint32_t max_len;
+	unsigned int scale;
+	int pad_each;
 };
+
+/* Footprints of the longest records of the tiny rings. */
+#define ONE_RING	(STRESS_DATA - 8)	/* footprint: the data */
+#define HALF_RING	(STRESS_DATA / 2 - 8)	/* half the data */
+#define OVER_HALF	(STRESS_DATA / 2)	/* half and 8 bytes */
 
 /* The last record: what the producer sent, for the consumer to compare. */
 struct stress_end {
@@ -69,7 +99,13 @@ struct stress_end {
  * @sum: FNV-1a of the payloads moved
  * @sleeps: times it slept in mbuff_area_wait()
  * @wakes: wake-ups it sent
- * @split: records that ran past the end of the data
+ * @progress: when it last moved a record (now_s())
+ * @model: where the consumer's index must be after the last record
+ * @pads: pads the model skipped (consumer)
+ * @inplace: records the consumer checked where they lie
+ * @told: mbuff_ring_*_sleep() said "do not sleep" (room, or data) with
+ *	this side's index at @told_at: the next call must move it
+ * @told_at: see @told
  * @end: what the producer reported (consumer)
  * @ret: 0 or -1 (producer thread)
  * @err: why it failed
@@ -82,7 +118,12 @@ struct side {
 	uint64_t sum;
 	unsigned long sleeps;
 	unsigned long wakes;
-	unsigned long split;
+	double progress;
+	uint32_t model;
+	unsigned long pads;
+	unsigned long inplace;
+	int told;
+	uint32_t told_at;
 	struct stress_end end;
 	int ret;
 	char err[256];
@@ -118,9 +159,16 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-static uint32_t rec_len(uint64_t seq)
+/* Data record @seq's length; the last record is a struct stress_end. */
+static uint32_t rec_len(const struct stream *st, uint64_t seq, uint64_t count)
 {
-	return 1 + (uint32_t)(mix(seq) % STRESS_MAX_LEN);
+	uint64_t h = mix(seq);
+
+	if (seq == count)
+		return sizeof(struct stress_end);
+	if (h >> 62 == 0)
+		return st->max_len;
+	return st->min_len + (uint32_t)(h % (st->max_len - st->min_len + 1));
 }
 
 /* Record @seq: its sequence number (as much of it as fits), then noise. */
@@ -164,124 +212,330 @@ static int spin_until_set(const __u32 *flag)
 	return 0;
 }
 
-/* Append one record, sleeping while there is no room. */
-static int put(struct side *s, const void *buf, uint32_t len)
+/* A side that has not moved a record for STRESS_WAIT_MS has stalled. */
+static int stalled(struct side *s, const char *who)
 {
+	if (now_s() - s->progress < STRESS_WAIT_MS / 1000.0)
+		return 0;
+	return side_fail(s, "%s: no progress for %d ms: stalled", who,
+			 STRESS_WAIT_MS);
+}
+
+/* Sleep until woken, no longer than the progress allows. */
+static int side_wait(struct side *s, const char *why)
+{
+	double left = s->progress + STRESS_WAIT_MS / 1000.0 - now_s();
 	int ret;
 
-	while ((ret = mbuff_ring_write(&s->ring, buf, len)) == -EAGAIN) {
-		if (!mbuff_ring_producer_sleep(&s->ring,
-					       mbuff_ring_footprint(len)))
-			continue;
-		s->sleeps++;
-		ret = mbuff_area_wait(s->area, STRESS_WAIT_MS);
-		if (ret < 0)
-			return side_fail(s, "producer: no room and no wake-up for %d ms (%s)",
-					 STRESS_WAIT_MS, strerror(-ret));
-	}
+	if (left <= 0)
+		return side_fail(s, "%s, no progress for %d ms", why,
+				 STRESS_WAIT_MS);
+	s->sleeps++;
+	ret = mbuff_area_wait(s->area, (int)(left * 1000) + 1);
+	if (ret == -ETIMEDOUT)
+		return side_fail(s, "%s and no wake-up for %d ms", why,
+				 STRESS_WAIT_MS);
+	if (ret < 0)
+		return side_fail(s, "%s: wait: %s", why, strerror(-ret));
+	return 0;
+}
+
+static int notify(struct side *s, const char *who)
+{
+	int ret = mbuff_area_notify(s->area);
+
+	s->wakes++;
 	if (ret)
-		return side_fail(s, "producer: writing %u bytes: %s", len,
-				 strerror(-ret));
-	if (mbuff_ring_wake_consumer(&s->ring)) {
-		s->wakes++;
-		ret = mbuff_area_notify(s->area);
+		return side_fail(s, "%s: notify: %s", who, strerror(-ret));
+	return 0;
+}
+
+/*
+ * No room for a record of @need bytes: wake the consumer if it sleeps (a
+ * pad that went out alone may be all it waits for), then sleep unless
+ * room came meanwhile.
+ */
+static int wait_room(struct side *s, uint32_t need)
+{
+	if (mbuff_ring_wake_consumer(&s->ring) && notify(s, "producer"))
+		return -1;
+	if (!mbuff_ring_producer_sleep(&s->ring, need)) {
+		s->told = 1;
+		s->told_at = s->ring.prod;
+		return stalled(s, "producer");
+	}
+	return side_wait(s, "producer: no room");
+}
+
+/*
+ * Room enough for the next record, the pad it needs reckoned in, is what
+ * producer_sleep() says there is: the reserve after it moves the index.
+ */
+static int room_as_told(struct side *s, uint32_t len)
+{
+	int told = s->told;
+
+	s->told = 0;
+	if (!told || s->ring.prod != s->told_at)
+		return 0;
+	return side_fail(s, "producer: told there was room for %u bytes at %#x, none was found",
+			 len, s->told_at);
+}
+
+/* Published: wake the consumer if it sleeps. */
+static int produced(struct side *s)
+{
+	s->progress = now_s();
+	if (mbuff_ring_wake_consumer(&s->ring))
+		return notify(s, "producer");
+	return 0;
+}
+
+/* The last record: what was sent, at @p. */
+static void put_end(struct side *s, unsigned char *p, struct stress_end *end)
+{
+	end->count = s->count;
+	end->sleeps = s->sleeps;
+	end->wakes = s->wakes;
+	memcpy(p, end, sizeof(*end));
+}
+
+/* Copy each record in, sleeping while there is no room. */
+static int produce_copies(struct side *s, struct stress_end *end)
+{
+	unsigned char buf[STRESS_BUF];
+	uint64_t seq;
+	uint32_t len;
+	int ret;
+
+	for (seq = 0; seq <= s->count; seq++) {
+		len = rec_len(s->st, seq, s->count);
+		if (seq < s->count) {
+			rec_fill(seq, buf, len);
+			end->sum = fnv1a(end->sum, buf, len);
+		} else {
+			put_end(s, buf, end);
+		}
+		while ((ret = mbuff_ring_write(&s->ring, buf, len)) == -EAGAIN)
+			if (room_as_told(s, len) ||
+			    wait_room(s, mbuff_ring_footprint(len)))
+				return -1;
+		s->told = 0;
 		if (ret)
-			return side_fail(s, "producer: notify: %s", strerror(-ret));
+			return side_fail(s, "producer: writing %u bytes: %s", len,
+					 strerror(-ret));
+		if (produced(s))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Reserve batches of up to @prod_batch records, fill them where they lie
+ * (last to first: the order is the producer's own) and publish each batch
+ * with one commit; when no room is left, commit what was reserved (a pad
+ * with it) and wait.
+ */
+static int produce_batches(struct side *s, struct stress_end *end)
+{
+	uint32_t lens[STRESS_BATCH], len = 0;
+	void *pl[STRESS_BATCH];
+	unsigned int n, i, batch;
+	uint64_t seq = 0;
+	int ret = 0;
+
+	while (seq <= s->count) {
+		batch = 1 + (unsigned int)(mix(seq ^ 0x5eed) % s->st->prod_batch);
+		for (n = 0; n < batch && seq + n <= s->count; n++) {
+			len = rec_len(s->st, seq + n, s->count);
+			ret = mbuff_ring_reserve(&s->ring, len, &pl[n]);
+			if (ret)
+				break;
+			lens[n] = len;
+		}
+		if (ret && ret != -EAGAIN)
+			return side_fail(s, "producer: reserving %u bytes: %s",
+					 len, strerror(-ret));
+		if (room_as_told(s, len))
+			return -1;
+		for (i = n; i-- > 0;)
+			if (seq + i < s->count)
+				rec_fill(seq + i, pl[i], lens[i]);
+		/* The checksum in order; the last record carries it. */
+		for (i = 0; i < n; i++) {
+			if (seq + i < s->count)
+				end->sum = fnv1a(end->sum, pl[i], lens[i]);
+			else
+				put_end(s, pl[i], end);
+		}
+		mbuff_ring_commit(&s->ring);
+		if (n && produced(s))
+			return -1;
+		seq += n;
+		if (ret == -EAGAIN && wait_room(s, mbuff_ring_footprint(len)))
+			return -1;
 	}
 	return 0;
 }
 
 static int produce(struct side *s)
 {
-	struct stress_end end = { .magic = STRESS_END_MAGIC };
-	unsigned char buf[STRESS_BUF];
-	unsigned long seq;
-	uint32_t len;
+	struct stress_end end = { .magic = STRESS_END_MAGIC, .sum = FNV_BASIS };
 
 	/* Let the consumer find the ring empty and go to sleep first. */
 	if (spin_until_set(&s->ring.ctl->cons_waiting))
 		return side_fail(s, "producer: the consumer never went to sleep");
-	end.sum = FNV_BASIS;
-	for (seq = 0; seq < s->count; seq++) {
-		len = rec_len(seq);
-		rec_fill(seq, buf, len);
-		end.sum = fnv1a(end.sum, buf, len);
-		if (put(s, buf, len))
-			return -1;
-	}
-	end.count = seq;
-	end.sleeps = s->sleeps;
-	end.wakes = s->wakes;
-	return put(s, &end, sizeof(end));
+	s->progress = now_s();
+	if (s->st->prod_batch)
+		return produce_batches(s, &end);
+	return produce_copies(s, &end);
 }
 
-/*
- * Take the next record, sleeping while there is none: in place (returns 1;
- * mbuff_ring_consume() it after use) or copied to @buf (returns 0).
- */
-static int take(struct side *s, unsigned char *buf, const unsigned char **p,
-		uint32_t *len)
+/* Nothing to take: wake a producer waiting for room, then sleep. */
+static int wait_data(struct side *s)
 {
-	long n;
-	int ret;
-
-	for (;;) {
-		*len = 0;
-		if (s->st->peek) {
-			*p = mbuff_ring_peek(&s->ring, len);
-			if (*p)
-				return 1;
-		}
-		if (!s->st->peek || *len) {
-			n = mbuff_ring_read(&s->ring, buf, STRESS_BUF);
-			if (n >= 0) {
-				*p = buf;
-				if (s->st->peek && (uint32_t)n != *len)
-					return side_fail(s, "consumer: peek said %u bytes, read %ld",
-							 *len, n);
-				*len = (uint32_t)n;
-				return 0;
-			}
-			if (n != -EAGAIN || s->st->peek)
-				return side_fail(s, "consumer: read: %s",
-						 strerror((int)-n));
-		}
-		if (!mbuff_ring_consumer_sleep(&s->ring))
-			continue;
-		s->sleeps++;
-		ret = mbuff_area_wait(s->area, STRESS_WAIT_MS);
-		if (ret < 0)
-			return side_fail(s, "consumer: no data and no wake-up for %d ms (%s)",
-					 STRESS_WAIT_MS, strerror(-ret));
+	/* A peek that found a pad alone freed it: that is room too. */
+	if (mbuff_ring_wake_producer(&s->ring) && notify(s, "consumer"))
+		return -1;
+	if (!mbuff_ring_consumer_sleep(&s->ring)) {
+		s->told = 1;
+		s->told_at = s->ring.cons;
+		return stalled(s, "consumer");
 	}
+	return side_wait(s, "consumer: no data");
 }
 
-static int check_record(struct side *s, unsigned long seq,
-			const unsigned char *p, uint32_t len)
+/* Data is what consumer_sleep() says there is: the next take moves the index. */
+static int data_as_told(struct side *s)
 {
-	unsigned char want[STRESS_BUF];
-	uint32_t wlen = rec_len(seq), i;
-	uint64_t got = 0;
+	int told = s->told;
 
-	rec_fill(seq, want, wlen);
-	for (i = 0; i < len && i < 8; i++)
-		got |= (uint64_t)p[i] << (8 * i);
-	if (len != wlen)
-		return side_fail(s, "consumer: record %lu has %u bytes, not %u (sequence bytes %#llx)",
-				 seq, len, wlen, (unsigned long long)got);
-	for (i = 0; i < len; i++)
-		if (p[i] != want[i])
-			return side_fail(s, "consumer: record %lu differs at byte %u of %u (sequence bytes %#llx)",
-					 seq, i, len, (unsigned long long)got);
-	s->sum = fnv1a(s->sum, p, len);
+	s->told = 0;
+	if (!told || s->ring.cons != s->told_at)
+		return 0;
+	return side_fail(s, "consumer: told there was data at %#x, none was found",
+			 s->told_at);
+}
+
+/* Consumed: wake the producer if it sleeps for room. */
+static int consumed(struct side *s)
+{
+	s->progress = now_s();
+	if (mbuff_ring_wake_producer(&s->ring))
+		return notify(s, "consumer");
 	return 0;
 }
 
-static int check_end(struct side *s, const unsigned char *p, uint32_t len)
+/*
+ * Record @seq, @len bytes at @p: its bytes, then where it lies: the model
+ * puts it after the last, past a pad when it would run past the end of
+ * the data; @inplace: @p is where the record lies in the ring.
+ */
+static int check_record(struct side *s, uint64_t seq, const unsigned char *p,
+			uint32_t len, int inplace)
 {
-	if (len != sizeof(s->end))
-		return side_fail(s, "consumer: last record has %u bytes", len);
-	memcpy(&s->end, p, sizeof(s->end));
+	const struct mbuff_ring *r = &s->ring;
+	uint32_t wlen = rec_len(s->st, seq, s->count), i, off, need;
+	unsigned char want[STRESS_BUF];
+	uint64_t got = 0;
+
+	for (i = 0; i < len && i < 8; i++)
+		got |= (uint64_t)p[i] << (8 * i);
+	if (len != wlen)
+		return side_fail(s, "consumer: record %llu has %u bytes, not %u (sequence bytes %#llx)",
+				 (unsigned long long)seq, len, wlen,
+				 (unsigned long long)got);
+	if (seq == s->count) {
+		memcpy(&s->end, p, sizeof(s->end));
+	} else {
+		rec_fill(seq, want, wlen);
+		for (i = 0; i < len; i++)
+			if (p[i] != want[i])
+				return side_fail(s, "consumer: record %llu differs at byte %u of %u (sequence bytes %#llx)",
+						 (unsigned long long)seq, i, len,
+						 (unsigned long long)got);
+		s->sum = fnv1a(s->sum, p, len);
+	}
+	need = mbuff_ring_footprint(len);
+	off = s->model & r->mask;
+	if (off + need > r->mask + 1) {
+		s->model += r->mask + 1 - off;
+		s->pads++;
+		off = 0;
+	}
+	s->model += need;
+	if (inplace && p != r->data + off + REC)
+		return side_fail(s, "consumer: record %llu at data + %td, not + %u",
+				 (unsigned long long)seq, p - r->data, off + REC);
+	if (r->cons != s->model)
+		return side_fail(s, "consumer: index %#x after record %llu, not %#x",
+				 r->cons, (unsigned long long)seq, s->model);
+	s->inplace += inplace;
+	return 0;
+}
+
+/* Copy each record out, sleeping while there is none. */
+static int consume_copies(struct side *s, uint64_t *seq)
+{
+	unsigned char buf[STRESS_BUF];
+	long n;
+
+	n = mbuff_ring_read(&s->ring, buf, sizeof(buf));
+	if (data_as_told(s))
+		return -1;
+	if (n == -EAGAIN)
+		return wait_data(s);
+	if (n < 0)
+		return side_fail(s, "consumer: read: %s", strerror((int)-n));
+	if (check_record(s, *seq, buf, (uint32_t)n, 0))
+		return -1;
+	++*seq;
+	return consumed(s);
+}
+
+/* Peek a batch, check each record where it lies, consume them at once. */
+static int consume_batch(struct side *s, uint64_t *seq)
+{
+	unsigned int n, batch;
+	const unsigned char *p;
+	__u32 len;
+
+	batch = 1 + (unsigned int)(mix(~*seq) % s->st->cons_batch);
+	for (n = 0; n < batch && *seq <= s->count; n++) {
+		p = mbuff_ring_peek(&s->ring, &len);
+		if (!p && len)
+			return side_fail(s, "consumer: the ring is corrupt");
+		if (!p)
+			break;
+		if (check_record(s, *seq, p, len, 1))
+			return -1;
+		++*seq;
+	}
+	if (data_as_told(s))
+		return -1;
+	if (!n)
+		return wait_data(s);
+	mbuff_ring_consume(&s->ring);
+	return consumed(s);
+}
+
+static int consume(struct side *s)
+{
+	const struct mbuff_ring *r = &s->ring;
+	uint64_t seq = 0;
+	int waited = 0;
+
+	s->sum = FNV_BASIS;
+	s->model = r->cons;
+	s->progress = now_s();
+	while (seq <= s->count) {
+		if (s->st->cons_batch ? consume_batch(s, &seq) :
+		    consume_copies(s, &seq))
+			return -1;
+		/* Let the producer fill the ring and go to sleep once. */
+		if (seq && !waited++ && spin_until_set(&r->ctl->prod_waiting))
+			return side_fail(s, "consumer: the producer never waited for room");
+	}
 	if (s->end.magic != STRESS_END_MAGIC || s->end.count != s->count)
 		return side_fail(s, "consumer: bad last record (magic %#x, count %llu)",
 				 s->end.magic, (unsigned long long)s->end.count);
@@ -289,59 +543,12 @@ static int check_end(struct side *s, const unsigned char *p, uint32_t len)
 		return side_fail(s, "consumer: checksum %#llx, the producer sent %#llx",
 				 (unsigned long long)s->sum,
 				 (unsigned long long)s->end.sum);
-	return 0;
-}
-
-static int consume(struct side *s)
-{
-	const struct mbuff_ring *r = &s->ring;
-	uint32_t size = r->mask + 1, cons, off, len;
-	uint32_t total = 0;
-	unsigned char buf[STRESS_BUF];
-	const unsigned char *p = NULL;
-	unsigned long seq;
-	int inplace, ret, split;
-
-	s->sum = FNV_BASIS;
-	for (seq = 0; seq <= s->count; seq++) {
-		cons = r->ctl->cons;
-		inplace = take(s, buf, &p, &len);
-		if (inplace < 0)
-			return -1;
-		off = (cons + (uint32_t)sizeof(struct mbuff_ring_rec)) & r->mask;
-		split = off + len > size;
-		s->split += split;
-		if (s->st->peek && !r->doubled && inplace == split)
-			return side_fail(s, "consumer: record %lu (%u bytes at %u): peek %s",
-					 seq, len, off, split ?
-					 "returned a split record" :
-					 "gave up on a contiguous record");
-		total += mbuff_ring_footprint(len);
-		if (seq == s->count)
-			ret = check_end(s, p, len);
-		else
-			ret = check_record(s, seq, p, len);
-		if (inplace)
-			mbuff_ring_consume(&s->ring);
-		if (ret)
-			return ret;
-		if (mbuff_ring_wake_producer(&s->ring)) {
-			s->wakes++;
-			ret = mbuff_area_notify(s->area);
-			if (ret)
-				return side_fail(s, "consumer: notify: %s",
-						 strerror(-ret));
-		}
-		/* Let the producer fill the ring and go to sleep once. */
-		if (!seq && spin_until_set(&r->ctl->prod_waiting))
-			return side_fail(s, "consumer: the producer never waited for room");
-	}
 	if (mbuff_ring_used_bytes(r))
 		return side_fail(s, "consumer: %u bytes left after the last record",
 				 mbuff_ring_used_bytes(r));
-	if (r->ctl->cons != STRESS_START + total)
-		return side_fail(s, "consumer: index %#x, expected %#x",
-				 r->ctl->cons, STRESS_START + total);
+	if (r->ctl->cons != s->model)
+		return side_fail(s, "consumer: index %#x published, expected %#x",
+				 r->ctl->cons, s->model);
 	return 0;
 }
 
@@ -355,13 +562,15 @@ static int consume(struct side *s)
 
 /**
  * struct litmus - what the two threads of the race share
- * @ring: the view both threads use
+ * @prod: the producer's view
+ * @cons: the consumer's view
  * @arrived: times a thread reached meet()
  * @woken: the waker saw the flag, this round
  * @producer_sleeps: which side goes to sleep
  */
 struct litmus {
-	struct mbuff_ring ring;
+	struct mbuff_ring prod;
+	struct mbuff_ring cons;
 	unsigned int arrived;
 	int woken;
 	int producer_sleeps;
@@ -387,11 +596,11 @@ static void *litmus_waker(void *arg)
 	for (i = 0; i < LITMUS_ROUNDS; i++) {
 		meet(l, &met);
 		if (l->producer_sleeps) {
-			mbuff_ring_read(&l->ring, buf, sizeof(buf));
-			l->woken = mbuff_ring_wake_producer(&l->ring);
+			mbuff_ring_read(&l->cons, buf, sizeof(buf));
+			l->woken = mbuff_ring_wake_producer(&l->cons);
 		} else {
-			mbuff_ring_write(&l->ring, buf, 1);
-			l->woken = mbuff_ring_wake_consumer(&l->ring);
+			mbuff_ring_write(&l->prod, buf, 1);
+			l->woken = mbuff_ring_wake_consumer(&l->prod);
 		}
 		meet(l, &met);
 		meet(l, &met);	/* the sleeper puts the ring back */
@@ -411,17 +620,18 @@ static int litmus_run(int producer_sleeps)
 	int slept, ret = 0;
 
 	if (!area || mbuff_ring_format(area, STRESS_AREA) < 0 ||
-	    mbuff_ring_attach(&l.ring, area, STRESS_AREA)) {
+	    mbuff_ring_attach(&l.prod, area, STRESS_AREA) ||
+	    mbuff_ring_attach(&l.cons, area, STRESS_AREA)) {
 		printf("# no ring\n");
 		free(area);
 		return -1;
 	}
 	/* The producer waits for room for 100 bytes, the consumer for data. */
 	if (producer_sleeps)
-		while (!mbuff_ring_write(&l.ring, buf, 100))
+		while (!mbuff_ring_write(&l.prod, buf, 100))
 			;
-	flag = producer_sleeps ? &l.ring.ctl->prod_waiting :
-		&l.ring.ctl->cons_waiting;
+	flag = producer_sleeps ? &l.prod.ctl->prod_waiting :
+		&l.cons.ctl->cons_waiting;
 	if (pthread_create(&t, NULL, litmus_waker, &l)) {
 		free(area);
 		return -1;
@@ -429,17 +639,17 @@ static int litmus_run(int producer_sleeps)
 	for (i = 0; i < LITMUS_ROUNDS; i++) {
 		meet(&l, &met);
 		if (producer_sleeps)
-			slept = mbuff_ring_producer_sleep(&l.ring, need);
+			slept = mbuff_ring_producer_sleep(&l.prod, need);
 		else
-			slept = mbuff_ring_consumer_sleep(&l.ring);
+			slept = mbuff_ring_consumer_sleep(&l.cons);
 		meet(&l, &met);
 		lost += slept && !l.woken;
 		saw += !slept;
 		flagged += l.woken;
 		if (producer_sleeps)
-			ret |= mbuff_ring_write(&l.ring, buf, 100);
+			ret |= mbuff_ring_write(&l.prod, buf, 100);
 		else
-			ret |= mbuff_ring_read(&l.ring, buf, sizeof(buf)) != 1;
+			ret |= mbuff_ring_read(&l.cons, buf, sizeof(buf)) != 1;
 		__atomic_store_n(flag, 0, __ATOMIC_RELEASE);
 		meet(&l, &met);
 	}
@@ -477,7 +687,10 @@ static int stream_threads(struct side *prod, struct side *cons,
 	ret = mbuff_area_open(name, 0, NULL, &prod->area);
 	if (ret)
 		return side_fail(cons, "second handle: %s", mbuff_last_error());
-	/* One mapping of the ring for both threads, so TSAN sees them meet. */
+	/*
+	 * One mapping of the ring for both threads, so TSAN sees them meet;
+	 * each side its own copy of the view.
+	 */
 	ret = side_attach(cons);
 	if (ret) {
 		mbuff_area_close(prod->area);
@@ -494,6 +707,8 @@ static int stream_threads(struct side *prod, struct side *cons,
 	mbuff_area_close(prod->area);
 	if (!ret && prod->ret)
 		ret = side_fail(cons, "%s", prod->err);
+	else if (ret && prod->ret)
+		fprintf(stdout, "# and %s\n", prod->err);
 	return ret;
 }
 
@@ -502,6 +717,8 @@ static int producer_child(struct side *s, const char *name)
 {
 	int ret;
 
+	/* A consumer that dies leaves no producer behind. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	ret = mbuff_area_open(name, 0, NULL, &s->area);
 	if (ret) {
 		side_fail(s, "producer: open: %s", mbuff_last_error());
@@ -514,9 +731,11 @@ static int producer_child(struct side *s, const char *name)
 		mbuff_area_close(s->area);
 	}
 	if (ret)
-		fprintf(stderr, "# %s\n", s->err);
+		fprintf(stdout, "# %s\n", s->err);
 	return ret;
 }
+
+static volatile pid_t child_pid;
 
 static int stream_processes(struct side *prod, struct side *cons,
 			    const char *name)
@@ -528,8 +747,12 @@ static int stream_processes(struct side *prod, struct side *cons,
 	pid = fork();
 	if (pid < 0)
 		return side_fail(cons, "fork: %s", strerror(errno));
-	if (!pid)
-		_exit(producer_child(prod, name) ? 1 : 0);
+	if (!pid) {
+		ret = producer_child(prod, name);
+		fflush(stdout);
+		_exit(ret ? 1 : 0);
+	}
+	child_pid = pid;
 	ret = side_attach(cons);
 	if (ret)
 		side_fail(cons, "attach: %s", mbuff_last_error());
@@ -539,6 +762,7 @@ static int stream_processes(struct side *prod, struct side *cons,
 		kill(pid, SIGKILL);
 	if (waitpid(pid, &status, 0) != pid)
 		return side_fail(cons, "waitpid: %s", strerror(errno));
+	child_pid = 0;
 	if (!ret && (!WIFEXITED(status) || WEXITSTATUS(status)))
 		ret = side_fail(cons, "the producer failed (status %#x)", status);
 	return ret;
@@ -562,7 +786,7 @@ static int stream_run(const struct stream *st, unsigned long count, int index)
 		return -1;
 	}
 	ctl = mbuff_area_addr(cons.area);
-	if (mbuff_ring_format(ctl, mbuff_area_size(cons.area)) < 0) {
+	if (mbuff_ring_format(ctl, mbuff_area_size(cons.area)) != STRESS_DATA) {
 		printf("# format failed\n");
 		ret = -1;
 		goto out_close;
@@ -579,15 +803,26 @@ static int stream_run(const struct stream *st, unsigned long count, int index)
 		printf("# %s\n", cons.err);
 		goto out_close;
 	}
-	printf("# %lu records in %.2f s (%.0f/s), %lu of them split\n",
-	       count, t, count / t, cons.split);
+	printf("# %lu records of %u..%u bytes in %.2f s (%.0f/s), %lu pads, %lu checked in place\n",
+	       count, st->min_len, st->max_len, t, count / t, cons.pads,
+	       cons.inplace);
 	printf("# consumer: %lu sleeps, %llu wake-ups sent to it; producer: %llu sleeps, %lu wake-ups sent to it\n",
 	       cons.sleeps, (unsigned long long)cons.end.wakes,
 	       (unsigned long long)cons.end.sleeps, cons.wakes);
 	/* Forced by the start of the stream: each side slept, was woken. */
 	if (!cons.sleeps || !cons.end.sleeps || !cons.wakes ||
-	    !cons.end.wakes || !cons.split) {
-		printf("# a path was not taken: sleeps, wake-ups and split records must all be > 0\n");
+	    !cons.end.wakes || !cons.pads) {
+		printf("# a path was not taken: sleeps, wake-ups and pads must all be > 0\n");
+		ret = -1;
+	}
+	if (st->pad_each && cons.pads < count) {
+		printf("# %lu pads for %lu records just over half the ring\n",
+		       cons.pads, count);
+		ret = -1;
+	}
+	if (st->cons_batch && cons.inplace != count + 1) {
+		printf("# %lu of %lu records checked in place\n", cons.inplace,
+		       count + 1);
 		ret = -1;
 	}
 out_close:
@@ -599,18 +834,48 @@ out_close:
 	return ret;
 }
 
+/* A stream still running at the limit: a failure, reported as one. */
+static void on_alarm(int sig)
+{
+	static const char msg[] =
+		"not ok - a stream still running after the time limit: stalled\n";
+	ssize_t n;
+
+	(void)sig;
+	if (child_pid > 0)
+		kill(child_pid, SIGKILL);
+	n = write(STDOUT_FILENO, msg, sizeof(msg) - 1);
+	(void)n;
+	_exit(1);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct stream streams[] = {
-		{ "two threads, plain view, records copied out", 0, 0, 0 },
-		{ "two threads, doubled view, records read in place", 0, 1, 1 },
-		{ "two processes, plain view, in place unless split", 1, 0, 1 },
-		{ "two processes, doubled view, records read in place", 1, 1, 1 },
+		{ "two threads, records copied in and out",
+		  0, 0, 0, 0, 1, 300, 1, 0 },
+		{ "two threads, doubled view, batches reserved and peeked in place",
+		  0, 1, STRESS_BATCH, STRESS_BATCH, 1, 300, 1, 0 },
+		{ "two processes, copied in, batches peeked in place",
+		  1, 0, 0, STRESS_BATCH, 1, 300, 1, 0 },
+		{ "two processes, batches reserved in place, copied out",
+		  1, 0, STRESS_BATCH, 0, 1, 300, 1, 0 },
+		{ "two threads, tiny ring: the longest record fills it, in place",
+		  0, 0, 4, 4, 1, ONE_RING, 25, 0 },
+		{ "two processes, tiny ring: the longest record fills it, copied out",
+		  1, 0, 3, 0, 1, ONE_RING, 25, 0 },
+		{ "two threads, tiny ring: two of the longest fill it, copied in",
+		  0, 0, 0, 4, 1, HALF_RING, 25, 0 },
+		{ "two processes, tiny ring: two of the longest fill it, in place",
+		  1, 0, 4, 4, 1, HALF_RING, 25, 0 },
+		{ "two threads, tiny ring: records just over half of it, reserved",
+		  0, 0, 2, 0, HALF_RING + 1, OVER_HALF, 25, 1 },
+		{ "two processes, tiny ring: records just over half of it, peeked",
+		  1, 0, 0, 3, HALF_RING + 1, OVER_HALF, 25, 1 },
 	};
 	const int n = sizeof(streams) / sizeof(streams[0]);
-	int ret;
-	unsigned long count = STRESS_RECORDS;
-	int i, failed = 0;
+	unsigned long count = STRESS_RECORDS, c;
+	int i, ret, failed = 0;
 
 	if (argc == 2)
 		count = strtoul(argv[1], NULL, 0);
@@ -620,17 +885,19 @@ int main(int argc, char **argv)
 	}
 	setenv("MBUFF_SOURCE", "process", 1);
 	unsetenv("MBUFF_DEVMEM");
-	/* A lost wake-up times out; anything else that hangs ends here. */
-	alarm(900);
+	signal(SIGALRM, on_alarm);
 	printf("1..%d\n", n + 2);
 	for (i = 0; i < n; i++) {
-		ret = stream_run(&streams[i], count, i);
+		c = count / streams[i].scale;
+		alarm(STRESS_LIMIT_S);
+		ret = stream_run(&streams[i], c < 100 ? 100 : c, i);
 		printf("%s %d - %s\n", ret ? "not ok" : "ok", i + 1,
 		       streams[i].what);
 		fflush(stdout);
 		failed |= !!ret;
 	}
 	for (i = 0; i < 2; i++) {
+		alarm(STRESS_LIMIT_S);
 		ret = litmus_run(i);
 		printf("%s %d - no lost wake-up of the %s racing with the %s\n",
 		       ret ? "not ok" : "ok", n + i + 1,
@@ -638,5 +905,6 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		failed |= !!ret;
 	}
+	alarm(0);
 	return failed;
 }
