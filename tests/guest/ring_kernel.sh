@@ -185,10 +185,8 @@ done
 # The smallest rings, 4096 bytes of data: a record whose footprint is all
 # of it (4088 bytes), half of it (2040), and just over half (2048: one
 # record at a time, and every other one starts after a pad to the end).
-# A producer that does not commit before it sleeps, a consumer that does
-# not free what it peeked before it sleeps, a room reckoning without the
-# pad, or a wake-up held back for a batch the ring cannot hold, each
-# stalls one of these.
+# A producer that does not commit before it sleeps, or a consumer that
+# does not free what it peeked before it sleeps, stalls the ones in place.
 for rec in 4088 2040 2048; do
 	b=vmalloc
 	[ $rec = 4088 ] && b=contig
