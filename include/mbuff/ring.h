@@ -469,8 +469,8 @@ static inline __u32 mbuff_ring_used_bytes(const struct mbuff_ring *ring)
 /*
  * The next record after the consumer's index, pads skipped: its footprint,
  * 0 when there is none (the producer's index loaded again to be sure:
- * records up to the copy last loaded need no new load), or -EIO when the producer's index or a header is
- * corrupt.  On success *@len and *@flags are the record's length and
+ * records up to the copy last loaded need no new load), or -EIO when the
+ * producer's index or a header is corrupt.  On success *@len and *@flags are the record's length and
  * flags as read here, once each, and the consumer's index has moved past
  * the pads (counted in @ring->pending); the record itself starts at it.
  *
