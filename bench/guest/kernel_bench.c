@@ -31,7 +31,10 @@
  * and "--- end ---" on stdout.  The "diagnosis" lines come from runs of
  * the same streams whose consumer does not check (the producer's
  * ceiling) and from the counts of the runs: system calls and sleeps per
- * record, the share of the run each side was on a CPU.
+ * record, the share of the run each side was on a CPU, and the share of
+ * both vCPUs the host gave just before the run (other guests on the host
+ * take its CPUs; a stream between two vCPUs suffers more from that than
+ * read() on one).
  *
  * Exit status: 0 when every case ran and every record checked out, 1
  * when one failed, 3 when all that ran passed but a case was skipped (a
@@ -42,6 +45,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,7 +87,8 @@ static struct {
 	unsigned long limit_bytes;	/* the limit's buffer */
 	unsigned long map_bytes;	/* each mapped area */
 	unsigned long ring_bytes;	/* ring data; bytes in flight */
-	unsigned long batch;		/* producer's wake-up batch, 0: ring/4 */
+	unsigned long batch;		/* producer's publish batch, 0: ring/4 */
+	unsigned long cbatch;		/* consumer's consume batch, 0: ring/4 */
 	const char *moddir;
 	const char *tsv;
 	const char *only;		/* sections to run, comma separated */
@@ -94,7 +100,7 @@ static struct {
 	.edu_bytes = 32UL << 10,
 	.limit_bytes = 128UL << 20,
 	.map_bytes = 32UL << 20,
-	.ring_bytes = 1UL << 20,
+	.ring_bytes = 4UL << 20,
 	.moddir = "/lib/modules",
 };
 
@@ -409,6 +415,69 @@ static double task_cpu(int pid)
 	return strtod(buf, NULL) / 1e9;
 }
 
+/* ---- the host's share ------------------------------------------------ */
+
+/*
+ * Other guests on the host take its CPUs from this one's vCPUs now and
+ * then, and a stream needs both vCPUs at once.  Before each stream run,
+ * one fixed piece of work on each vCPU at the same time: its time against
+ * the best seen says how much of both vCPUs the host gave then (1.00:
+ * all of them).
+ */
+#define KB_PROBE_BYTES	65536
+#define KB_PROBE_PASSES	100
+
+struct kb_probe {
+	int cpu;
+	double secs;
+	const void *buf;
+};
+
+static double probe_best;
+
+static void *probe_thread(void *arg)
+{
+	struct kb_probe *p = arg;
+	cpu_set_t set;
+	double t0;
+	int i;
+
+	CPU_ZERO(&set);
+	CPU_SET(p->cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	t0 = now();
+	for (i = 0; i < KB_PROBE_PASSES; i++)
+		kb_sink += mbuff_ring_record_sum(p->buf, KB_PROBE_BYTES);
+	p->secs = now() - t0;
+	return NULL;
+}
+
+/* The time of the work on both vCPUs at once, or NAN. */
+static double probe(void)
+{
+	static uint64_t buf[KB_PROBE_BYTES / 8];
+	struct kb_probe p[2] = { { 0, 0, buf }, { 1, 0, buf } };
+	pthread_t t[2];
+	double secs;
+	int i, n = 0;
+
+	if (!buf[1])
+		mbuff_ring_record_fill(buf, KB_PROBE_BYTES, 0);
+	for (i = 0; i < 2; i++)
+		n += !pthread_create(&t[i], NULL, probe_thread, &p[i]);
+	if (n < 2) {
+		if (n)
+			pthread_join(t[0], NULL);
+		return NAN;
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	secs = p[0].secs > p[1].secs ? p[0].secs : p[1].secs;
+	if (!probe_best || secs < probe_best)
+		probe_best = secs;
+	return secs;
+}
+
 /* ---- streams -------------------------------------------------------- */
 
 /**
@@ -590,6 +659,8 @@ static int consume(const struct kb_case *c, struct mbuff_area *a,
 	__u64 bytes;
 	int r;
 
+	if (opt.cbatch && opt.cbatch < cbytes)
+		cbytes = (uint32_t)opt.cbatch;
 	while (seq < count) {
 		p = mbuff_ring_peek(ring, &len);
 		if (p) {
@@ -792,6 +863,7 @@ static const char *case_name(const struct kb_case *c, char *buf, size_t len)
 struct kb_counts {
 	struct kb_run sum;
 	double wall;
+	double probe[KB_MAX_RUNS];
 	int n;
 };
 
@@ -803,6 +875,7 @@ static void run_stream(const struct kb_case *c, int ci)
 	struct kb_result *r;
 	struct kb_run st;
 	int skip = 0, ret;
+	double t;
 
 	case_name(c, name, sizeof(name));
 	r = result(c->check ? "kernel->user" : "diagnosis", name, c->size,
@@ -810,6 +883,7 @@ static void run_stream(const struct kb_case *c, int ci)
 	if (r->skip || r->bad)
 		return;
 	memset(&st, 0, sizeof(st));
+	t = probe();
 	ret = c->kind == KB_READ ? run_read(c, &st) : run_module(c, &st, &skip);
 	if (ret || st.bad) {
 		if (skip) {
@@ -836,11 +910,12 @@ static void run_stream(const struct kb_case *c, int ci)
 	counts[ci].sum.prod_cpu += st.prod_cpu;
 	counts[ci].sum.prod_ns += st.prod_ns > 0 ? st.prod_ns : 0;
 	counts[ci].wall += st.secs;
-	counts[ci].n++;
+	counts[ci].probe[counts[ci].n++] = t;
 	if (opt.verbose)
-		note("%s %lu: %.1f MB/s, %.3f s, cpu %.3f/%.3f, %llu waits",
+		note("%s %lu: %.1f MB/s, %.3f s, cpu %.3f/%.3f, %llu waits, probe %.2f ms",
 		     name, c->size, (double)st.bytes / st.secs / 1e6, st.secs,
-		     st.cons_cpu, st.prod_cpu, (unsigned long long)st.waits);
+		     st.cons_cpu, st.prod_cpu, (unsigned long long)st.waits,
+		     t * 1e3);
 }
 
 static int edu_present(void)
@@ -1184,6 +1259,24 @@ static void ratios(void)
 	}
 }
 
+/* The host's share before a stream's runs: median and lowest. */
+static void host_share(const struct kb_counts *k)
+{
+	double v[KB_MAX_RUNS];
+	int i, n = 0;
+
+	for (i = 0; i < k->n; i++)
+		if (!isnan(k->probe[i]) && k->probe[i] > 0)
+			v[n++] = probe_best / k->probe[i];
+	if (!n) {
+		printf("%11s\n", "-");
+		return;
+	}
+	qsort(v, (size_t)n, sizeof(double), cmp_double);
+	printf("%5.2f %5.2f\n", n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2,
+	       v[0]);
+}
+
 /* Where the streams' time went: counts per record, CPU shares. */
 static void diagnosis(void)
 {
@@ -1191,9 +1284,12 @@ static void diagnosis(void)
 	int ci;
 
 	printf("\n# per stream, over all its runs: consumer system calls and producer\n"
-	       "# sleeps per 1000 records, each side's time on a CPU / the run's time\n");
-	printf("# %-26s %6s %9s %9s %9s %9s %9s %7s %7s\n", "case", "size",
-	       "syscalls", "waits", "empty", "sleeps", "notifies", "cons", "prod");
+	       "# sleeps per 1000 records, each side's time on a CPU / the run's time;\n"
+	       "# host: the share of both vCPUs the host gave just before each run\n"
+	       "# (median of the runs, lowest; 1.00: all of both)\n");
+	printf("# %-26s %6s %9s %9s %9s %9s %9s %7s %7s %11s\n", "case", "size",
+	       "syscalls", "waits", "empty", "sleeps", "notifies", "cons", "prod",
+	       "host");
 	for (ci = 0; ci < ncases; ci++) {
 		const struct kb_counts *k = &counts[ci];
 		double per = k->sum.records ? 1000.0 / (double)k->sum.records : 0;
@@ -1212,9 +1308,10 @@ static void diagnosis(void)
 		       (double)k->sum.notifies * per,
 		       100 * k->sum.cons_cpu / k->wall);
 		if (isnan(k->sum.prod_cpu))
-			printf("%7s\n", "-");
+			printf("%7s ", "-");
 		else
-			printf("%6.0f%%\n", 100 * k->sum.prod_cpu / k->wall);
+			printf("%6.0f%% ", 100 * k->sum.prod_cpu / k->wall);
+		host_share(k);
 	}
 }
 
@@ -1236,15 +1333,17 @@ static void tsv(FILE *f)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: kernel_bench [-r RUNS] [-n BYTES] [-E BYTES] [-l BYTES] [-m BYTES] [-R BYTES]\n"
-		"                    [-B BYTES] [-M DIR] [-o FILE] [-s SECTIONS] [-e] [-v]\n"
+		"usage: kernel_bench [-r RUNS] [-n BYTES] [-E BYTES] [-l BYTES] [-m BYTES]\n"
+		"                    [-R BYTES] [-B BYTES] [-C BYTES] [-M DIR] [-o FILE]\n"
+		"                    [-s SECTIONS] [-e] [-v]\n"
 		"  -r  runs of each case (default 5)\n"
 		"  -n  bytes per stream run (default 512M)\n"
 		"  -E  bytes per stream run of device=edu (default 32K)\n"
 		"  -l  the limit's buffer (default 128M)\n"
 		"  -m  bytes of each mapped area (default 32M)\n"
-		"  -R  ring data, bytes in flight (default 1M)\n"
-		"  -B  producer's wake-up batch in bytes (default a quarter of -R)\n"
+		"  -R  ring data, bytes in flight (default 4M)\n"
+		"  -B  bytes the producer publishes at once (default a quarter of -R)\n"
+		"  -C  bytes the consumer frees at once (default a quarter of -R)\n"
 		"  -M  directory of the test modules (default /lib/modules)\n"
 		"  -o  write the tab-separated data to FILE (default: stdout,\n"
 		"      between '--- tsv ---' and '--- end ---')\n"
@@ -1260,7 +1359,7 @@ int main(int argc, char **argv)
 	FILE *f;
 	int c;
 
-	while ((c = getopt(argc, argv, "r:n:E:l:m:R:B:M:o:s:ev")) != -1) {
+	while ((c = getopt(argc, argv, "r:n:E:l:m:R:B:C:M:o:s:ev")) != -1) {
 		switch (c) {
 		case 'r':
 			opt.runs = atoi(optarg);
@@ -1284,6 +1383,9 @@ int main(int argc, char **argv)
 			break;
 		case 'B':
 			opt.batch = parse_size(optarg);
+			break;
+		case 'C':
+			opt.cbatch = parse_size(optarg);
 			break;
 		case 'M':
 			opt.moddir = optarg;
