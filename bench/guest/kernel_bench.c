@@ -82,6 +82,7 @@ static const char *const kb_kind_name[] = {
 /* Options. */
 static struct {
 	int runs;
+	int rounds;			/* a stream run in rounds */
 	unsigned long stream_bytes;	/* per stream run */
 	unsigned long edu_bytes;	/* per stream run of device=edu */
 	unsigned long limit_bytes;	/* the limit's buffer */
@@ -96,6 +97,7 @@ static struct {
 	int verbose;
 } opt = {
 	.runs = 5,
+	.rounds = 4,
 	.stream_bytes = 512UL << 20,
 	.edu_bytes = 32UL << 10,
 	.limit_bytes = 128UL << 20,
@@ -533,9 +535,11 @@ struct kb_run {
  */
 static unsigned long case_bytes(const struct kb_case *c)
 {
-	if (c->kind == KB_EXTENT && !strcmp(c->device, "edu"))
-		return opt.edu_bytes;
-	return opt.stream_bytes;
+	unsigned long n = c->kind == KB_EXTENT && !strcmp(c->device, "edu") ?
+			  opt.edu_bytes : opt.stream_bytes;
+
+	n /= opt.rounds;
+	return n < c->size ? c->size : n;
 }
 
 /* Report a record that failed its check, the first few times. */
@@ -869,13 +873,17 @@ struct kb_counts {
 
 static struct kb_counts counts[32];
 
+/* The rounds of the run under way, per case, summed. */
+static struct kb_run cur[32];
+static double cur_probe[32];
+
+/* One round of a stream: its bytes and counts go to cur[@ci]. */
 static void run_stream(const struct kb_case *c, int ci)
 {
+	struct kb_run st, *a = &cur[ci];
 	char name[64];
 	struct kb_result *r;
-	struct kb_run st;
 	int skip = 0, ret;
-	double t;
 
 	case_name(c, name, sizeof(name));
 	r = result(c->check ? "kernel->user" : "diagnosis", name, c->size,
@@ -883,7 +891,7 @@ static void run_stream(const struct kb_case *c, int ci)
 	if (r->skip || r->bad)
 		return;
 	memset(&st, 0, sizeof(st));
-	t = probe();
+	cur_probe[ci] += probe();
 	ret = c->kind == KB_READ ? run_read(c, &st) : run_module(c, &st, &skip);
 	if (ret || st.bad) {
 		if (skip) {
@@ -898,24 +906,52 @@ static void run_stream(const struct kb_case *c, int ci)
 			(unsigned long long)st.bad);
 		return;
 	}
-	add(r, (double)st.bytes / st.secs / 1e6);
-	counts[ci].sum.records += st.records;
-	counts[ci].sum.waits += st.waits;
-	counts[ci].sum.empty += st.empty;
-	counts[ci].sum.rings += st.rings;
-	counts[ci].sum.consumes += st.consumes;
-	counts[ci].sum.sleeps += st.sleeps > 0 ? st.sleeps : 0;
-	counts[ci].sum.notifies += st.notifies > 0 ? st.notifies : 0;
-	counts[ci].sum.cons_cpu += st.cons_cpu;
-	counts[ci].sum.prod_cpu += st.prod_cpu;
-	counts[ci].sum.prod_ns += st.prod_ns > 0 ? st.prod_ns : 0;
-	counts[ci].wall += st.secs;
-	counts[ci].probe[counts[ci].n++] = t;
-	if (opt.verbose)
-		note("%s %lu: %.1f MB/s, %.3f s, cpu %.3f/%.3f, %llu waits, probe %.2f ms",
-		     name, c->size, (double)st.bytes / st.secs / 1e6, st.secs,
-		     st.cons_cpu, st.prod_cpu, (unsigned long long)st.waits,
-		     t * 1e3);
+	a->secs += st.secs;
+	a->bytes += st.bytes;
+	a->records += st.records;
+	a->waits += st.waits;
+	a->empty += st.empty;
+	a->rings += st.rings;
+	a->consumes += st.consumes;
+	a->sleeps += st.sleeps > 0 ? st.sleeps : 0;
+	a->notifies += st.notifies > 0 ? st.notifies : 0;
+	a->cons_cpu += st.cons_cpu;
+	a->prod_cpu += st.prod_cpu;
+}
+
+/* The end of a run: its rounds make one value of the case. */
+static void end_run(const struct kb_case *c, int ci)
+{
+	struct kb_counts *k = &counts[ci];
+	struct kb_run *a = &cur[ci];
+	struct kb_result *r;
+	char name[64];
+
+	case_name(c, name, sizeof(name));
+	r = result(c->check ? "kernel->user" : "diagnosis", name, c->size,
+		   "MB/s");
+	if (!r->skip && !r->bad && a->secs > 0) {
+		add(r, (double)a->bytes / a->secs / 1e6);
+		k->sum.records += a->records;
+		k->sum.waits += a->waits;
+		k->sum.empty += a->empty;
+		k->sum.rings += a->rings;
+		k->sum.consumes += a->consumes;
+		k->sum.sleeps += a->sleeps;
+		k->sum.notifies += a->notifies;
+		k->sum.cons_cpu += a->cons_cpu;
+		k->sum.prod_cpu += a->prod_cpu;
+		k->wall += a->secs;
+		k->probe[k->n++] = cur_probe[ci] / opt.rounds;
+		if (opt.verbose)
+			note("%s %lu: %.1f MB/s, %.3f s, cpu %.3f/%.3f, %llu waits, probe %.2f ms",
+			     name, c->size, (double)a->bytes / a->secs / 1e6,
+			     a->secs, a->cons_cpu, a->prod_cpu,
+			     (unsigned long long)a->waits,
+			     cur_probe[ci] / opt.rounds * 1e3);
+	}
+	memset(a, 0, sizeof(*a));
+	cur_probe[ci] = 0;
 }
 
 static int edu_present(void)
@@ -957,7 +993,7 @@ static void add_case(enum kb_kind kind, unsigned long size, int check,
 static void streams(void)
 {
 	static const unsigned long sizes[] = { 4096, 65536 };
-	int edu = opt.edu && edu_present(), i, run, s, ci;
+	int edu = opt.edu && edu_present(), i, run, round, s, ci;
 	int loaded = 0;
 
 	if (opt.edu && !edu)
@@ -996,10 +1032,16 @@ static void streams(void)
 				strerror(-i));
 		loaded = !i;
 	}
-	/* Run after run, every case once: drifts hit all alike. */
+	/*
+	 * Run after run, each in rounds, and every case once a round: the
+	 * other guests' bursts on the host hit all cases alike.
+	 */
 	for (run = 0; run < opt.runs; run++) {
+		for (round = 0; round < opt.rounds; round++)
+			for (ci = 0; ci < ncases; ci++)
+				run_stream(&cases[ci], ci);
 		for (ci = 0; ci < ncases; ci++)
-			run_stream(&cases[ci], ci);
+			end_run(&cases[ci], ci);
 		note("streams: run %d of %d done", run + 1, opt.runs);
 	}
 	if (loaded)
@@ -1117,29 +1159,40 @@ static unsigned long map_passes(size_t size)
 	return n ? n : 1;
 }
 
+/* One pass of operation @op over a mapping: memset, memcpy, sum. */
+static void map_op(int op, void *p, size_t size, int run)
+{
+	if (op == 0)
+		memset(p, run, size);
+	else if (op == 1)
+		memcpy((char *)p + size / 2, p, size / 2);
+	else
+		kb_sink += sum_words(p, size / sizeof(uint64_t));
+}
+
 /*
- * Each run, each kind: a fresh mapping (created and mapped, then a first
- * pass: the first touch), then memset, memcpy (one half onto the other)
- * and a sum of its words, each over a few passes.
+ * Each run: a fresh mapping of each kind (created and mapped, then a
+ * first pass: the first touch), then memset, memcpy (one half onto the
+ * other) and a sum of the words, pass after pass, a pass of each kind in
+ * turn, so that what the host does meanwhile falls on all kinds alike.
  */
 static void maps(void)
 {
-	size_t size = opt.map_bytes, half = size / 2;
-	double mib = (double)size / KB_MIB, t0, t1, t2;
+	static const char *const ops[] = { "memset", "memcpy", "sum" };
+	size_t size = opt.map_bytes;
+	double mib = (double)size / KB_MIB, t0, t1, t2, secs[3];
 	unsigned long pass, passes = map_passes(size);
 	struct kb_result *r[3][5];
-	struct mbuff_area *a;
+	struct mbuff_area *a[3];
+	void *p[3];
 	char n[64];
-	int run, k, i;
-	void *p;
+	int run, k, i, op, ok;
 
 	for (k = 0; k < 3; k++) {
-		snprintf(n, sizeof(n), "%s memset", kb_map_name[k]);
-		r[k][0] = result("map", n, size, "GB/s");
-		snprintf(n, sizeof(n), "%s memcpy", kb_map_name[k]);
-		r[k][1] = result("map", n, size, "GB/s");
-		snprintf(n, sizeof(n), "%s sum", kb_map_name[k]);
-		r[k][2] = result("map", n, size, "GB/s");
+		for (op = 0; op < 3; op++) {
+			snprintf(n, sizeof(n), "%s %s", kb_map_name[k], ops[op]);
+			r[k][op] = result("map", n, size, "GB/s");
+		}
 	}
 	for (k = 0; k < 3; k++) {
 		snprintf(n, sizeof(n), "%s", kb_map_name[k]);
@@ -1148,36 +1201,44 @@ static void maps(void)
 		r[k][4] = result("first-touch", n, size, "ms/MiB");
 	}
 	for (run = 0; run < opt.runs; run++) {
+		ok = 1;
 		for (k = 0; k < 3; k++) {
-			if (r[k][0]->bad)
-				continue;
 			t0 = now();
-			p = map_get((enum kb_map)k, size, &a);
-			if (!p) {
-				for (i = 0; i < 5; i++)
-					r[k][i]->bad = 1;
-				failed = 1;
+			p[k] = map_get((enum kb_map)k, size, &a[k]);
+			if (!p[k]) {
+				ok = 0;
 				continue;
 			}
 			t1 = now();
-			memset(p, 0x5a, size);
+			memset(p[k], 0x5a, size);
 			t2 = now();
 			add(r[k][3], (t2 - t0) * 1e3 / mib);
 			add(r[k][4], (t1 - t0) * 1e3 / mib);
-
-			t0 = now();
-			for (pass = 0; pass < passes; pass++)
-				memset(p, (int)(run + pass), size);
-			add(r[k][0], (double)(size * passes) / (now() - t0) / 1e9);
-			t0 = now();
-			for (pass = 0; pass < passes; pass++)
-				memcpy((char *)p + half, p, half);
-			add(r[k][1], (double)(half * passes) / (now() - t0) / 1e9);
-			t0 = now();
-			for (pass = 0; pass < passes; pass++)
-				kb_sink += sum_words(p, size / sizeof(uint64_t));
-			add(r[k][2], (double)(size * passes) / (now() - t0) / 1e9);
-			map_put((enum kb_map)k, p, size, a);
+		}
+		for (op = 0; ok && op < 3; op++) {
+			memset(secs, 0, sizeof(secs));
+			for (pass = 0; pass < passes; pass++) {
+				for (i = 0; i < 3; i++) {
+					k = (int)((i + pass) % 3);
+					t0 = now();
+					map_op(op, p[k], size, run);
+					secs[k] += now() - t0;
+				}
+			}
+			for (k = 0; k < 3; k++)
+				add(r[k][op], (double)(op == 1 ? size / 2 : size) *
+				    (double)passes / secs[k] / 1e9);
+		}
+		for (k = 0; k < 3; k++) {
+			if (p[k])
+				map_put((enum kb_map)k, p[k], size, a[k]);
+			else
+				for (i = 0; i < 5; i++)
+					r[k][i]->bad = 1;
+		}
+		if (!ok) {
+			failed = 1;
+			break;
 		}
 	}
 	note("maps done");
@@ -1333,11 +1394,12 @@ static void tsv(FILE *f)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: kernel_bench [-r RUNS] [-n BYTES] [-E BYTES] [-l BYTES] [-m BYTES]\n"
-		"                    [-R BYTES] [-B BYTES] [-C BYTES] [-M DIR] [-o FILE]\n"
-		"                    [-s SECTIONS] [-e] [-v]\n"
+		"usage: kernel_bench [-r RUNS] [-k ROUNDS] [-n BYTES] [-E BYTES] [-l BYTES]\n"
+		"                    [-m BYTES] [-R BYTES] [-B BYTES] [-C BYTES] [-M DIR]\n"
+		"                    [-o FILE] [-s SECTIONS] [-e] [-v]\n"
 		"  -r  runs of each case (default 5)\n"
-		"  -n  bytes per stream run (default 512M)\n"
+		"  -k  rounds a stream run is made of, every case once a round (default 4)\n"
+		"  -n  bytes per stream run, all rounds (default 512M)\n"
 		"  -E  bytes per stream run of device=edu (default 32K)\n"
 		"  -l  the limit's buffer (default 128M)\n"
 		"  -m  bytes of each mapped area (default 32M)\n"
@@ -1359,7 +1421,7 @@ int main(int argc, char **argv)
 	FILE *f;
 	int c;
 
-	while ((c = getopt(argc, argv, "r:n:E:l:m:R:B:C:M:o:s:ev")) != -1) {
+	while ((c = getopt(argc, argv, "r:k:n:E:l:m:R:B:C:M:o:s:ev")) != -1) {
 		switch (c) {
 		case 'r':
 			opt.runs = atoi(optarg);
@@ -1368,6 +1430,11 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			opt.stream_bytes = parse_size(optarg);
+			break;
+		case 'k':
+			opt.rounds = atoi(optarg);
+			if (opt.rounds < 1)
+				return usage();
 			break;
 		case 'E':
 			opt.edu_bytes = parse_size(optarg);
