@@ -426,7 +426,12 @@ static inline int mbuff_ring_write(struct mbuff_ring *ring, const void *buf,
  *
  * For data written into the area by something else, a device or a DMA
  * engine: no byte of it is copied.  Publish with mbuff_ring_commit(); the
- * bytes are the consumer's until it consumes the record.
+ * bytes are the consumer's until it consumes the record.  The producer
+ * makes the bytes visible to the CPUs before it commits (after a DMA to
+ * the device, mbuff_area_sync() for the CPU, which on arm64 invalidates
+ * the caches for every CPU), so the consumer needs no sync of its own.
+ * The offset is not required to be aligned: a consumer that reads words
+ * wants it 8-byte aligned.
  *
  * Return: 0, -EAGAIN when there is no room now, -EINVAL when the bytes
  * are not past the ring's data and inside the area, -EMSGSIZE when the
@@ -470,9 +475,10 @@ static inline __u32 mbuff_ring_used_bytes(const struct mbuff_ring *ring)
  * The next record after the consumer's index, pads skipped: its footprint,
  * 0 when there is none (the producer's index loaded again to be sure:
  * records up to the copy last loaded need no new load), or -EIO when the
- * producer's index or a header is corrupt.  On success *@len and *@flags are the record's length and
- * flags as read here, once each, and the consumer's index has moved past
- * the pads (counted in @ring->pending); the record itself starts at it.
+ * producer's index or a header is corrupt.  On success *@len and *@flags
+ * are the record's length and flags as read here, once each, and the
+ * consumer's index has moved past the pads (counted in @ring->pending);
+ * the record itself starts at it.
  *
  * Records take whole multiples of MBUFF_RING_ALIGN from index 0, so a
  * byte count off that alignment is corrupt, and a header at an aligned
