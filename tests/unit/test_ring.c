@@ -21,7 +21,7 @@
 #define DATA	(AREA - MBUFF_RING_CTL_SIZE)
 #define REC	((uint32_t)sizeof(struct mbuff_ring_rec))
 #define PAGE	4096
-/* Indices 16 laps of DATA before 2^32: runs of 64 laps and more cross it. */
+/* Indices 16 laps of DATA before 2^32: every run of more laps crosses it. */
 #define WRAP_START	(0U - 16 * DATA)
 
 static char *uname_(const char *base)
