@@ -589,7 +589,8 @@ static inline const void *mbuff_ring_peek(struct mbuff_ring *ring, __u32 *len)
  * @bytes: the number of bytes handed over
  *
  * The extent is read once and checked: past the ring's data, inside the
- * area the view was attached to.
+ * area the view was attached to.  The record's flags are those of the
+ * last peek: call it for a record before peeking at the next one.
  *
  * Return: the bytes' first, or NULL when the record is not an extent or
  * names bytes outside that room (corrupt).
