@@ -1098,10 +1098,15 @@ static void limit(void)
 
 /* ---- mappings -------------------------------------------------------- */
 
-enum kb_map { KB_ANON, KB_VMALLOC, KB_CONTIG };
+/*
+ * KB_ANON_4K: anonymous memory in 4 KiB pages only (MADV_NOHUGEPAGE),
+ * as the areas are mapped: what page size alone makes of a difference.
+ */
+enum kb_map { KB_ANON, KB_VMALLOC, KB_CONTIG, KB_ANON_4K, KB_NMAPS };
 
 static const char *const kb_map_name[] = {
 	[KB_ANON] = "anon", [KB_VMALLOC] = "vmalloc", [KB_CONTIG] = "contig",
+	[KB_ANON_4K] = "anon 4KiB pages",
 };
 
 static uint64_t sum_words(const uint64_t *w, size_t n)
@@ -1123,10 +1128,14 @@ static void *map_get(enum kb_map kind, size_t size, struct mbuff_area **a)
 	int ret;
 
 	*a = NULL;
-	if (kind == KB_ANON) {
+	if (kind == KB_ANON || kind == KB_ANON_4K) {
 		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		return p == MAP_FAILED ? NULL : p;
+		if (p == MAP_FAILED)
+			return NULL;
+		if (kind == KB_ANON_4K)
+			madvise(p, size, MADV_NOHUGEPAGE);
+		return p;
 	}
 	snprintf(name, sizeof(name), "kbmap%u", area_seq++);
 	o.backend = kind == KB_CONTIG ? MBUFF_BACKEND_CONTIG :
@@ -1145,7 +1154,7 @@ static void *map_get(enum kb_map kind, size_t size, struct mbuff_area **a)
 static void map_put(enum kb_map kind, void *p, size_t size,
 		    struct mbuff_area *a)
 {
-	if (kind == KB_ANON)
+	if (kind == KB_ANON || kind == KB_ANON_4K)
 		munmap(p, size);
 	else
 		mbuff_area_close(a);
@@ -1180,29 +1189,32 @@ static void maps(void)
 {
 	static const char *const ops[] = { "memset", "memcpy", "sum" };
 	size_t size = opt.map_bytes;
-	double mib = (double)size / KB_MIB, t0, t1, t2, secs[3];
+	double mib = (double)size / KB_MIB, t0, t1, t2, secs[KB_NMAPS];
 	unsigned long pass, passes = map_passes(size);
-	struct kb_result *r[3][5];
-	struct mbuff_area *a[3];
-	void *p[3];
+	struct kb_result *r[KB_NMAPS][5];
+	struct mbuff_area *a[KB_NMAPS];
+	void *p[KB_NMAPS];
 	char n[64];
 	int run, k, i, op, ok;
 
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < KB_NMAPS; k++) {
 		for (op = 0; op < 3; op++) {
 			snprintf(n, sizeof(n), "%s %s", kb_map_name[k], ops[op]);
 			r[k][op] = result("map", n, size, "GB/s");
 		}
 	}
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < KB_NMAPS; k++) {
 		snprintf(n, sizeof(n), "%s", kb_map_name[k]);
 		r[k][3] = result("first-touch", n, size, "ms/MiB");
 		snprintf(n, sizeof(n), "%s, mapping only", kb_map_name[k]);
 		r[k][4] = result("first-touch", n, size, "ms/MiB");
 	}
+	if (!read_file("/sys/kernel/mm/transparent_hugepage/enabled", n,
+		       sizeof(n)))
+		note("transparent huge pages: %.*s", (int)strcspn(n, "\n"), n);
 	for (run = 0; run < opt.runs; run++) {
 		ok = 1;
-		for (k = 0; k < 3; k++) {
+		for (k = 0; k < KB_NMAPS; k++) {
 			t0 = now();
 			p[k] = map_get((enum kb_map)k, size, &a[k]);
 			if (!p[k]) {
@@ -1218,18 +1230,18 @@ static void maps(void)
 		for (op = 0; ok && op < 3; op++) {
 			memset(secs, 0, sizeof(secs));
 			for (pass = 0; pass < passes; pass++) {
-				for (i = 0; i < 3; i++) {
-					k = (int)((i + pass) % 3);
+				for (i = 0; i < KB_NMAPS; i++) {
+					k = (int)((i + pass) % KB_NMAPS);
 					t0 = now();
 					map_op(op, p[k], size, run);
 					secs[k] += now() - t0;
 				}
 			}
-			for (k = 0; k < 3; k++)
+			for (k = 0; k < KB_NMAPS; k++)
 				add(r[k][op], (double)(op == 1 ? size / 2 : size) *
 				    (double)passes / secs[k] / 1e9);
 		}
-		for (k = 0; k < 3; k++) {
+		for (k = 0; k < KB_NMAPS; k++) {
 			if (p[k])
 				map_put((enum kb_map)k, p[k], size, a[k]);
 			else
