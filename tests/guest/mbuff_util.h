@@ -2,8 +2,9 @@
 /*
  * Helpers for the guest tests of /dev/mbuff: the modern ioctls (ABI 2:
  * every request starts with its size, @argsz), the UIO device of an area
- * (found by name, never by number), sysfs values and the test kernel
- * client (tests/kmod/mbuff_test_client.c).
+ * (found by name, never by number), sysfs values, the test kernel
+ * client (tests/kmod/mbuff_test_client.c), clocks, sizes on the command
+ * line and writes to parameter files.
  */
 #ifndef MBUFF_UTIL_H
 #define MBUFF_UTIL_H
@@ -18,11 +19,53 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/mbuff.h>
 
 #define MB (1024UL * 1024UL)
+
+/* A clock's time in seconds. */
+static inline double clock_s(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* "64M" and the like (K, M, G suffixes); 0 when it is not a size. */
+static inline unsigned long parse_size(const char *s)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 0);
+
+	switch (*end) {
+	case 'G': case 'g':
+		v <<= 10;
+		/* fall through */
+	case 'M': case 'm':
+		v <<= 10;
+		/* fall through */
+	case 'K': case 'k':
+		v <<= 10;
+		end++;
+	}
+	return *end ? 0 : v;
+}
+
+/* Write @text to the file at @path (a module parameter, say): 0 or -1. */
+static inline int write_str(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	size_t len = strlen(text);
+	int ok = fd >= 0 && write(fd, text, len) == (ssize_t)len;
+
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : -1;
+}
 
 /* -errno of the last failing call, for messages. */
 static inline int neg_errno(long ret)

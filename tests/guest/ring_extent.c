@@ -84,46 +84,11 @@ struct re_consumer {
 	struct re_stats st;
 };
 
-static double now(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* "64K" and the like; 0 when it is not a number. */
-static unsigned long parse_size(const char *s)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 0);
-
-	switch (*end) {
-	case 'M': case 'm':
-		v <<= 10;
-		/* fall through */
-	case 'K': case 'k':
-		v <<= 10;
-		end++;
-	}
-	return *end ? 0 : v;
-}
-
 static int usage(void)
 {
 	fprintf(stderr,
 		"usage: ring_extent [--start FILE] [--batch N] [--record SIZE] [--calls R] [--hold MS] NAME RECORDS\n");
 	return 2;
-}
-
-static int write_start(const char *file)
-{
-	int fd = open(file, O_WRONLY);
-	int ok = fd >= 0 && write(fd, "1", 1) == 1;
-
-	if (fd >= 0)
-		close(fd);
-	return ok ? 0 : -1;
 }
 
 /* Ring the producer's doorbell if it sleeps for a buffer or for room. */
@@ -286,14 +251,14 @@ static int consume(const struct re_opts *o, const char *name,
 	}
 	c.record = (uint32_t)o->record;
 	c.hold = o->hold;
-	if (o->start && write_start(o->start))
+	if (o->start && write_str(o->start, "1"))
 		tap_diag("cannot write 1 to %s: %s", o->start, strerror(errno));
 
 	while (st->records < want) {
 		p = mbuff_ring_peek(&c.ring, &len);
 		if (p) {
 			if (!st->records)
-				t0 = now(CLOCK_MONOTONIC);
+				t0 = clock_s(CLOCK_MONOTONIC);
 			take(&c, p, len);
 			if (c.nheld == batch)
 				release(&c);
@@ -313,7 +278,7 @@ static int consume(const struct re_opts *o, const char *name,
 			st->empty++;
 	}
 	release(&c);
-	st->secs = st->records ? now(CLOCK_MONOTONIC) - t0 : 0;
+	st->secs = st->records ? clock_s(CLOCK_MONOTONIC) - t0 : 0;
 
 	tap_ok(!st->timeout && !st->corrupt && st->records == want,
 	       "received %llu of %lu records (%llu bytes)%s",

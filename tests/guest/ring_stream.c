@@ -82,34 +82,6 @@ struct rs_stats {
 	int corrupt;		/* the ring was */
 };
 
-static double now(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* "64M" and the like; 0 when it is not a size. */
-static unsigned long parse_size(const char *s)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 0);
-
-	switch (*end) {
-	case 'G': case 'g':
-		v <<= 10;
-		/* fall through */
-	case 'M': case 'm':
-		v <<= 10;
-		/* fall through */
-	case 'K': case 'k':
-		v <<= 10;
-		end++;
-	}
-	return *end ? 0 : v;
-}
-
 static int usage(void)
 {
 	fprintf(stderr,
@@ -170,7 +142,7 @@ static void check_calls(const struct rs_stats *st, unsigned long batch,
  */
 static int late(struct rs_stats *st, uint64_t progress)
 {
-	double t = now(CLOCK_MONOTONIC);
+	double t = clock_s(CLOCK_MONOTONIC);
 
 	if (progress != st->progress) {
 		st->progress = progress;
@@ -186,7 +158,7 @@ static int late(struct rs_stats *st, uint64_t progress)
 static void start_clock(struct rs_stats *st, unsigned long timeout)
 {
 	st->limit = (double)timeout;
-	st->deadline = now(CLOCK_MONOTONIC) + st->limit;
+	st->deadline = clock_s(CLOCK_MONOTONIC) + st->limit;
 }
 
 /* Ring the kernel side's doorbell: it sleeps and must be woken. */
@@ -200,14 +172,14 @@ static void ring_bell(struct mbuff_area *a, struct rs_stats *st)
 /* Sleep until notified: RS_WAIT_MS at most, and not past the deadline. */
 static int wait_area(struct mbuff_area *a, struct rs_stats *st)
 {
-	double t = now(CLOCK_MONOTONIC), left = st->deadline - t;
+	double t = clock_s(CLOCK_MONOTONIC), left = st->deadline - t;
 	int ms = RS_WAIT_MS, r;
 
 	if (left * 1000 < ms)
 		ms = left > 0 ? (int)(left * 1000) + 1 : 1;
 	st->waits++;
 	r = mbuff_area_wait(a, ms);
-	t = now(CLOCK_MONOTONIC) - t;
+	t = clock_s(CLOCK_MONOTONIC) - t;
 	if (t > st->longest)
 		st->longest = t;
 	if (r == -ETIMEDOUT && !late(st, st->progress)) {
@@ -231,16 +203,6 @@ static char proc_state(pid_t pid)
 	return p && p[1] == ' ' ? p[2] : 0;
 }
 
-static int write_start(const char *file)
-{
-	int fd = open(file, O_WRONLY);
-	int ok = fd >= 0 && write(fd, "1", 1) == 1;
-
-	if (fd >= 0)
-		close(fd);
-	return ok ? 0 : -1;
-}
-
 /*
  * --blocked: a child waits until the parent sleeps with its waiting flag
  * set, leaves it asleep for RS_BLOCK_MS more, then starts the producer.
@@ -259,7 +221,7 @@ static pid_t start_when_blocked(struct mbuff_ring *ring, const char *file)
 		usleep(1000);
 	}
 	usleep(RS_BLOCK_MS * 1000);
-	_exit(i < RS_WAIT_MS && !write_start(file) ? 0 : 1);
+	_exit(i < RS_WAIT_MS && !write_str(file, "1") ? 0 : 1);
 }
 
 static int open_ring(const char *name, struct mbuff_area **a,
@@ -339,14 +301,14 @@ static int consume(const struct rs_opts *o, const char *name,
 	batch = o->batch ? o->batch : (ring.mask + 1) / 4;
 	if (o->blocked)
 		child = start_when_blocked(&ring, o->start);
-	else if (o->start && write_start(o->start))
+	else if (o->start && write_str(o->start, "1"))
 		tap_diag("cannot write 1 to %s: %s", o->start, strerror(errno));
 
 	while (st.bytes < want) {
 		p = mbuff_ring_peek(&ring, &len);
 		if (p) {
 			if (!st.records)
-				t0 = now(CLOCK_MONOTONIC);
+				t0 = clock_s(CLOCK_MONOTONIC);
 			take(p, len, &seq, &st);
 			/*
 			 * Free the batch before another record like this one
@@ -376,18 +338,18 @@ static int consume(const struct rs_opts *o, const char *name,
 			break;
 		if (!mbuff_ring_consumer_sleep(&ring))
 			continue;
-		w0 = now(CLOCK_MONOTONIC);
-		c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+		w0 = clock_s(CLOCK_MONOTONIC);
+		c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		if (wait_area(a, &st) < 0)
 			break;
 		if (st.waits == 1) {
-			wall = now(CLOCK_MONOTONIC) - w0;
-			cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+			wall = clock_s(CLOCK_MONOTONIC) - w0;
+			cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		}
 		if (!mbuff_ring_used_bytes(&ring))
 			st.empty++;
 	}
-	st.secs = st.records ? now(CLOCK_MONOTONIC) - t0 : 0;
+	st.secs = st.records ? clock_s(CLOCK_MONOTONIC) - t0 : 0;
 	/* The last batch. */
 	consume_batch(a, &ring, &st);
 
@@ -496,7 +458,7 @@ static int produce(const struct rs_opts *o, const char *name,
 		tap_exit();
 	}
 	n = want / rec;
-	t0 = now(CLOCK_MONOTONIC);
+	t0 = clock_s(CLOCK_MONOTONIC);
 	for (seq = 0; seq < n && !r; seq++) {
 		r = put(o, a, &ring, buf, (uint32_t)rec, seq, &st);
 		if (r)
@@ -538,7 +500,7 @@ static int produce(const struct rs_opts *o, const char *name,
 		    wait_area(a, &st) < 0)
 			break;
 	}
-	st.secs = now(CLOCK_MONOTONIC) - t0;
+	st.secs = clock_s(CLOCK_MONOTONIC) - t0;
 	tap_ok(!st.timeout && mbuff_ring_free_bytes(&ring) == ring.mask + 1,
 	       "the kernel consumer drained the ring");
 	check_calls(&st, batch, ring.mask + 1);
