@@ -14,17 +14,22 @@
  *   copy          the same module with inplace=0: filled in a kernel
  *                 buffer, copied into the ring
  *   device-written  tests/kmod/mbuff_ring_extent.ko: records written by
- *                 a device (device=cpu: the CPU standing in for one)
- *                 into buffers of the area, handed over by extent records
+ *                 a device (device=cpu: the CPU standing in for one;
+ *                 with -e and an edu device, also device=edu, QEMU's
+ *                 emulated DMA) into buffers of the area, handed over by
+ *                 extent records
  *   limit         one pass of the same check over records already in
  *                 memory, in a buffer larger than the caches
  *
  * and mapped areas (vmalloc and contiguous) against anonymous memory of
- * the same size: memset, memcpy, a read sum, and the first touch.
+ * the same size (and, to tell page size from mapping, anonymous memory
+ * kept to 4 KiB pages as the areas are): memset, memcpy, a read sum, and
+ * the first touch (creating and mapping, then a first pass).
  *
  * Streams sleep with the ring's waiting flags, mbuff_area_wait() and the
  * doorbell (mbuff_area_ring()), never by polling.  Each case runs RUNS
- * times, the runs of all cases interleaved; the table gives the median
+ * times, each run in rounds with every case once a round (map passes
+ * likewise take turns); the table gives the median
  * with the lowest and highest, then one "ratio:" line per comparison
  * (mbuff's median over the other's: above 1 means mbuff is ahead), then
  * the data as tab-separated values, to -o FILE or between "--- tsv ---"
@@ -114,7 +119,7 @@ static volatile uint64_t kb_sink;
 
 /**
  * struct kb_result - the runs of one case
- * @section: "kernel->user", "limit", "map", "diagnosis"
+ * @section: "kernel->user", "diagnosis", "limit", "map", "first-touch"
  * @name: the case
  * @size: record (or area) bytes
  * @unit: of @v
@@ -372,14 +377,16 @@ static int module_loaded(const char *name)
 }
 
 /*
- * The kernel thread a module started: the newest kthreadd child whose
- * name starts with "mbuff_"; 0 when there is none.
+ * The kernel thread a module started: the newest kthreadd child named
+ * @comm (mbuff_rprod, mbuff_rext), else whose name starts with "mbuff_";
+ * 0 when there is none.
  */
-static int find_kthread(void)
+static int find_kthread(const char *comm)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
-	int best = 0;
+	int best = 0, exact = 0;
+	size_t n = strlen(comm);
 
 	if (!d)
 		return 0;
@@ -397,11 +404,14 @@ static int find_kthread(void)
 			continue;
 		if (strncmp(strchr(buf, '(') + 1, "mbuff_", 6))
 			continue;
+		if (!strncmp(strchr(buf, '(') + 1, comm, n) &&
+		    strchr(buf, '(')[n + 1] == ')' && pid > exact)
+			exact = pid;
 		if (pid > best)
 			best = pid;
 	}
 	closedir(d);
-	return best;
+	return exact ? exact : best;
 }
 
 /* Seconds PID has been on a CPU (schedstat), or NAN. */
@@ -510,7 +520,6 @@ struct kb_case {
  * @consumes: mbuff_ring_consume() calls that freed room
  * @sleeps: the producer slept for room (status)
  * @notifies: the producer woke the consumer (status)
- * @prod_ns: the producer's own time, start to last record (status)
  */
 struct kb_run {
 	double secs;
@@ -525,13 +534,13 @@ struct kb_run {
 	uint64_t consumes;
 	long long sleeps;
 	long long notifies;
-	long long prod_ns;
 };
 
 /*
  * Bytes per run: QEMU's edu device ends each DMA transfer 100 ms (virtual
- * time) after it starts, and the module makes two per record (RAM to the
- * device's buffer, then to the area): some 20 KB/s, whatever the guest.
+ * time) after it starts, and the module makes two per piece of at most
+ * 4095 bytes (RAM to the device's buffer, then to the area), four for a
+ * 4 KiB record: some 10 KB/s, whatever the guest.
  */
 static unsigned long case_bytes(const struct kb_case *c)
 {
@@ -752,7 +761,7 @@ static int run_module(const struct kb_case *c, struct kb_run *st, int *skip)
 	const char *mod = c->kind == KB_EXTENT ? KB_EXT : KB_PROD;
 	uint64_t count = case_bytes(c) / c->size;
 	unsigned long slots = 0, data = 64UL << 10, size;
-	char params[512], name[32], path[160], status[512];
+	char params[512], name[32], path[160], status[1024];
 	struct mbuff_area *a = NULL;
 	struct mbuff_ring ring;
 	double t0 = 0, c0 = 0, p0 = 0;
@@ -772,7 +781,8 @@ static int run_module(const struct kb_case *c, struct kb_run *st, int *skip)
 			 name, (size + 1023) >> 10, data, c->size, slots,
 			 (unsigned long long)count, c->device,
 			 edu ? "contig" : "vmalloc",
-			 edu ? c->size : slots * c->size / 4);
+			 edu ? c->size :
+			 opt.batch ? opt.batch : slots * c->size / 4);
 	} else {
 		size = MBUFF_RING_CTL_SIZE + opt.ring_bytes;
 		snprintf(params, sizeof(params),
@@ -785,8 +795,8 @@ static int run_module(const struct kb_case *c, struct kb_run *st, int *skip)
 	if (ret) {
 		fprintf(stderr, "kernel_bench: insmod %s.ko %s: %s\n", mod,
 			params, strerror(-ret));
-		/* Missing, or refusing a parameter used here: skipped. */
-		*skip = ret == -ENOENT || ret == -EINVAL;
+		/* Missing: skipped; refusing the parameters: failed. */
+		*skip = ret == -ENOENT;
 		return -1;
 	}
 	/* The kernel ignores a parameter it does not know: look for it. */
@@ -814,7 +824,7 @@ static int run_module(const struct kb_case *c, struct kb_run *st, int *skip)
 		fprintf(stderr, "kernel_bench: open '%s': %s\n", name,
 			mbuff_last_error());
 	}
-	pid = find_kthread();
+	pid = find_kthread(c->kind == KB_EXTENT ? "mbuff_rext" : "mbuff_rprod");
 	snprintf(path, sizeof(path), "/sys/module/%s/parameters/start", mod);
 	if (!ret) {
 		p0 = task_cpu(pid);
@@ -846,7 +856,6 @@ static int run_module(const struct kb_case *c, struct kb_run *st, int *skip)
 		}
 		st->sleeps = status_val(status, "sleeps", 0);
 		st->notifies = status_val(status, "notifies", 0);
-		st->prod_ns = status_val(status, "ns", 0);
 	}
 	mbuff_area_close(a);
 	i = unload_module(mod);
@@ -1015,6 +1024,7 @@ static void streams(void)
 			add_case(KB_READ, sizes[s], 0, NULL);
 			add_case(KB_INPLACE, sizes[s], 0, NULL);
 			add_case(KB_COPY, sizes[s], 0, NULL);
+			add_case(KB_EXTENT, sizes[s], 0, "cpu");
 		}
 	}
 	if (!ncases)
@@ -1360,7 +1370,7 @@ static void diagnosis(void)
 	       "# sleeps per 1000 records, each side's time on a CPU / the run's time;\n"
 	       "# host: the share of both vCPUs the host gave just before each run\n"
 	       "# (median of the runs, lowest; 1.00: all of both)\n");
-	printf("# %-26s %6s %9s %9s %9s %9s %9s %7s %7s %11s\n", "case", "size",
+	printf("# %-30s %6s %9s %9s %9s %9s %9s %7s %7s %11s\n", "case", "size",
 	       "syscalls", "waits", "empty", "sleeps", "notifies", "cons", "prod",
 	       "host");
 	for (ci = 0; ci < ncases; ci++) {
@@ -1373,7 +1383,7 @@ static void diagnosis(void)
 		/* read(): one per record; a wait is poll() and read(). */
 		calls = cases[ci].kind == KB_READ ? k->sum.records :
 			2 * k->sum.waits + k->sum.rings;
-		printf("# %-26s %6s %9.2f %9.2f %9.2f %9.2f %9.2f %6.0f%% ",
+		printf("# %-30s %6s %9.2f %9.2f %9.2f %9.2f %9.2f %6.0f%% ",
 		       case_name(&cases[ci], name, sizeof(name)),
 		       size_name(cases[ci].size, sz, sizeof(sz)),
 		       (double)calls * per, (double)k->sum.waits * per,
