@@ -8,11 +8,13 @@
 # table, its "ratio:" lines and its data between "--- tsv ---" and
 # "--- end ---" (the guest's files are lost at poweroff).
 #
-# Boot with a pool for the contiguous area and room for the buffers:
-#   boot/qemu-run -m 1G -A 'memmap=64M$256M' -p pools=64M@256M -t 900 \
-#       --add build/guest/bench:/bench \
-#       --add bench/guest/kernel-bench.sh:/bench/kernel-bench.sh \
-#       -- sh /bench/kernel-bench.sh
+# Boot with a pool for the contiguous areas, room for the buffers (1 GiB)
+# and the edu device; it takes some 80 s on a quiet host, three times that
+# when other guests load it:
+#   boot/qemu-run -m 1G --smp 2 -A 'memmap=64M$256M' -p pools=64M@256M \
+#       -d edu -t 1500 --add build/guest/bench:/root/bench \
+#       --add bench/guest/kernel-bench.sh:/root/bench/kernel-bench.sh \
+#       -- sh /root/bench/kernel-bench.sh
 # Arguments go to kernel_bench after the script's own (kernel_bench -h
 # lists them); a device=edu line is added when the boot has -d edu.
 #
@@ -25,7 +27,8 @@ prog=$dir/kernel_bench
 	exit 1
 }
 
-echo "# guest: $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print $2 / 1024 " MiB" }' /proc/meminfo)"
+cs=/sys/devices/system/clocksource/clocksource0/current_clocksource
+echo "# guest: $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo), clocksource $(cat $cs 2>/dev/null)"
 # MBUFF_BENCH_RUNS: runs per case (scripts/bench passes it); -e: a
 # device=edu line as well when the guest has the device.
 "$prog" -r "${MBUFF_BENCH_RUNS:-5}" -e "$@"
