@@ -91,8 +91,6 @@
  * @doubled: @data is followed by a second mapping of itself (user space,
  *	mbuff_area_ring_attach() with MBUFF_RING_VIEW_DOUBLED); format 2
  *	records never wrap, so nothing needs it any more
- * @pending: bytes this side has taken and not yet published: reserved
- *	and not committed (producer), peeked and not consumed (consumer)
  * @prod: the producer's index; the producer's own, kept here (the copy in
  *	the control page is only stored)
  * @cons: the consumer's index; the consumer's own, kept here
@@ -102,6 +100,8 @@
  * @cons_seen: the producer's copy of the consumer's index as it last
  *	loaded it: room up to it is known to be free
  * @rec_flags: the flags of the record mbuff_ring_peek() returned last
+ * @pending: bytes this side has taken and not yet published: reserved
+ *	and not committed (producer), peeked and not consumed (consumer)
  * @area: the area's first byte, for MBUFF_RING_REC_EXTENT records
  * @area_size: its size
  *
@@ -117,12 +117,17 @@ struct mbuff_ring {
 	unsigned char *data;
 	__u32 mask;
 	int doubled;
-	__u32 pending;
 	__u32 prod;
 	__u32 cons;
 	__u32 prod_seen;
 	__u32 cons_seen;
 	__u32 rec_flags;
+	/*
+	 * Not beside @prod: a compiler that merges the two updates of a
+	 * reserve into one 8-byte access would then wait on the 4-byte store
+	 * of the commit before, record after record.
+	 */
+	__u32 pending;
 	unsigned char *area;
 	__u64 area_size;
 };
@@ -336,9 +341,9 @@ static inline void mbuff_ring_commit(struct mbuff_ring *ring)
 	ring->pending = 0;
 }
 
-/* mbuff_ring_reserve() with the record's flags. */
-static inline int mbuff_ring_reserve_flags(struct mbuff_ring *ring, __u32 len,
-					   __u32 flags, void **payload)
+/* mbuff_ring_reserve_flags() when the fast path does not do. */
+static inline int mbuff_ring_reserve_slow(struct mbuff_ring *ring, __u32 len,
+					  __u32 flags, void **payload)
 {
 	__u32 size = ring->mask + 1, need = mbuff_ring_footprint(len);
 	__u32 off = ring->prod & ring->mask, before = ring->pending, room, pad;
@@ -364,6 +369,27 @@ static inline int mbuff_ring_reserve_flags(struct mbuff_ring *ring, __u32 len,
 			mbuff_ring_commit(ring);
 		return -EAGAIN;
 	}
+	mbuff_ring_put_header(ring, len, flags);
+	*payload = ring->data + off + sizeof(struct mbuff_ring_rec);
+	ring->prod += need;
+	ring->pending += need;
+	return 0;
+}
+
+/*
+ * mbuff_ring_reserve() with the record's flags.  The fast path: the
+ * record fits before the end of the data, in the room left by the
+ * consumer's index as last seen; no load of shared memory at all.
+ */
+static inline int mbuff_ring_reserve_flags(struct mbuff_ring *ring, __u32 len,
+					   __u32 flags, void **payload)
+{
+	__u32 size = ring->mask + 1, need = mbuff_ring_footprint(len);
+	__u32 off = ring->prod & ring->mask, used = ring->prod - ring->cons_seen;
+
+	if (need <= len || used > size || need > size - used ||
+	    need > size - off)
+		return mbuff_ring_reserve_slow(ring, len, flags, payload);
 	mbuff_ring_put_header(ring, len, flags);
 	*payload = ring->data + off + sizeof(struct mbuff_ring_rec);
 	ring->prod += need;
