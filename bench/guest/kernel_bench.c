@@ -208,7 +208,7 @@ static struct kb_result *find(const char *section, const char *name,
 	return NULL;
 }
 
-/* ---- small helpers -------------------------------------------------- */
+/* ---- odds and ends -------------------------------------------------- */
 
 static double now(void)
 {
