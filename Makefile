@@ -260,8 +260,13 @@ $(B)/unit-%/ring_stress: tests/unit/ring_stress.c $(LIB_SRC) $(SHARED_H)
 # scripts/bench runs the host programs, then the guest ones in one boot of
 # the default kernel, and gathers tables, ratios and the plot in
 # build/bench/.  bench-build builds them only.
+# The host programs are x86_64's (the host's); the guest programs and
+# their scripts are built for GUEST_ARCH.
+ifeq ($(GUEST_ARCH),x86_64)
 BENCH_HOST := $(patsubst bench/host/%.c,$(B)/bench/%,$(wildcard bench/host/*.c))
-BENCH_GUEST := $(patsubst bench/guest/%.c,$(GB)/bench/%,$(wildcard bench/guest/*.c))
+endif
+BENCH_GUEST := $(patsubst bench/guest/%.c,$(GB)/bench/%,$(wildcard bench/guest/*.c)) \
+	$(patsubst bench/guest/%,$(GB)/bench/%,$(wildcard bench/guest/*.sh))
 
 bench-build: module lib $(BENCH_HOST) $(BENCH_GUEST)
 
@@ -278,6 +283,10 @@ $(GB)/bench/%: bench/guest/%.c $(SHARED_H) $(LIBA)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC [bench] $*")
 	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -static -o $@ $< $(LIBA)
+
+$(GB)/bench/%.sh: bench/guest/%.sh
+	@mkdir -p $(@D)
+	$(Q)install -m 755 $< $@
 
 # Without KVER= or GUEST_ARCH=, the guest suites run on every kernel of the
 # matrix; with either, on that kernel only (the host parts are x86_64's).
