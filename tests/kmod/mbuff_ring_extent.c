@@ -169,7 +169,10 @@ struct rext_edu {
  * @doorbells: doorbell rings received
  * @transfers: DMA transfers the device made
  * @dma_ns: nanoseconds spent waiting for them
- * @ns: nanoseconds from the first record to the last
+ * @t0: when the first record was started
+ * @ns: nanoseconds from the first record to the last publication (the
+ *	clock is read once per publication: under QEMU it is an emulated
+ *	device, too slow to read per record)
  * @error: what stopped the thread (-errno), 0 if nothing did
  * @done: @count records were written, or an error stopped the thread
  *
@@ -200,6 +203,7 @@ struct rext {
 	u64 doorbells;
 	u64 transfers;
 	u64 dma_ns;
+	ktime_t t0;
 	u64 ns;
 	int error;
 	bool done;
@@ -243,6 +247,8 @@ static void rext_publish(struct rext *p)
 		mbuff_ring_commit(&p->ring);
 		rext_add(&p->commits, 1);
 	}
+	if (p->unpublished)
+		WRITE_ONCE(p->ns, ktime_to_ns(ktime_sub(ktime_get(), p->t0)));
 	p->unpublished = 0;
 	if (mbuff_ring_wake_consumer(&p->ring)) {
 		rext_add(&p->notifies, 1);
@@ -404,7 +410,6 @@ static int rext_fill(struct rext *p, u32 slot, u64 seq)
 static int rext_thread(void *arg)
 {
 	struct rext *p = arg;
-	ktime_t t0 = 0;
 	u64 seq = 0;
 	u32 slot = 0;
 	int ret = 0;
@@ -420,7 +425,7 @@ static int rext_thread(void *arg)
 		if (ret)
 			break;
 		if (!seq)
-			t0 = ktime_get();
+			p->t0 = ktime_get();
 		ret = rext_fill(p, slot, seq);
 		if (!ret)
 			ret = rext_put(p, slot);
@@ -430,7 +435,6 @@ static int rext_thread(void *arg)
 		slot = slot + 1 == p->nslots ? 0 : slot + 1;
 		rext_add(&p->records, 1);
 		rext_add(&p->bytes, record_size);
-		WRITE_ONCE(p->ns, ktime_to_ns(ktime_sub(ktime_get(), t0)));
 		p->unpublished += record_size;
 		if (p->unpublished >= p->batch)
 			rext_publish(p);
