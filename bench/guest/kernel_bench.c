@@ -64,6 +64,7 @@
 
 #include <mbuff.h>
 
+#include "../../tests/guest/mbuff_util.h"
 #include "../../tests/kmod/mbuff_ring_record.h"
 
 #define KB_MAX_RUNS	64
@@ -210,22 +211,6 @@ static struct kb_result *find(const char *section, const char *name,
 
 /* ---- odds and ends -------------------------------------------------- */
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void note(const char *fmt, ...)
 {
 	va_list ap;
@@ -236,26 +221,6 @@ static void note(const char *fmt, ...)
 	fputc('\n', stdout);
 	fflush(stdout);
 	va_end(ap);
-}
-
-/* "64M", "4K" and the like; 0 when it is not a size. */
-static unsigned long parse_size(const char *s)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 0);
-
-	switch (*end) {
-	case 'G': case 'g':
-		v <<= 10;
-		/* fall through */
-	case 'M': case 'm':
-		v <<= 10;
-		/* fall through */
-	case 'K': case 'k':
-		v <<= 10;
-		end++;
-	}
-	return *end ? 0 : v;
 }
 
 static const char *size_name(unsigned long size, char *buf, size_t len)
@@ -287,18 +252,8 @@ static int want(const char *section)
 	return 0;
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t len = (ssize_t)strlen(s);
-	int ok = fd >= 0 && write(fd, s, (size_t)len) == len;
-
-	if (fd >= 0)
-		close(fd);
-	return ok ? 0 : -1;
-}
-
-static int read_file(const char *path, char *buf, size_t len)
+/* The whole of a small file, all its lines (not only the first). */
+static int read_all(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -397,7 +352,7 @@ static int find_kthread(const char *comm)
 		if (pid <= 0)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		if (read_file(path, buf, sizeof(buf)))
+		if (read_all(path, buf, sizeof(buf)))
 			continue;
 		p = strrchr(buf, ')');
 		if (!p || sscanf(p + 2, "%*c %d", &ppid) != 1 || ppid != 2)
@@ -422,7 +377,7 @@ static double task_cpu(int pid)
 	if (pid <= 0)
 		return NAN;
 	snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
-	if (read_file(path, buf, sizeof(buf)))
+	if (read_all(path, buf, sizeof(buf)))
 		return NAN;
 	return strtod(buf, NULL) / 1e9;
 }
@@ -458,10 +413,10 @@ static void *probe_thread(void *arg)
 	CPU_ZERO(&set);
 	CPU_SET(p->cpu, &set);
 	sched_setaffinity(0, sizeof(set), &set);
-	t0 = now();
+	t0 = clock_s(CLOCK_MONOTONIC);
 	for (i = 0; i < KB_PROBE_PASSES; i++)
 		kb_sink += mbuff_ring_record_sum(p->buf, KB_PROBE_BYTES);
-	p->secs = now() - t0;
+	p->secs = clock_s(CLOCK_MONOTONIC) - t0;
 	return NULL;
 }
 
@@ -599,8 +554,8 @@ static int run_read(const struct kb_case *c, struct kb_run *st)
 		return -1;
 	}
 	memset(buf, 0, c->size);
-	t0 = now();
-	c0 = cpu_now();
+	t0 = clock_s(CLOCK_MONOTONIC);
+	c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	for (seq = 0; seq < count; seq++) {
 		n = read(fd, buf, c->size);
 		if (n != (ssize_t)c->size) {
@@ -612,8 +567,8 @@ static int run_read(const struct kb_case *c, struct kb_run *st)
 		st->records++;
 		st->bytes += c->size;
 	}
-	st->secs = now() - t0;
-	st->cons_cpu = cpu_now() - c0;
+	st->secs = clock_s(CLOCK_MONOTONIC) - t0;
+	st->cons_cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	st->prod_cpu = NAN;
 	free(buf);
 	close(fd);
@@ -742,7 +697,7 @@ static int status_done(const char *mod, char *text, size_t len)
 
 	snprintf(path, sizeof(path), KB_DEBUGFS "/%s/status", mod);
 	for (i = 0; i < KB_WAIT_MS; i++) {
-		if (read_file(path, text, len))
+		if (read_all(path, text, len))
 			return -1;
 		if (status_val(text, "done", 0) == 1)
 			return 0;
@@ -829,9 +784,9 @@ static int run_module(const struct kb_case *c, struct kb_run *st, int *skip)
 	snprintf(path, sizeof(path), "/sys/module/%s/parameters/start", mod);
 	if (!ret) {
 		p0 = task_cpu(pid);
-		c0 = cpu_now();
-		t0 = now();
-		ret = write_file(path, "1");
+		c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+		t0 = clock_s(CLOCK_MONOTONIC);
+		ret = write_str(path, "1");
 		if (ret)
 			fprintf(stderr, "kernel_bench: cannot write 1 to %s\n", path);
 	}
@@ -839,11 +794,11 @@ static int run_module(const struct kb_case *c, struct kb_run *st, int *skip)
 		ret = consume(c, a, &ring, count,
 			      c->kind == KB_EXTENT ? (uint32_t)(slots + 3) / 4 :
 						     UINT32_MAX, st);
-		st->secs = now() - t0;
-		st->cons_cpu = cpu_now() - c0;
+		st->secs = clock_s(CLOCK_MONOTONIC) - t0;
+		st->cons_cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		st->prod_cpu = task_cpu(pid) - p0;
 		snprintf(path, sizeof(path), KB_DEBUGFS "/%s/status", mod);
-		if (ret && !read_file(path, status, sizeof(status)))
+		if (ret && !read_all(path, status, sizeof(status)))
 			fprintf(stderr, "kernel_bench: %s status:\n%s", mod,
 				status);
 	}
@@ -981,11 +936,11 @@ static int edu_present(void)
 			continue;
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor",
 			 e->d_name);
-		if (read_file(path, v, sizeof(v)))
+		if (read_all(path, v, sizeof(v)))
 			continue;
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device",
 			 e->d_name);
-		if (read_file(path, dev, sizeof(dev)))
+		if (read_all(path, dev, sizeof(dev)))
 			continue;
 		found = strtoul(v, NULL, 16) == 0x1234 &&
 			strtoul(dev, NULL, 16) == 0x11e8;
@@ -1090,12 +1045,12 @@ static void limit(void)
 					       (uint32_t)sizes[s], i);
 		for (run = 0; run < opt.runs; run++) {
 			bad = 0;
-			t0 = now();
+			t0 = clock_s(CLOCK_MONOTONIC);
 			for (i = 0; i < n; i++)
 				bad += mbuff_ring_record_check(buf + i * sizes[s],
 							       (uint32_t)sizes[s],
 							       i) != 0;
-			t = now() - t0;
+			t = clock_s(CLOCK_MONOTONIC) - t0;
 			if (bad) {
 				fprintf(stderr, "kernel_bench: limit: %llu bad records\n",
 					(unsigned long long)bad);
@@ -1223,21 +1178,21 @@ static void maps(void)
 		snprintf(n, sizeof(n), "%s, mapping only", kb_map_name[k]);
 		r[k][4] = result("first-touch", n, size, "ms/MiB");
 	}
-	if (!read_file("/sys/kernel/mm/transparent_hugepage/enabled", n,
+	if (!read_all("/sys/kernel/mm/transparent_hugepage/enabled", n,
 		       sizeof(n)))
 		note("transparent huge pages: %.*s", (int)strcspn(n, "\n"), n);
 	for (run = 0; run < opt.runs; run++) {
 		ok = 1;
 		for (k = 0; k < KB_NMAPS; k++) {
-			t0 = now();
+			t0 = clock_s(CLOCK_MONOTONIC);
 			p[k] = map_get((enum kb_map)k, size, &a[k]);
 			if (!p[k]) {
 				ok = 0;
 				continue;
 			}
-			t1 = now();
+			t1 = clock_s(CLOCK_MONOTONIC);
 			memset(p[k], 0x5a, size);
-			t2 = now();
+			t2 = clock_s(CLOCK_MONOTONIC);
 			add(r[k][3], (t2 - t0) * 1e3 / mib);
 			add(r[k][4], (t1 - t0) * 1e3 / mib);
 		}
@@ -1246,9 +1201,9 @@ static void maps(void)
 			for (pass = 0; pass < passes; pass++) {
 				for (i = 0; i < KB_NMAPS; i++) {
 					k = (int)((i + pass) % KB_NMAPS);
-					t0 = now();
+					t0 = clock_s(CLOCK_MONOTONIC);
 					map_op(op, p[k], size, run);
-					secs[k] += now() - t0;
+					secs[k] += clock_s(CLOCK_MONOTONIC) - t0;
 				}
 			}
 			for (k = 0; k < KB_NMAPS; k++)
