@@ -94,8 +94,9 @@ static bool start = true;
  * @batch: bytes reserved before they are published (in place), and bytes
  *	waiting before the consumer is woken
  * @t0: when the first record was started
- * @unpublished: records written and not yet published (in place)
- * @records: records written and published
+ * @unpublished: records written and not yet counted (in place: nor
+ *	published)
+ * @records: records written and published, counted a batch at a time
  * @bytes: their payload bytes
  * @sleeps: times the thread slept for room
  * @notifies: mbuff_area_notify() calls (consumer wake-ups)
@@ -253,7 +254,6 @@ static int mbuff_rprod_put(struct mbuff_rprod *p, u64 seq)
 static int mbuff_rprod_thread(void *data)
 {
 	struct mbuff_rprod *p = data;
-	struct mbuff_ring *ring = &p->end.ring;
 	ktime_t from = 0;
 	bool paused = true;
 	u64 seq = 0, base = 0;
@@ -286,11 +286,12 @@ static int mbuff_rprod_thread(void *data)
 		}
 		seq++;
 		p->unpublished++;
-		if (!inplace)
-			mbuff_rprod_commit(p);	/* counts it: it is published */
-		/* Once a batch is reserved (waits), publish it and wake. */
-		if (inplace ? ring->pending >= p->batch :
-		    ring->mask + 1 - mbuff_ring_free_bytes(ring) >= p->batch)
+		/*
+		 * Once a batch is written, publish it (in place), count it and
+		 * wake: reckoned from this side's own count, so that no record
+		 * costs a load of the consumer's cache line or of the clock.
+		 */
+		if (p->unpublished * mbuff_ring_footprint(record_size) >= p->batch)
 			mbuff_rprod_wake(p);
 		cond_resched();
 	}
