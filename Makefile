@@ -128,7 +128,7 @@ endif
 UNIT_C := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_C))
 SHARED_H := $(shell find include -name '*.h') $(wildcard tests/guest/*.h tests/guest/*/*.h) \
-	$(wildcard tests/kmod/*.h) $(LIB_H)
+	$(wildcard tests/kmod/*.h tests/unit/*.h) $(LIB_H)
 # The ring's stress test, plain and under each sanitizer (see unit-%).
 STRESS_SAN := tsan asan
 STRESS_BIN := $(B)/unit/ring_stress $(foreach s,$(STRESS_SAN),$(B)/unit-$(s)/ring_stress)

@@ -17,37 +17,14 @@
 
 #include <mbuff.h>
 
+#include "ring_area.h"
+
 #define AREA	(2 * MBUFF_RING_CTL_SIZE)	/* 4 KiB of data */
 #define DATA	(AREA - MBUFF_RING_CTL_SIZE)
 #define REC	((uint32_t)sizeof(struct mbuff_ring_rec))
 #define PAGE	4096
 /* Indices 16 laps of DATA before 2^32: every run of more laps crosses it. */
 #define WRAP_START	(0U - 16 * DATA)
-
-static char *uname_(const char *base)
-{
-	static char buf[4][40];
-	static int i;
-	char *b = buf[i++ % 4];
-
-	snprintf(b, 40, "%s-%d", base, getpid());
-	return b;
-}
-
-/* The area a test made, removed even when an assertion ends the test. */
-static const char *test_area;
-
-static void process_only(void)
-{
-	setenv("MBUFF_SOURCE", "process", 1);
-	unsetenv("MBUFF_DEVMEM");
-}
-
-static void remove_area(void)
-{
-	if (test_area)
-		mbuff_destroy(test_area, MBUFF_SOURCE_PROCESS);
-}
 
 /*
  * @len bytes of junk (so that format must clear the control page) between

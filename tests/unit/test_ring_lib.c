@@ -20,36 +20,13 @@
 
 #include <mbuff.h>
 
+#include "ring_area.h"
+
 #define PAGE	4096
 #define DATA	4096
 /* The control page, the data, two pages of buffers for extents. */
 #define AREA	(4 * PAGE)
 #define REC	((uint32_t)sizeof(struct mbuff_ring_rec))
-
-static char *uname_(const char *base)
-{
-	static char buf[4][40];
-	static int i;
-	char *b = buf[i++ % 4];
-
-	snprintf(b, 40, "%s-%d", base, getpid());
-	return b;
-}
-
-/* The area a test made, removed even when an assertion ends the test. */
-static const char *test_area;
-
-static void process_only(void)
-{
-	setenv("MBUFF_SOURCE", "process", 1);
-	unsetenv("MBUFF_DEVMEM");
-}
-
-static void remove_area(void)
-{
-	if (test_area)
-		mbuff_destroy(test_area, MBUFF_SOURCE_PROCESS);
-}
 
 static struct mbuff_area *area_create(const char *name)
 {
