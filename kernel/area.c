@@ -71,6 +71,11 @@ static void mbuff_area_destroy_work(struct work_struct *work)
 
 	pr_debug("destroying area '%s'\n", area->name);
 	/*
+	 * The creator's quota first: once the area's UIO device is gone, a
+	 * new area of its size must fit.
+	 */
+	mbuff_quota_uncharge(area);
+	/*
 	 * No file, mapping or kernel user is left: nothing can reach the
 	 * memory, so it may go back to its pool or to vmalloc.
 	 */
@@ -81,7 +86,6 @@ static void mbuff_area_destroy_work(struct work_struct *work)
 		mbuff_vmalloc_destroy(area);
 		atomic_long_sub(area->size, &mbuff_vmalloc_bytes);
 	}
-	mbuff_quota_uncharge(area);
 	mbuff_sysfs_free_area(area);
 	/* mbuff_exit() drains mbuff_wq, so this code outlives the put. */
 	module_put(THIS_MODULE);
