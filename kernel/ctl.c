@@ -14,6 +14,7 @@
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -42,6 +43,8 @@ void mbuff_file_select(struct mbuff_file *mf, struct mbuff_area *area)
 	mutex_lock(&mf->lock);
 	old = mf->area;
 	mf->area = area;
+	/* As an open of /dev/uioN: only later events wake a poller. */
+	WRITE_ONCE(mf->seen, area ? mbuff_event_count(area) : 0);
 	mutex_unlock(&mf->lock);
 	if (old)
 		mbuff_area_unref(old, MBUFF_REF_FILE);
@@ -66,6 +69,7 @@ static int mbuff_ctl_open(struct inode *inode, struct file *file)
 		area = NULL;
 	}
 	mf->area = area;
+	WRITE_ONCE(mf->seen, area ? mbuff_event_count(area) : 0);
 	file->private_data = mf;
 	return 0;
 }
@@ -324,7 +328,8 @@ static long mbuff_ioc_destroy(struct file *file, void __user *uarg)
 static u64 mbuff_features(void)
 {
 	u64 f = MBUFF_FEAT_VMALLOC | MBUFF_FEAT_UIO | MBUFF_FEAT_LEGACY |
-		MBUFF_FEAT_SGLIST | MBUFF_FEAT_SYNC | MBUFF_FEAT_PERM;
+		MBUFF_FEAT_SGLIST | MBUFF_FEAT_SYNC | MBUFF_FEAT_PERM |
+		MBUFF_FEAT_EVENTS;
 
 	if (mbuff_have_pools())
 		f |= MBUFF_FEAT_CONTIG | MBUFF_FEAT_WC | MBUFF_FEAT_UNCACHED;
@@ -414,9 +419,64 @@ static long mbuff_ioc_notify(struct file *file, void __user *uarg)
 	area = mbuff_ioc_name_area(file->private_data, uarg, MAY_WRITE, &ret);
 	if (!area)
 		return ret;
-	uio_event_notify(&area->uio);
+	mbuff_event_signal(area);
 	mbuff_area_unref(area, MBUFF_REF_FILE);
 	return 0;
+}
+
+static long mbuff_ioc_events(struct file *file, void __user *uarg)
+{
+	struct mbuff_file *mf = file->private_data;
+	struct mbuff_event req;
+	u32 usize;
+	int ret;
+
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, &usize, req.reserved,
+			     sizeof(req.reserved));
+	if (ret)
+		return ret;
+	if (req.flags || req.value)
+		return -EINVAL;
+	mutex_lock(&mf->lock);
+	if (!mf->area) {
+		ret = -EINVAL;
+	} else {
+		/* Waiting for events needs read permission, as on /dev/uioN. */
+		ret = mbuff_area_permission(mf->area, MAY_READ);
+		if (!ret) {
+			req.count = mbuff_event_count(mf->area);
+			WRITE_ONCE(mf->seen, req.count);
+		}
+	}
+	mutex_unlock(&mf->lock);
+	if (ret)
+		return ret;
+	return mbuff_req_answer(uarg, &req, sizeof(req), usize);
+}
+
+static long mbuff_ioc_doorbell(struct file *file, void __user *uarg)
+{
+	struct mbuff_area *area;
+	struct mbuff_event req;
+	u32 usize;
+	int ret;
+
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, &usize, req.reserved,
+			     sizeof(req.reserved));
+	if (ret)
+		return ret;
+	if (req.flags || req.count)
+		return -EINVAL;
+	ret = mbuff_file_writable(file);
+	if (ret)
+		return ret;
+	area = mbuff_file_area(file->private_data);
+	if (!area)
+		return -EINVAL;
+	/* Unlocked: the client's callback may take its time. */
+	ret = mbuff_event_doorbell(area, req.value);
+	mbuff_area_unref(area, MBUFF_REF_FILE);
+	return ret;
 }
 
 static long mbuff_ioc_sglist_req(struct file *file, void __user *uarg)
@@ -518,6 +578,10 @@ static long mbuff_ctl_ioctl(struct file *file, unsigned int cmd,
 		return mbuff_ioc_sync(file, uarg);
 	case MBUFF_IOC_SETPERM:
 		return mbuff_ioc_setperm(file, uarg);
+	case MBUFF_IOC_EVENTS:
+		return mbuff_ioc_events(file, uarg);
+	case MBUFF_IOC_DOORBELL:
+		return mbuff_ioc_doorbell(file, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -567,6 +631,27 @@ static ssize_t mbuff_ctl_read(struct file *file, char __user *buf,
 	return ret;
 }
 
+/*
+ * POLLIN while the selected area's event count differs from the one the
+ * file saw last; POLLERR with no area selected or no read permission.
+ */
+static __poll_t mbuff_ctl_poll(struct file *file, poll_table *wait)
+{
+	struct mbuff_file *mf = file->private_data;
+	struct mbuff_area *area = mbuff_file_area(mf);
+	__poll_t mask = 0;
+
+	if (!area)
+		return EPOLLERR;
+	poll_wait(file, mbuff_event_waitq(area), wait);
+	if (mbuff_area_permission(area, MAY_READ))
+		mask = EPOLLERR;
+	else if (mbuff_event_count(area) != READ_ONCE(mf->seen))
+		mask = EPOLLIN | EPOLLRDNORM;
+	mbuff_area_unref(area, MBUFF_REF_FILE);
+	return mask;
+}
+
 static loff_t mbuff_ctl_llseek(struct file *file, loff_t offset, int whence)
 {
 	struct mbuff_file *mf = file->private_data;
@@ -591,6 +676,7 @@ static const struct file_operations mbuff_ctl_fops = {
 #endif
 	.mmap = mbuff_ctl_mmap,
 	.read = mbuff_ctl_read,
+	.poll = mbuff_ctl_poll,
 	.llseek = mbuff_ctl_llseek,
 };
 

@@ -34,6 +34,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uio_driver.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/mbuff.h>
 
@@ -238,8 +239,9 @@ void mbuff_sysfs_del_pool(struct mbuff_pool *pool);
 
 /* ctl.c, legacy.c: /dev/mbuff */
 struct mbuff_file {
-	struct mutex lock;		/* protects area */
+	struct mutex lock;		/* protects area, seen */
 	struct mbuff_area *area;	/* selected; holds a MBUFF_REF_FILE */
+	u32 seen;			/* the area's event count last seen */
 };
 
 int mbuff_ctl_init(void);
@@ -265,6 +267,13 @@ static inline void mbuff_of_exit(void)
 {
 }
 #endif
+
+/* event.c: notifications, doorbells */
+void mbuff_events_init(void);
+wait_queue_head_t *mbuff_event_waitq(const struct mbuff_area *area);
+u32 mbuff_event_count(const struct mbuff_area *area);
+void mbuff_event_signal(struct mbuff_area *area);
+int mbuff_event_doorbell(struct mbuff_area *area, s32 value);
 
 /* dma.c */
 long mbuff_ioc_sglist(struct mbuff_area *area, struct mbuff_sglist *req);

@@ -204,12 +204,13 @@ EXPORT_SYMBOL_GPL(mbuff_area_memtype);
  * @area: the area
  *
  * Increments the event counter of the area's /dev/uioN and wakes its
- * readers and pollers.  Callable from process, softirq and hardirq
+ * readers and pollers, and the pollers of /dev/mbuff files that selected
+ * the area.  Callable from process, softirq and hardirq
  * context; not from NMI.
  */
 void mbuff_area_notify(struct mbuff_area *area)
 {
-	uio_event_notify(&area->uio);
+	mbuff_event_signal(area);
 }
 EXPORT_SYMBOL_GPL(mbuff_area_notify);
 

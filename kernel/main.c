@@ -96,6 +96,7 @@ static void __init mbuff_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct mbuff_sglist) != 80);
 	BUILD_BUG_ON(sizeof(struct mbuff_sync) != 88);
 	BUILD_BUG_ON(sizeof(struct mbuff_perm) != 80);
+	BUILD_BUG_ON(sizeof(struct mbuff_event) != 32);
 	BUILD_BUG_ON(sizeof(struct mbuff_ring_ctl) != 3 * MBUFF_RING_LINE);
 	BUILD_BUG_ON(offsetof(struct mbuff_ring_ctl, prod) != MBUFF_RING_LINE);
 	BUILD_BUG_ON(offsetof(struct mbuff_ring_ctl, cons) != 2 * MBUFF_RING_LINE);
@@ -111,6 +112,7 @@ static int __init mbuff_init(void)
 	ret = mbuff_parse_params();
 	if (ret)
 		return ret;
+	mbuff_events_init();
 	mbuff_wq = alloc_workqueue("mbuff", 0, 0);
 	if (!mbuff_wq)
 		return -ENOMEM;

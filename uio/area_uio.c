@@ -54,19 +54,8 @@ static int mbuff_uio_mmap(struct uio_info *info, struct vm_area_struct *vma)
 
 static int mbuff_uio_irqcontrol(struct uio_info *info, s32 value)
 {
-	struct mbuff_area *area = to_area(info);
-	int ret;
-
 	/* Runs in the writer's context: ringing needs write permission. */
-	ret = mbuff_area_permission(area, MAY_WRITE);
-	if (ret)
-		return ret;
-	atomic_inc(&area->rings);
-	mutex_lock(&area->doorbell_lock);
-	if (area->doorbell)
-		area->doorbell(area, value, area->doorbell_data);
-	mutex_unlock(&area->doorbell_lock);
-	return 0;
+	return mbuff_event_doorbell(to_area(info), value);
 }
 
 /*

@@ -52,6 +52,7 @@
 #define MBUFF_FEAT_SGLIST	(1ULL << 6)	/* MBUFF_IOC_SGLIST */
 #define MBUFF_FEAT_SYNC		(1ULL << 7)	/* MBUFF_IOC_SYNC */
 #define MBUFF_FEAT_PERM		(1ULL << 8)	/* owners, modes, MBUFF_IOC_SETPERM */
+#define MBUFF_FEAT_EVENTS	(1ULL << 9)	/* poll(), MBUFF_IOC_EVENTS, MBUFF_IOC_DOORBELL */
 
 /*
  * Every request starts with @argsz, the size of the struct as the caller
@@ -279,6 +280,31 @@ struct mbuff_perm {
 	__u64 reserved[2];
 };
 
+/**
+ * struct mbuff_event - MBUFF_IOC_EVENTS, MBUFF_IOC_DOORBELL: notifications
+ *	of this file's area, without its /dev/uioN
+ * @argsz: sizeof(struct mbuff_event)
+ * @flags: 0
+ * @count: out (EVENTS): the area's event count, the number a read() of
+ *	its /dev/uioN gives; the file has seen it from then on
+ * @value: in (DOORBELL): the value handed to the kernel client's doorbell,
+ *	as a 32-bit write() to /dev/uioN does
+ * @reserved: must be zero
+ *
+ * poll() on /dev/mbuff reports POLLIN while the selected area's event
+ * count differs from the one the file last saw (at selection, or by
+ * MBUFF_IOC_EVENTS); EVENTS never blocks.  DOORBELL needs a file open for
+ * writing and write permission on the area.  Both need a selected area
+ * (-EINVAL without one).
+ */
+struct mbuff_event {
+	__u32 argsz;
+	__u32 flags;
+	__u32 count;
+	__s32 value;
+	__u64 reserved[2];
+};
+
 /*
  * 0xd6: unregistered in the kernel's ioctl-number.rst.  The number
  * carries no size: @argsz does (as VFIO's do).
@@ -292,6 +318,8 @@ struct mbuff_perm {
 #define MBUFF_IOC_SGLIST	_IO(MBUFF_IOC_MAGIC, 0x15)	/* struct mbuff_sglist */
 #define MBUFF_IOC_SYNC		_IO(MBUFF_IOC_MAGIC, 0x16)	/* struct mbuff_sync */
 #define MBUFF_IOC_SETPERM	_IO(MBUFF_IOC_MAGIC, 0x17)	/* struct mbuff_perm */
+#define MBUFF_IOC_EVENTS	_IO(MBUFF_IOC_MAGIC, 0x18)	/* struct mbuff_event */
+#define MBUFF_IOC_DOORBELL	_IO(MBUFF_IOC_MAGIC, 0x19)	/* struct mbuff_event */
 
 /*
  * The mbuff 0.7.2 ABI: plain ioctl numbers, native struct layout (on
