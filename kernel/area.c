@@ -8,10 +8,13 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitops.h>
+#include <linux/hashtable.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/stringhash.h>
+#include <linux/wait.h>
 
 #include <mbuff/name.h>
 
@@ -19,22 +22,30 @@
 #include "internal.h"
 
 /*
- * Protects mbuff_areas, mbuff_nr_areas and each area's dying; an area on
- * the list has a non-zero total.  Held only for list work and counting:
- * never across an allocation, a UIO registration or a workqueue flush, so
- * that the last put, which takes it under UIO's info_lock, closes no cycle.
+ * Protects the name index, mbuff_areas, mbuff_nr_areas, mbuff_create_seq
+ * and each area's dying and ready.  An area in the index has a non-zero
+ * total or is being created.  Held only for index work and counting: never
+ * across an allocation, a UIO registration or a workqueue flush, so that
+ * the last put, which takes it under UIO's info_lock, closes no cycle, and
+ * no open or create waits on another area's allocation or zeroing.
  */
 DEFINE_MUTEX(mbuff_lock);
 
 /*
- * Serialises creation: a name is looked up, its memory taken and zeroed,
- * its UIO device registered and the area published under this lock, with
- * mbuff_lock taken only for the lookup and the publication.  Opening an
- * existing area never takes it.
+ * The name index: lookups cost the same with ten areas or ten thousand.
+ * A creator enters its area at once, not ready, so that the name is taken
+ * while the memory is allocated and zeroed with no lock held; who looks
+ * the name up meanwhile waits on mbuff_create_wq until mbuff_create_seq
+ * moves (a creation ended, well or not) and looks again.
  */
-static DEFINE_MUTEX(mbuff_create_lock);
+#define MBUFF_NAME_BITS	12
+static DEFINE_HASHTABLE(mbuff_names, MBUFF_NAME_BITS);
+/* Ready areas in creation order, for listing. */
 static LIST_HEAD(mbuff_areas);
+/* Areas in the index, ready or not: max_areas bounds it. */
 static unsigned int mbuff_nr_areas;
+static unsigned long mbuff_create_seq;
+static DECLARE_WAIT_QUEUE_HEAD(mbuff_create_wq);
 static atomic_long_t mbuff_vmalloc_bytes = ATOMIC_LONG_INIT(0);
 
 /**
@@ -53,15 +64,41 @@ int mbuff_check_name(const char *name)
 	return -EINVAL;
 }
 
+static void mbuff_vmalloc_unreserve(size_t size);
+
+static u32 mbuff_name_hash(const char *name)
+{
+	return full_name_hash(NULL, name, strlen(name));
+}
+
+/* The area of that name, ready or being created, or NULL. */
 static struct mbuff_area *mbuff_area_lookup(const char *name)
 {
 	struct mbuff_area *area;
 
 	lockdep_assert_held(&mbuff_lock);
-	list_for_each_entry(area, &mbuff_areas, node)
+	hash_for_each_possible(mbuff_names, area, hnode, mbuff_name_hash(name))
 		if (!strcmp(area->name, name))
 			return area;
 	return NULL;
+}
+
+/* A creation ended: who waits for a name looks again. */
+static void mbuff_create_done(void)
+{
+	lockdep_assert_held(&mbuff_lock);
+	mbuff_create_seq++;
+	wake_up_all(&mbuff_create_wq);
+}
+
+/* Take a failed creation's name back; its area is then the caller's. */
+static void mbuff_area_unreserve(struct mbuff_area *area)
+{
+	mutex_lock(&mbuff_lock);
+	hash_del(&area->hnode);
+	mbuff_nr_areas--;
+	mbuff_create_done();
+	mutex_unlock(&mbuff_lock);
 }
 
 static void mbuff_area_destroy_work(struct work_struct *work)
@@ -84,7 +121,7 @@ static void mbuff_area_destroy_work(struct work_struct *work)
 		mbuff_reserved_destroy(area);
 	} else {
 		mbuff_vmalloc_destroy(area);
-		atomic_long_sub(area->size, &mbuff_vmalloc_bytes);
+		mbuff_vmalloc_unreserve(area->size);
 	}
 	mbuff_sysfs_free_area(area);
 	/* mbuff_exit() drains mbuff_wq, so this code outlives the put. */
@@ -97,7 +134,8 @@ static void mbuff_area_put_total(struct mbuff_area *area)
 	if (!refcount_dec_and_mutex_lock(&area->total, &mbuff_lock))
 		return;
 	area->dying = true;
-	if (!list_empty(&area->node)) {
+	if (area->ready) {
+		hash_del(&area->hnode);
 		list_del_init(&area->node);
 		mbuff_nr_areas--;
 	}
@@ -151,29 +189,42 @@ static int mbuff_area_may_take(struct mbuff_area *area, unsigned int refmask)
 	return 0;
 }
 
-static bool mbuff_vmalloc_fits(size_t size)
+/*
+ * Take @size bytes of the max_vmalloc_mb budget, or refuse: concurrent
+ * creators each see what the others took.
+ */
+static bool mbuff_vmalloc_reserve(size_t size)
 {
-	unsigned long used = atomic_long_read(&mbuff_vmalloc_bytes);
+	unsigned long used;
 
-	/* Only creation, under mbuff_create_lock, adds: the check holds. */
-	lockdep_assert_held(&mbuff_create_lock);
-	return !mbuff_max_vmalloc ||
-	       (used <= mbuff_max_vmalloc && size <= mbuff_max_vmalloc - used);
+	used = atomic_long_add_return(size, &mbuff_vmalloc_bytes);
+	if (!mbuff_max_vmalloc ||
+	    (size <= mbuff_max_vmalloc && used <= mbuff_max_vmalloc))
+		return true;
+	atomic_long_sub(size, &mbuff_vmalloc_bytes);
+	return false;
+}
+
+static void mbuff_vmalloc_unreserve(size_t size)
+{
+	atomic_long_sub(size, &mbuff_vmalloc_bytes);
 }
 
 /*
- * The memory of areas whose teardown is queued comes back when the queue
- * has run: wait for it before taking memory from a pool, and before
- * calling a vmalloc request out of memory, so that a name's memory is
- * usable again as soon as the name is, and where a new area lands in a
- * pool does not depend on the queue's timing.  The teardown takes UIO's
- * locks, so this runs outside mbuff_lock.
+ * Wait for the teardowns queued so far: the memory, pool space and quota
+ * of areas whose last reference went come back when they have run.  Only
+ * a creation that failed for want of what they give back waits, and it
+ * holds no lock then (the teardown takes UIO's locks and mbuff_uio_lock).
  */
 static void mbuff_reclaim(void)
 {
-	lockdep_assert_held(&mbuff_create_lock);
 	lockdep_assert_not_held(&mbuff_lock);
 	flush_workqueue(mbuff_wq);
+}
+
+static bool mbuff_want_of_memory(int ret)
+{
+	return ret == -ENOMEM || ret == -EDQUOT;
 }
 
 static unsigned int mbuff_pick_backend(const struct mbuff_open_args *args)
@@ -183,80 +234,106 @@ static unsigned int mbuff_pick_backend(const struct mbuff_open_args *args)
 	return mbuff_have_pools() ? MBUFF_BACKEND_CONTIG : MBUFF_BACKEND_VMALLOC;
 }
 
-/*
- * Make a new area, unpublished, with the caller's references taken.
- * Called under mbuff_create_lock only: nothing here waits for mbuff_lock.
- */
-static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args,
-					    unsigned int refmask)
+/* Charge the creator, then take vmalloc memory; undone on failure. */
+static int mbuff_vmalloc_take(struct mbuff_area *area,
+			      const struct mbuff_open_args *args)
 {
-	struct mbuff_area *area;
-	unsigned int backend = mbuff_pick_backend(args);
-	size_t size = PAGE_ALIGN(args->size);
 	int ret;
 
-	lockdep_assert_held(&mbuff_create_lock);
-	if (!size || size < args->size)
-		return ERR_PTR(-EINVAL);
-	/* Only creation adds areas, and it is serialised. */
-	if (READ_ONCE(mbuff_nr_areas) >= mbuff_max_areas) {
-		pr_info_ratelimited("cannot create '%s': max_areas=%u reached\n",
-				    args->name, mbuff_max_areas);
-		return ERR_PTR(-ENOSPC);
+	if (!mbuff_vmalloc_reserve(area->size)) {
+		pr_info_ratelimited("cannot create '%s': max_vmalloc_mb reached\n",
+				    args->name);
+		return -ENOMEM;
 	}
-	if (backend == MBUFF_BACKEND_VMALLOC &&
+	ret = mbuff_quota_charge(area, args->kernel);
+	if (!ret) {
+		ret = mbuff_vmalloc_create(area);
+		if (ret)
+			mbuff_quota_uncharge(area);
+	}
+	if (ret)
+		mbuff_vmalloc_unreserve(area->size);
+	return ret;
+}
+
+/* Charge the creator, then carve pool memory; undone on failure. */
+static int mbuff_contig_take(struct mbuff_area *area,
+			     const struct mbuff_open_args *args)
+{
+	int ret;
+
+	ret = mbuff_have_pools() ? mbuff_quota_charge(area, args->kernel) : 0;
+	if (!ret) {
+		ret = mbuff_reserved_create(area, args->align);
+		if (ret)
+			mbuff_quota_uncharge(area);
+	}
+	return ret;
+}
+
+/*
+ * The memory of a new area, zeroed: of its backend, or for "any", of a
+ * pool and else of vmalloc.  Runs with no lock held.
+ */
+static int mbuff_area_take_memory(struct mbuff_area *area,
+				  const struct mbuff_open_args *args)
+{
+	int ret;
+
+	if (area->backend == MBUFF_BACKEND_VMALLOC)
+		return mbuff_vmalloc_take(area, args);
+	ret = mbuff_contig_take(area, args);
+	/*
+	 * "Any" takes vmalloc memory when the pools, or the caller's share
+	 * of them, are full.
+	 */
+	if (mbuff_want_of_memory(ret) &&
+	    args->backend == MBUFF_BACKEND_ANY &&
+	    args->memtype == MBUFF_MEM_CACHED) {
+		area->backend = MBUFF_BACKEND_VMALLOC;
+		ret = mbuff_vmalloc_take(area, args);
+		if (ret)
+			area->backend = MBUFF_BACKEND_CONTIG;
+	}
+	return ret;
+}
+
+static void mbuff_area_give_memory(struct mbuff_area *area)
+{
+	if (area->backend == MBUFF_BACKEND_CONTIG) {
+		mbuff_reserved_destroy(area);
+	} else {
+		mbuff_vmalloc_destroy(area);
+		mbuff_vmalloc_unreserve(area->size);
+	}
+	mbuff_quota_uncharge(area);
+}
+
+/*
+ * Give a new area, whose name the caller reserved, its memory, its sysfs
+ * directory, the caller's references and its UIO device.  Called with no
+ * lock held.  On failure the name is given back and the area freed.
+ */
+static int mbuff_area_create(struct mbuff_area *area,
+			     const struct mbuff_open_args *args,
+			     unsigned int refmask)
+{
+	int ret;
+
+	lockdep_assert_not_held(&mbuff_lock);
+	if (area->backend == MBUFF_BACKEND_VMALLOC &&
 	    args->memtype != MBUFF_MEM_CACHED) {
 		pr_info_ratelimited("cannot create '%s': vmalloc areas are cached only\n",
 				    args->name);
-		return ERR_PTR(-EOPNOTSUPP);
+		ret = -EOPNOTSUPP;
+		goto err_free;
 	}
-	if (backend == MBUFF_BACKEND_VMALLOC && !mbuff_vmalloc_fits(size))
+	ret = mbuff_area_take_memory(area, args);
+	/* Only now wait for the teardowns that may give memory back. */
+	if (mbuff_want_of_memory(ret)) {
 		mbuff_reclaim();
-	if (backend == MBUFF_BACKEND_VMALLOC && !mbuff_vmalloc_fits(size)) {
-		pr_info_ratelimited("cannot create '%s': max_vmalloc_mb reached\n",
-				    args->name);
-		return ERR_PTR(-ENOMEM);
-	}
-
-	area = kzalloc(sizeof(*area), GFP_KERNEL);
-	if (!area)
-		return ERR_PTR(-ENOMEM);
-	INIT_LIST_HEAD(&area->node);
-	strscpy(area->name, args->name, sizeof(area->name));
-	snprintf(area->uio_name, sizeof(area->uio_name), "mbuff:%s", area->name);
-	area->size = size;
-	area->backend = backend;
-	area->memtype = args->memtype;
-	INIT_WORK(&area->destroy_work, mbuff_area_destroy_work);
-	mutex_init(&area->doorbell_lock);
-	atomic_set(&area->rings, 0);
-	mbuff_perm_init(area, args);
-
-	if (backend == MBUFF_BACKEND_CONTIG) {
-		mbuff_reclaim();
-		ret = mbuff_have_pools() ? mbuff_quota_charge(area, args->kernel) :
-					   0;
-		if (!ret)
-			ret = mbuff_reserved_create(area, args->align);
-		/*
-		 * "Any" takes vmalloc memory when the pools, or the caller's
-		 * share of them, are full.
-		 */
-		if ((ret == -ENOMEM || ret == -EDQUOT) &&
-		    args->backend == MBUFF_BACKEND_ANY &&
-		    args->memtype == MBUFF_MEM_CACHED &&
-		    mbuff_vmalloc_fits(size)) {
-			mbuff_quota_uncharge(area);
-			backend = MBUFF_BACKEND_VMALLOC;
-			area->backend = backend;
-			ret = mbuff_quota_charge(area, args->kernel);
-			if (!ret)
-				ret = mbuff_vmalloc_create(area);
-		}
-	} else {
-		ret = mbuff_quota_charge(area, args->kernel);
-		if (!ret)
-			ret = mbuff_vmalloc_create(area);
+		area->backend = mbuff_pick_backend(args);
+		ret = mbuff_area_take_memory(area, args);
 	}
 	if (ret)
 		goto err_free;
@@ -270,26 +347,47 @@ static struct mbuff_area *mbuff_area_create(const struct mbuff_open_args *args,
 		goto err_sysfs;
 
 	__module_get(THIS_MODULE);
-	if (backend == MBUFF_BACKEND_VMALLOC)
-		atomic_long_add(size, &mbuff_vmalloc_bytes);
-	pr_debug("created area '%s': %zu bytes, %s, %s\n", area->name, size,
-		 mbuff_backend_name(backend), mbuff_memtype_name(area->memtype));
-	return area;
+	pr_debug("created area '%s': %zu bytes, %s, %s\n", area->name,
+		 area->size, mbuff_backend_name(area->backend),
+		 mbuff_memtype_name(area->memtype));
+	return 0;
 
 err_sysfs:
 	mbuff_sysfs_del_area(area);
 err_backend:
-	if (backend == MBUFF_BACKEND_CONTIG)
-		mbuff_reserved_destroy(area);
-	else
-		mbuff_vmalloc_destroy(area);
-	mbuff_quota_uncharge(area);
+	mbuff_area_give_memory(area);
+	mbuff_area_unreserve(area);
 	mbuff_sysfs_free_area(area);
-	return ERR_PTR(ret);
+	return ret;
 err_free:
-	mbuff_quota_uncharge(area);
+	mbuff_area_unreserve(area);
 	kfree(area);
-	return ERR_PTR(ret);
+	return ret;
+}
+
+/* A new area's fields, before its name is reserved. */
+static struct mbuff_area *mbuff_area_alloc(const struct mbuff_open_args *args)
+{
+	struct mbuff_area *area;
+	size_t size = PAGE_ALIGN(args->size);
+
+	if (!size || size < args->size)
+		return ERR_PTR(-EINVAL);
+	area = kzalloc(sizeof(*area), GFP_KERNEL);
+	if (!area)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&area->node);
+	INIT_HLIST_NODE(&area->hnode);
+	strscpy(area->name, args->name, sizeof(area->name));
+	snprintf(area->uio_name, sizeof(area->uio_name), "mbuff:%s", area->name);
+	area->size = size;
+	area->backend = mbuff_pick_backend(args);
+	area->memtype = args->memtype;
+	INIT_WORK(&area->destroy_work, mbuff_area_destroy_work);
+	mutex_init(&area->doorbell_lock);
+	atomic_set(&area->rings, 0);
+	mbuff_perm_init(area, args);
+	return area;
 }
 
 /* Is an existing area what @args asks for?  Under mbuff_lock. */
@@ -333,46 +431,63 @@ static int mbuff_area_match(struct mbuff_area *area,
 int mbuff_area_open(const struct mbuff_open_args *args, unsigned int refmask,
 		    struct mbuff_area **areap)
 {
-	struct mbuff_area *area;
-	bool creating = false;
+	struct mbuff_area *area, *fresh = NULL;
+	unsigned long seq;
 	int ret;
 
+	if ((args->flags & MBUFF_OPEN_CREATE) && args->size) {
+		/* Allocated before the lock, freed if the name exists. */
+		fresh = mbuff_area_alloc(args);
+		if (IS_ERR(fresh))
+			return PTR_ERR(fresh);
+	}
 again:
 	mutex_lock(&mbuff_lock);
 	area = mbuff_area_lookup(args->name);
+	if (area && !area->ready) {
+		/* Being created: wait for it, ready or failed, with no lock. */
+		seq = mbuff_create_seq;
+		mutex_unlock(&mbuff_lock);
+		ret = wait_event_killable(mbuff_create_wq,
+					  READ_ONCE(mbuff_create_seq) != seq);
+		if (ret)
+			goto out_free;
+		goto again;
+	}
 	if (area) {
 		ret = mbuff_area_match(area, args, refmask);
-		/* On the list, so its total is not zero: it cannot go. */
+		/* In the index and ready, so its total is not zero. */
 		if (!ret)
 			mbuff_area_take(area, refmask);
 	} else if (!(args->flags & MBUFF_OPEN_CREATE)) {
 		ret = -ENOENT;
 	} else if (!args->size) {
 		ret = -EINVAL;
-	} else if (!creating) {
-		/* Look again under the creation lock, then make it. */
-		mutex_unlock(&mbuff_lock);
-		mutex_lock(&mbuff_create_lock);
-		creating = true;
-		goto again;
+	} else if (mbuff_nr_areas >= mbuff_max_areas) {
+		pr_info_ratelimited("cannot create '%s': max_areas=%u reached\n",
+				    args->name, mbuff_max_areas);
+		ret = -ENOSPC;
 	} else {
-		/* No other creator can run: the name stays free. */
-		mutex_unlock(&mbuff_lock);
-		area = mbuff_area_create(args, refmask);
-		if (IS_ERR(area)) {
-			mutex_unlock(&mbuff_create_lock);
-			return PTR_ERR(area);
-		}
-		mutex_lock(&mbuff_lock);
-		list_add_tail(&area->node, &mbuff_areas);
+		/* Reserve the name, then make the area with no lock held. */
+		area = fresh;
+		fresh = NULL;
+		hash_add(mbuff_names, &area->hnode,
+			 mbuff_name_hash(area->name));
 		mbuff_nr_areas++;
-		ret = 0;
+		mutex_unlock(&mbuff_lock);
+		ret = mbuff_area_create(area, args, refmask);
+		if (ret)
+			return ret;
+		mutex_lock(&mbuff_lock);
+		area->ready = true;
+		list_add_tail(&area->node, &mbuff_areas);
+		mbuff_create_done();
 	}
 	mutex_unlock(&mbuff_lock);
-	if (creating)
-		mutex_unlock(&mbuff_create_lock);
 	if (!ret)
 		*areap = area;
+out_free:
+	kfree(fresh);
 	return ret;
 }
 
@@ -389,8 +504,11 @@ struct mbuff_area *mbuff_area_find(const char *name, enum mbuff_ref ref)
 
 	mutex_lock(&mbuff_lock);
 	area = mbuff_area_lookup(name);
-	if (area)
+	/* One being created is not there yet. */
+	if (area && area->ready)
 		mbuff_area_take(area, BIT(ref));
+	else
+		area = NULL;
 	mutex_unlock(&mbuff_lock);
 	return area;
 }
@@ -483,27 +601,19 @@ static void mbuff_vm_close(struct vm_area_struct *vma)
 	mbuff_area_unref(vma->vm_private_data, MBUFF_REF_MAP);
 }
 
-/*
- * x86 PAT tracks a remap_pfn_range() mapping as one range and frees it by
- * exact match: once such a mapping is split (partial munmap or mprotect),
- * its pieces no longer match and the memory type entry leaks, refusing any
- * later mapping of that range with another type.  So mappings of
- * contiguous areas cannot be split.
- */
-static int mbuff_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
-{
-	return -EINVAL;
-}
-
 static const struct vm_operations_struct mbuff_vm_ops = {
 	.open = mbuff_vm_open,
 	.close = mbuff_vm_close,
+	.fault = mbuff_vmalloc_fault,
 };
 
 static const struct vm_operations_struct mbuff_vm_ops_pfn = {
 	.open = mbuff_vm_open,
 	.close = mbuff_vm_close,
-	.may_split = mbuff_vm_may_split,
+	.fault = mbuff_reserved_fault,
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+	.huge_fault = mbuff_reserved_huge_fault,
+#endif
 };
 
 /**
@@ -512,9 +622,10 @@ static const struct vm_operations_struct mbuff_vm_ops_pfn = {
  * @vma: a shared mapping
  * @pgoff: offset into the area in pages
  *
- * The whole VMA is populated at once with the area's memory type, so the
- * user mapping never takes a page fault and always agrees with the kernel
- * mapping.
+ * Nothing is mapped yet: pages come at first touch, in the area's memory
+ * type, so the user mapping always agrees with the kernel mapping, and
+ * mmap costs the same for 4 KiB and for a gigabyte.  @pgoff is the VMA's
+ * own (vm_pgoff), which the fault handlers read.
  *
  * Return: 0, -EINVAL for a private mapping or one past the area's end,
  * -EACCES when the area's mode does not let the caller map it so,
@@ -530,7 +641,7 @@ int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 	 * VM_MAYSHARE: a MAP_SHARED mapping of a file not open for writing
 	 * has VM_SHARED cleared.
 	 */
-	if (!(vma->vm_flags & VM_MAYSHARE))
+	if (!(vma->vm_flags & VM_MAYSHARE) || pgoff != vma->vm_pgoff)
 		return -EINVAL;
 	if (pgoff >= area->size >> PAGE_SHIFT ||
 	    len > area->size - (pgoff << PAGE_SHIFT))

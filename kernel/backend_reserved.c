@@ -2,14 +2,20 @@
 /*
  * The contiguous backend: areas carved at page granularity, with an
  * optional alignment, out of the boot-reserved pools.  Each area gets its
- * own kernel mapping in its memory type and is zeroed; user mappings use
- * the same type and are populated whole at mmap time.
+ * own kernel mapping in its memory type and is zeroed.  User mappings use
+ * the same type (x86 PAT gives every inserted pfn the type the kernel
+ * mapping reserved) and are filled on first touch, so mapping costs the
+ * same at any size: a fault maps an aligned run of MBUFF_FAULT_AROUND
+ * pages, or one 2 MiB entry where the kernel can map pfns so and the
+ * physical and virtual addresses are aligned alike.  Areas of 2 MiB and
+ * more are placed 2 MiB-aligned in the pools when they fit so.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/genalloc.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/pfn_t.h>
 
 #include "compat.h"
 #include "internal.h"
@@ -26,6 +32,13 @@ static phys_addr_t mbuff_pool_carve(struct mbuff_area *area, size_t align,
 							  PAGE_SIZE) };
 	unsigned int i;
 
+	/* Large areas 2 MiB-aligned first, so that they can map huge. */
+	if (area->size >= PMD_SIZE && data.align < PMD_SIZE) {
+		phys_addr_t phys = mbuff_pool_carve(area, PMD_SIZE, poolp);
+
+		if (phys)
+			return phys;
+	}
 	for (i = 0; i < mbuff_nr_pools_claimed(); i++) {
 		struct mbuff_pool *pool = mbuff_pool_get(i);
 		unsigned long addr;
@@ -76,12 +89,71 @@ void mbuff_reserved_destroy(struct mbuff_area *area)
 	area->vaddr = NULL;
 }
 
+/* Pages a 4 KiB fault maps at once, from an aligned start. */
+#define MBUFF_FAULT_AROUND	16
+
+vm_fault_t mbuff_reserved_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mbuff_area *area = vma->vm_private_data;
+	unsigned long npages = area->size >> PAGE_SHIFT;
+	unsigned long addr, start, end;
+	vm_fault_t ret;
+
+	if (vmf->pgoff >= npages)
+		return VM_FAULT_SIGBUS;
+	start = max(ALIGN_DOWN(vmf->address,
+			       MBUFF_FAULT_AROUND * PAGE_SIZE), vma->vm_start);
+	end = min(start + MBUFF_FAULT_AROUND * PAGE_SIZE, vma->vm_end);
+	end = min(end, vmf->address + ((npages - vmf->pgoff) << PAGE_SHIFT));
+	/* The faulting page first: its result is the fault's. */
+	ret = vmf_insert_pfn(vma, vmf->address,
+			     PHYS_PFN(area->phys) + vmf->pgoff);
+	if (ret != VM_FAULT_NOPAGE)
+		return ret;
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		unsigned long pgoff = vmf->pgoff +
+			((long)(addr - (vmf->address & PAGE_MASK)) >> PAGE_SHIFT);
+
+		if (addr == (vmf->address & PAGE_MASK))
+			continue;
+		/* Best effort: a page mapped meanwhile is left alone. */
+		if (vmf_insert_pfn(vma, addr, PHYS_PFN(area->phys) + pgoff) !=
+		    VM_FAULT_NOPAGE)
+			break;
+	}
+	return VM_FAULT_NOPAGE;
+}
+
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+vm_fault_t mbuff_reserved_huge_fault(struct vm_fault *vmf, unsigned int order)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mbuff_area *area = vma->vm_private_data;
+	unsigned long addr = vmf->address & PMD_MASK;
+	unsigned long pgoff, pfn;
+
+	if (order != PMD_ORDER || !mbuff_huge_map)
+		return VM_FAULT_FALLBACK;
+	if (addr < vma->vm_start || addr + PMD_SIZE > vma->vm_end)
+		return VM_FAULT_FALLBACK;
+	pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+	if (pgoff + (PMD_SIZE >> PAGE_SHIFT) > area->size >> PAGE_SHIFT)
+		return VM_FAULT_FALLBACK;
+	pfn = PHYS_PFN(area->phys) + pgoff;
+	if (!IS_ALIGNED(pfn, PMD_SIZE >> PAGE_SHIFT))
+		return VM_FAULT_FALLBACK;
+	return vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV),
+				  vmf->flags & FAULT_FLAG_WRITE);
+}
+#endif
+
 int mbuff_reserved_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 			unsigned long pgoff)
 {
-	unsigned long pfn = (area->phys >> PAGE_SHIFT) + pgoff;
-
 	vma->vm_page_prot = mbuff_pgprot(area->memtype, vma->vm_page_prot);
-	return remap_pfn_range(vma, vma->vm_start, pfn,
-			       vma->vm_end - vma->vm_start, vma->vm_page_prot);
+	/* What remap_pfn_range() would set; the pages come at fault time. */
+	mbuff_vma_set_flags(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
+			    VM_DONTDUMP);
+	return 0;
 }

@@ -4,9 +4,10 @@
  * memory of any size, created on demand.  Its pages are charged to the
  * creator's memory cgroup (__GFP_ACCOUNT: vmalloc_user() charges nobody,
  * and a group's limit would not see the areas its tasks create) and
- * mapped into the kernel with vmap(), marked VM_USERMAP so that user
- * mappings take them with remap_vmalloc_range(), populated whole at mmap
- * time, so no page faults follow.
+ * mapped into the kernel with vmap().  User mappings take the pages on
+ * first touch, one fault each (mmap costs the same at any size; a caller
+ * that wants them all at once passes MAP_POPULATE), as ordinary pages
+ * that get_user_pages() and MADV_DONTNEED handle like any other.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "internal.h"
 
 static void mbuff_vmalloc_free_pages(struct page **pages, unsigned long n)
@@ -39,7 +41,7 @@ int mbuff_vmalloc_create(struct mbuff_area *area)
 			goto err_pages;
 		cond_resched();
 	}
-	area->vaddr = vmap(pages, n, VM_MAP | VM_USERMAP, PAGE_KERNEL);
+	area->vaddr = vmap(pages, n, VM_MAP, PAGE_KERNEL);
 	if (!area->vaddr)
 		goto err_pages;
 	area->pages = pages;
@@ -59,8 +61,22 @@ void mbuff_vmalloc_destroy(struct mbuff_area *area)
 	area->pages = NULL;
 }
 
+vm_fault_t mbuff_vmalloc_fault(struct vm_fault *vmf)
+{
+	struct mbuff_area *area = vmf->vma->vm_private_data;
+	struct page *page;
+
+	if (vmf->pgoff >= area->size >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	page = area->pages[vmf->pgoff];
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
 int mbuff_vmalloc_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 		       unsigned long pgoff)
 {
-	return remap_vmalloc_range(vma, area->vaddr, pgoff);
+	mbuff_vma_set_flags(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	return 0;
 }

@@ -92,4 +92,14 @@ static inline void mbuff_vma_clear_flags(struct vm_area_struct *vma,
 #endif
 }
 
+static inline void mbuff_vma_set_flags(struct vm_area_struct *vma,
+				       unsigned long flags)
+{
+#ifdef MBUFF_HAVE_VM_FLAGS_CLEAR
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
 #endif /* _MBUFF_COMPAT_H */

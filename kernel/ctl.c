@@ -675,6 +675,10 @@ static const struct file_operations mbuff_ctl_fops = {
 	.compat_ioctl = mbuff_ctl_compat_ioctl,
 #endif
 	.mmap = mbuff_ctl_mmap,
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+	/* Addresses aligned as the file offset is, for 2 MiB entries. */
+	.get_unmapped_area = thp_get_unmapped_area,
+#endif
 	.read = mbuff_ctl_read,
 	.poll = mbuff_ctl_poll,
 	.llseek = mbuff_ctl_llseek,

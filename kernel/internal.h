@@ -3,9 +3,10 @@
  * Declarations shared by the files of mbuff.ko.
  *
  * Lock order, outermost first:
- *   mbuff_create_lock -> mbuff_lock
- *   mbuff_create_lock -> (flush of mbuff_wq) -> mbuff_uio_lock
- *	-> uio info_lock -> mbuff_lock
+ *   (a creation, between the reservation of its name and its publication;
+ *    who opens that name waits for it) -> mbuff_uio_lock, uio info_lock,
+ *	mbuff_lock, (flush of mbuff_wq, holding no lock)
+ *   (flush of mbuff_wq) -> mbuff_uio_lock -> uio info_lock -> mbuff_lock
  *   mmap_lock -> uio info_lock -> mbuff_file.lock -> mbuff_lock
  *   uio info_lock -> mbuff_area.doorbell_lock -> (the client's callback,
  *                                                 which may take mbuff_lock
@@ -13,7 +14,10 @@
  *   mbuff_lock -> mbuff_area.perm_lock, mbuff_users_lock (spinlocks)
  * mbuff_lock is a leaf among the mutexes: no UIO registration, allocation
  * or workqueue flush happens under it, because the last put of an area
- * takes it under UIO's info_lock (a /dev/uioN release).
+ * takes it under UIO's info_lock (a /dev/uioN release).  A creation holds
+ * no lock while it allocates, zeroes and registers, so no other creation
+ * or open waits for it but one of the same name; and only a creation that
+ * found too little memory flushes mbuff_wq.
  * Taking a reference never takes a lock (the total is a refcount_t); only
  * the last put takes mbuff_lock, to take the area off the registry.  So
  * UIO's open callback, under info_lock, never waits for mbuff_lock.
@@ -44,6 +48,7 @@
 
 struct gen_pool;
 struct vm_area_struct;
+struct vm_fault;
 struct mbuff_user;
 
 /**
@@ -82,7 +87,10 @@ enum mbuff_ref {
 /**
  * struct mbuff_area - a named shared-memory area
  * @kobj: /sys/class/misc/mbuff/areas/<name>; its release frees the area
- * @node: entry in the registry list, under mbuff_lock
+ * @node: entry in the list of ready areas, under mbuff_lock
+ * @hnode: entry in the name index from the name's reservation on, under
+ *	mbuff_lock
+ * @ready: created and published: others may find it; under mbuff_lock
  * @name: the area's name
  * @size: bytes, a multiple of PAGE_SIZE
  * @backend: MBUFF_BACKEND_VMALLOC or MBUFF_BACKEND_CONTIG
@@ -113,6 +121,8 @@ enum mbuff_ref {
 struct mbuff_area {
 	struct kobject kobj;
 	struct list_head node;
+	struct hlist_node hnode;
+	bool ready;
 	char name[MBUFF_NAME_LEN + 1];
 	size_t size;
 	unsigned int backend;
@@ -174,6 +184,7 @@ extern unsigned int mbuff_user_max_areas;
 extern unsigned int mbuff_user_max_vmalloc_mb;
 extern unsigned int mbuff_user_max_pool_mb;
 extern unsigned int mbuff_legacy_backend;
+extern bool mbuff_huge_map;
 extern struct workqueue_struct *mbuff_wq;
 
 /* area.c: the registry */
@@ -215,11 +226,16 @@ int mbuff_vmalloc_create(struct mbuff_area *area);
 void mbuff_vmalloc_destroy(struct mbuff_area *area);
 int mbuff_vmalloc_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 		       unsigned long pgoff);
+vm_fault_t mbuff_vmalloc_fault(struct vm_fault *vmf);
 bool mbuff_have_pools(void);
 int mbuff_reserved_create(struct mbuff_area *area, size_t align);
 void mbuff_reserved_destroy(struct mbuff_area *area);
 int mbuff_reserved_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 			unsigned long pgoff);
+vm_fault_t mbuff_reserved_fault(struct vm_fault *vmf);
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+vm_fault_t mbuff_reserved_huge_fault(struct vm_fault *vmf, unsigned int order);
+#endif
 
 /* pool.c */
 int mbuff_pools_init(const char *spec);

@@ -27,9 +27,14 @@ module_param_named(legacy_backend, mbuff_param_legacy_backend, charp, 0444);
 MODULE_PARM_DESC(legacy_backend,
 		 "Backend of areas created by the classic calls and the 0.7.2 ioctls: vmalloc, contiguous or any (default: vmalloc)");
 
-unsigned int mbuff_max_areas = 256;
+unsigned int mbuff_max_areas = 65536;
 module_param_named(max_areas, mbuff_max_areas, uint, 0444);
-MODULE_PARM_DESC(max_areas, "Most areas that may exist at once (default: 256)");
+MODULE_PARM_DESC(max_areas, "Most areas that may exist at once (default: 65536)");
+
+bool mbuff_huge_map = true;
+module_param_named(huge_map, mbuff_huge_map, bool, 0644);
+MODULE_PARM_DESC(huge_map,
+		 "Map aligned 2 MiB runs of contiguous areas with one page-table entry, where the kernel can (default: Y)");
 
 /* UINT_MAX: not given; set from the machine's RAM at load. */
 static unsigned int mbuff_param_max_vmalloc_mb = UINT_MAX;
