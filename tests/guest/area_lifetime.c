@@ -127,17 +127,7 @@ static void test_fork_and_split(void)
 	tap_ok(maps_in_child == 2 && p[5] == 'c' && mb_sysfs("lt-fork", "maps") == 1,
 	       "a forked child shares the mapping (maps 2, then 1 after it exits)");
 
-	if (backend == MBUFF_BACKEND_CONTIG) {
-		/* x86 PAT cannot follow split pfn mappings: refused. */
-		int r = munmap(p + 4096, 4096);
-
-		tap_ok(r < 0 && errno == EINVAL && mb_sysfs("lt-fork", "maps") == 1 &&
-		       (p[4096] = 'm') == 'm',
-		       "unmapping the middle page of a contiguous mapping is refused (EINVAL)");
-		munmap(p, 3 * 4096);
-		tap_ok(mb_gone("lt-fork"), "unmapping it whole destroys the area");
-		return;
-	}
+	/* Pages come at fault time, so either backend's mapping splits. */
 	munmap(p + 4096, 4096);
 	tap_ok(mb_sysfs("lt-fork", "maps") == 2 && p[2 * 4096] == 0 &&
 	       (p[0] = 'a') == 'a',

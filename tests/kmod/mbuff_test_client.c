@@ -14,17 +14,27 @@
  *   handoff NAME           on a "get" slot: take a classic count too, put
  *                          the handle, then mbuff_free() the classic count
  *                          (the last kernel count goes by mbuff_free())
+ *   memtype PID ADDR       x86: the memory type and page size with which
+ *                          process PID maps ADDR, "write-back 4K" (as x86
+ *                          PAT names types), -ENOENT if nothing is mapped
  *
  * A failing command makes write() fail with its errno.
  */
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#ifdef CONFIG_X86
+#include <asm/msr.h>
+#endif
 #include <linux/mbuff.h>
 
 #define MBUFF_TEST_SLOTS 16
@@ -144,6 +154,103 @@ static int mbuff_test_fill_check(struct mbuff_test_slot *s, char **argv,
 	return 0;
 }
 
+#ifdef CONFIG_X86
+/*
+ * The memory type a 4 KiB-format protection selects: its PWT, PCD and PAT
+ * bits index the PAT MSR, whose entry holds the type.
+ */
+static const char *mbuff_test_cachemode(pgprot_t prot)
+{
+	static const char * const names[8] = {
+		[0] = "uncached", [1] = "write-combining",
+		[4] = "write-through", [5] = "write-protected",
+		[6] = "write-back", [7] = "uncached-minus",
+	};
+	unsigned long v = pgprot_val(prot);
+	unsigned int idx = (v & _PAGE_PWT ? 1 : 0) | (v & _PAGE_PCD ? 2 : 0) |
+			   (v & _PAGE_PAT ? 4 : 0);
+	const char *name;
+	u64 pat;
+
+	rdmsrl(MSR_IA32_CR_PAT, pat);
+	name = names[(pat >> (8 * idx)) & 7];
+	return name ? name : "unknown";
+}
+
+/* Walk @mm's page table at @addr; under its mmap_lock. */
+static int mbuff_test_walk(struct mm_struct *mm, unsigned long addr)
+{
+	pgd_t *pgd = pgd_offset(mm, addr);
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd;
+	pte_t *pte;
+	pgprot_t prot;
+
+	if (pgd_none(*pgd))
+		return -ENOENT;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(*p4d))
+		return -ENOENT;
+	pud = pud_offset(p4d, addr);
+	if (pud_none(*pud) || pud_leaf(*pud))
+		return -ENOENT;
+	pmd = pmd_offset(pud, addr);
+	if (pmd_none(*pmd))
+		return -ENOENT;
+	if (pmd_leaf(*pmd)) {
+		/* A 2 MiB entry keeps its PAT bit where 4 KiB ones have PSE. */
+		prot = pgprot_large_2_4k(pmd_pgprot(*pmd));
+		snprintf(mbuff_test_result, sizeof(mbuff_test_result), "%s 2M",
+			 mbuff_test_cachemode(prot));
+		return 0;
+	}
+	pte = pte_offset_map(pmd, addr);
+	if (!pte)
+		return -ENOENT;
+	if (!pte_present(*pte)) {
+		pte_unmap(pte);
+		return -ENOENT;
+	}
+	prot = pte_pgprot(*pte);
+	pte_unmap(pte);
+	snprintf(mbuff_test_result, sizeof(mbuff_test_result), "%s 4K",
+		 mbuff_test_cachemode(prot));
+	return 0;
+}
+
+static int mbuff_test_memtype(char **argv)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	unsigned long addr;
+	struct pid *pid;
+	int nr, ret;
+
+	if (kstrtoint(argv[1], 0, &nr) || kstrtoul(argv[2], 0, &addr))
+		return -EINVAL;
+	pid = find_get_pid(nr);
+	task = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
+	put_pid(pid);
+	if (!task)
+		return -ESRCH;
+	mm = get_task_mm(task);
+	put_task_struct(task);
+	if (!mm)
+		return -ESRCH;
+	mmap_read_lock(mm);
+	ret = mbuff_test_walk(mm, addr);
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return ret;
+}
+#else
+static int mbuff_test_memtype(char **argv)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
 static int mbuff_test_run(char *line)
 {
 	char *argv[7], *cmd;
@@ -158,6 +265,8 @@ static int mbuff_test_run(char *line)
 		return -EINVAL;
 	cmd = argv[0];
 	mbuff_test_result[0] = '\0';
+	if (!strcmp(cmd, "memtype"))
+		return argc == 3 ? mbuff_test_memtype(argv) : -EINVAL;
 	s = mbuff_test_slot(argv[1], !strcmp(cmd, "alloc") || !strcmp(cmd, "get"));
 	if (!s)
 		return -ENOENT;
