@@ -118,8 +118,8 @@ static const char *const inv_what[INV_N] = {
 	[INV_ARGSZ] = "short argsz, non-zero reserved bytes or tails and bad pointers are refused, nothing is written past argsz",
 	[INV_ERRNO] = "every refusal is an errno the ABI documents",
 	[INV_UNKNOWN] = "unknown ioctl numbers are refused with -ENOTTY",
-	[INV_FILE_MODE] = "CREATE, HOLD, DESTROY, NOTIFY, SYNC, SETPERM, legacy ALLOCATE need a file open for writing",
-	[INV_PRIV_OPEN] = "another uid cannot open, select, allocate or INFO an area it may not read",
+	[INV_FILE_MODE] = "CREATE, HOLD, DESTROY, NOTIFY, SYNC, SETPERM, DOORBELL, legacy ALLOCATE need a file open for writing",
+	[INV_PRIV_OPEN] = "another uid cannot open, select, allocate, INFO or take the events of an area it may not read",
 	[INV_PRIV_MAP] = "another uid cannot map or read an area it may not read (/dev/mbuff, /dev/uioN)",
 	[INV_PRIV_DESTROY] = "a uid cannot destroy, chmod or chown an area it does not own, nor give one away",
 	[INV_PRIV_WRITE] = "another uid cannot notify, sync or ring an area it may not write",
@@ -1433,7 +1433,7 @@ static unsigned long unknown_cmd(void)
 			cmd = _IO(MBUFF_IOC_MAGIC, below(256));
 			break;
 		case 1:
-			cmd = _IOC(below(4), MBUFF_IOC_MAGIC, 0x10 + below(8),
+			cmd = _IOC(below(4), MBUFF_IOC_MAGIC, 0x10 + below(10),
 				   1 + below(200));
 			break;
 		case 2:
@@ -1445,7 +1445,7 @@ static unsigned long unknown_cmd(void)
 		}
 		type = (cmd >> _IOC_TYPESHIFT) & 0xff;
 		nr = cmd & 0xff;
-		if (type == MBUFF_IOC_MAGIC && nr >= 0x10 && nr <= 0x17 &&
+		if (type == MBUFF_IOC_MAGIC && nr >= 0x10 && nr <= 0x19 &&
 		    !(cmd >> _IOC_SIZESHIFT))
 			continue;
 		if (type == 0 && nr < 4)
@@ -2636,6 +2636,57 @@ static void op_new_file(void)
 	open_cfd();
 }
 
+/*
+ * The selected area's notifications on /dev/mbuff: EVENTS, DOORBELL and a
+ * poll() that must not block, with stray flags and values at times.
+ */
+static void op_events(void)
+{
+	struct cfd *c = pick_cfd();
+	int tcat = c ? target_cat(c->sel, CAT_SELECTED) : CAT_UNKNOWN;
+	struct mbuff_event e;
+	struct sent s;
+	struct pollfd pfd;
+
+	if (!c)
+		return;
+	memset(&e, 0, sizeof(e));
+	e.value = (int32_t)rnd32();
+	if (chance(3))
+		e.flags = rnd32();
+	if (chance(3))
+		e.reserved[below(2)] = rnd32();
+	switch (below(3)) {
+	case 0:
+		e.value = chance(90) ? 0 : e.value;
+		describe("EVENTS (sel %d) flags %#x", c->sel, e.flags);
+		SEND(c->fd, MBUFF_IOC_EVENTS, e, &s);
+		after_req(&s);
+		if (unpriv_cat(tcat) && !(rights(tcat) & RD))
+			expect(INV_PRIV_OPEN, s.ret < 0,
+			       "EVENTS of an area it may not read");
+		break;
+	case 1:
+		describe("DOORBELL (sel %d) value %d", c->sel, e.value);
+		SEND(c->fd, MBUFF_IOC_DOORBELL, e, &s);
+		after_req(&s);
+		if (unpriv_cat(tcat) && !(rights(tcat) & WR))
+			expect(INV_PRIV_WRITE, s.ret < 0,
+			       "rang an area it may not write");
+		if (c->acc == O_RDONLY)
+			expect(INV_FILE_MODE, s.ret < 0,
+			       "DOORBELL on a read-only file");
+		break;
+	default:
+		describe("poll (sel %d)", c->sel);
+		pfd.fd = c->fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		(void)poll(&pfd, 1, 0);
+		break;
+	}
+}
+
 /* The operations, how often each is drawn, and which a child may do. */
 static const struct op {
 	const char *name;
@@ -2671,6 +2722,7 @@ static const struct op {
 	{ "sysfs", op_sysfs, 46, true },
 	{ "close", op_close, 46, true },
 	{ "new-file", op_new_file, 54, true },
+	{ "events", op_events, 28, true },
 };
 
 _Static_assert(ARRAY_SIZE(ops) <= ARRAY_SIZE(((struct shared *)0)->opcount),

@@ -12,7 +12,7 @@ ctl=/sys/kernel/debug/mbuff_test/ctl
 pat=/sys/kernel/debug/x86/pat_memtype_list
 k() { echo "$*" >$ctl; }
 
-tap_plan 4
+tap_plan 6
 if [ ! -r $pat ]; then
 	echo "ok 1 # SKIP no $pat (not x86, or PAT off)"
 	exit 4
@@ -58,6 +58,30 @@ check pat-wc write-combining
 tap_ok $? "a write-combined area: all write-combining"
 check pat-uc uncached-minus
 tap_ok $? "an uncached area: all uncached-minus"
+
+# A 4 MiB area is placed 2 MiB-aligned and /dev/mbuff maps it at an
+# aligned address: where the kernel maps pfns with 2 MiB entries (6.12
+# on), the first touch maps 2 MiB at once; huge_map=0 keeps 4 KiB pages.
+k get pat-huge 4M contig cached create
+case $(uname -r) in
+[1-5].*|6.[0-9].*|6.1[01].*) want=4K ;;
+*) want=2M ;;
+esac
+huge() {
+	area_poke --hold 2 pat-huge check 0 4096 0 &
+	a=$!
+	sleep 1
+	u=$(usertype $a mbuff)
+	wait $a
+	tap_diag "pat-huge, huge_map=$(cat /sys/module/mbuff/parameters/huge_map): '$u'"
+	[ "$u" = "write-back $1" ]
+}
+huge $want
+tap_ok $? "a 4 MiB contiguous area's first touch maps $want"
+echo 0 >/sys/module/mbuff/parameters/huge_map
+huge 4K
+tap_ok $? "with huge_map=0, 4K pages"
+echo 1 >/sys/module/mbuff/parameters/huge_map
 rmmod mbuff_test_client
 dmesg | grep -q 'x86/PAT:.*expected'
 [ $? -ne 0 ]

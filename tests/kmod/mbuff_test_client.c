@@ -16,7 +16,8 @@
  *                          (the last kernel count goes by mbuff_free())
  *   memtype PID ADDR       x86: the memory type and page size with which
  *                          process PID maps ADDR, "write-back 4K" (as x86
- *                          PAT names types), -ENOENT if nothing is mapped
+ *                          PAT names types), or "none LEVEL" if nothing
+ *                          is mapped there
  *
  * A failing command makes write() fail with its errno.
  */
@@ -177,6 +178,14 @@ static const char *mbuff_test_cachemode(pgprot_t prot)
 	return name ? name : "unknown";
 }
 
+/* Nothing mapped: say at which level of the table walk. */
+static int mbuff_test_unmapped(const char *level)
+{
+	snprintf(mbuff_test_result, sizeof(mbuff_test_result), "none %s",
+		 level);
+	return 0;
+}
+
 /* Walk @mm's page table at @addr; under its mmap_lock. */
 static int mbuff_test_walk(struct mm_struct *mm, unsigned long addr)
 {
@@ -188,16 +197,16 @@ static int mbuff_test_walk(struct mm_struct *mm, unsigned long addr)
 	pgprot_t prot;
 
 	if (pgd_none(*pgd))
-		return -ENOENT;
+		return mbuff_test_unmapped("pgd");
 	p4d = p4d_offset(pgd, addr);
 	if (p4d_none(*p4d))
-		return -ENOENT;
+		return mbuff_test_unmapped("p4d");
 	pud = pud_offset(p4d, addr);
 	if (pud_none(*pud) || pud_leaf(*pud))
-		return -ENOENT;
+		return mbuff_test_unmapped("pud");
 	pmd = pmd_offset(pud, addr);
 	if (pmd_none(*pmd))
-		return -ENOENT;
+		return mbuff_test_unmapped("pmd");
 	if (pmd_leaf(*pmd)) {
 		/* A 2 MiB entry keeps its PAT bit where 4 KiB ones have PSE. */
 		prot = pgprot_large_2_4k(pmd_pgprot(*pmd));
@@ -205,15 +214,14 @@ static int mbuff_test_walk(struct mm_struct *mm, unsigned long addr)
 			 mbuff_test_cachemode(prot));
 		return 0;
 	}
-	pte = pte_offset_map(pmd, addr);
-	if (!pte)
-		return -ENOENT;
-	if (!pte_present(*pte)) {
-		pte_unmap(pte);
-		return -ENOENT;
-	}
+	/*
+	 * x86_64 keeps page tables in the direct map; pte_offset_map() is
+	 * not exported everywhere.  The test's own mapping stays meanwhile.
+	 */
+	pte = pte_offset_kernel(pmd, addr);
+	if (!pte_present(*pte))
+		return mbuff_test_unmapped("pte");
 	prot = pte_pgprot(*pte);
-	pte_unmap(pte);
 	snprintf(mbuff_test_result, sizeof(mbuff_test_result), "%s 4K",
 		 mbuff_test_cachemode(prot));
 	return 0;
