@@ -18,6 +18,7 @@ _Static_assert(sizeof(struct mbuff_list) == 40, "struct mbuff_list");
 _Static_assert(sizeof(struct mbuff_sglist) == 80, "struct mbuff_sglist");
 _Static_assert(sizeof(struct mbuff_sync) == 88, "struct mbuff_sync");
 _Static_assert(sizeof(struct mbuff_perm) == 80, "struct mbuff_perm");
+_Static_assert(sizeof(struct mbuff_event) == 32, "struct mbuff_event");
 _Static_assert(offsetof(struct mbuff_open, name) == 8 &&
 	       offsetof(struct mbuff_info, name) == 8 &&
 	       offsetof(struct mbuff_perm, name) == 8, "names after argsz, flags");
@@ -355,10 +356,15 @@ MBUFF_EXPORT int mbuff_area_info(const struct mbuff_area *area,
  * the area was notified
  * @area: the handle (module source)
  *
+ * The handle's /dev/mbuff descriptor; with a module without
+ * MBUFF_FEAT_EVENTS (an older one), its /dev/uioN.
+ *
  * Return: the descriptor (owned by the handle), or -EOPNOTSUPP.
  */
 MBUFF_EXPORT int mbuff_area_fd(const struct mbuff_area *area)
 {
+	if (area->events)
+		return area->fd;
 	if (area->uio_fd < 0)
 		return mbuff_fail(EOPNOTSUPP, "area '%s' has no notification descriptor",
 				  area->name);

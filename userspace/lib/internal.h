@@ -39,10 +39,13 @@ struct mbuff_source_ops;
  * @fd_offset: where the area's first byte is in @fd
  * @view: the doubled ring view (mbuff_area_ring()), or NULL
  * @view_len: its length
- * @uio_fd: the area's /dev/uioN (module source), else -1
+ * @uio_fd: the area's /dev/uioN, for a module without MBUFF_FEAT_EVENTS
+ *	(module source), else -1
  * @backend: MBUFF_BACKEND_* (module source)
  * @memtype: MBUFF_MEM_*
  * @seen: last event count seen (process source)
+ * @events: @fd takes poll(), MBUFF_IOC_EVENTS and MBUFF_IOC_DOORBELL
+ *	(module source, MBUFF_FEAT_EVENTS)
  * @writable: mapped with PROT_WRITE, descriptors open for writing
  */
 struct mbuff_area {
@@ -62,6 +65,7 @@ struct mbuff_area {
 	unsigned int backend;
 	unsigned int memtype;
 	uint32_t seen;
+	bool events;
 	bool writable;
 };
 

@@ -7,7 +7,7 @@
  *    their 1999 signatures: NULL or nothing on error, errno set;
  *  - a modern API on an opaque handle, whose int functions return >= 0 or
  *    -errno (and also set errno).
- * Sources: the mbuff.ko module (/dev/mbuff and the area's /dev/uioN),
+ * Sources: the mbuff.ko module (/dev/mbuff),
  * physical ranges through /dev/mem (MBUFF_DEVMEM="name=SIZE@PHYS,..."), and
  * process-only shared memory for machines without the module.
  */
@@ -38,7 +38,7 @@ void mbuff_detach(const char *name, void *mbuf);
 /* Where an area's memory comes from. */
 enum mbuff_source {
 	MBUFF_SOURCE_AUTO = 0,	/* see mbuff_area_open(3) */
-	MBUFF_SOURCE_MODULE,	/* mbuff.ko: /dev/mbuff, /dev/uioN */
+	MBUFF_SOURCE_MODULE,	/* mbuff.ko: /dev/mbuff */
 	MBUFF_SOURCE_DEVMEM,	/* a physical range through /dev/mem */
 	MBUFF_SOURCE_PROCESS,	/* POSIX shared memory, no kernel side */
 };

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The module source: /dev/mbuff for opening, mapping and information, and
- * the area's /dev/uioN, found by its name "mbuff:<area>" (never by
- * number), for notifications and the doorbell.
+ * The module source: one descriptor of /dev/mbuff per handle, for opening,
+ * mapping, information, notifications and the doorbell.  A module without
+ * MBUFF_FEAT_EVENTS (an older one) has notifications and the doorbell on
+ * the area's /dev/uioN only: the handle then opens that too, found by its
+ * name "mbuff:<area>" (never by number).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -148,8 +150,15 @@ static int mbuff_module_open(struct mbuff_area *area, size_t size,
 				 errno == EACCES ? " for writing" : "");
 		goto err_unhold;
 	}
-	/* Opened now, so that no notification after this call is missed. */
-	area->uio_fd = mbuff_uio_open(area->name, (int)info.uio_index, oflags);
+	/*
+	 * The file has seen the area's event count since MBUFF_IOC_OPEN, so no
+	 * notification after this call is missed.  An older module: open the
+	 * area's /dev/uioN now, for the same reason.
+	 */
+	area->events = info.features & MBUFF_FEAT_EVENTS;
+	if (!area->events)
+		area->uio_fd = mbuff_uio_open(area->name, (int)info.uio_index,
+					      oflags);
 	area->fd = fd;
 	area->addr = p;
 	area->map = p;
@@ -198,7 +207,7 @@ static int mbuff_module_info(const struct mbuff_area *area,
 	out->mode = (mode_t)info.mode;
 	out->users = info.users;
 	out->kernel_users = info.kernel_users;
-	/* Not counting this handle's own files (/dev/mbuff, /dev/uioN). */
+	/* Not counting this handle's own files (/dev/mbuff, a /dev/uioN). */
 	own = 1 + (area->uio_fd >= 0);
 	out->files = info.files > own ? info.files - own : 0;
 	/* Nor its own mappings: the area's, and a doubled ring view's two. */
@@ -207,14 +216,36 @@ static int mbuff_module_info(const struct mbuff_area *area,
 	return 0;
 }
 
+/* The event count, from /dev/mbuff, or from /dev/uioN (an older module). */
+static int mbuff_module_events(struct mbuff_area *area)
+{
+	struct mbuff_event ev;
+	int32_t count;
+
+	if (!area->events) {
+		if (read(area->uio_fd, &count, sizeof(count)) != sizeof(count))
+			return mbuff_fail(errno, "reading the event count of '%s'",
+					  area->name);
+		return count & INT32_MAX;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.argsz = sizeof(ev);
+	if (ioctl(area->fd, MBUFF_IOC_EVENTS, &ev) < 0)
+		return mbuff_fail(errno, "reading the event count of '%s'",
+				  area->name);
+	return (int)(ev.count & INT32_MAX);
+}
+
 static int mbuff_module_wait(struct mbuff_area *area, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = area->uio_fd, .events = POLLIN };
+	struct pollfd pfd = {
+		.fd = area->events ? area->fd : area->uio_fd,
+		.events = POLLIN,
+	};
 	struct timespec end, now;
-	int32_t count;
 	int ret, left = timeout_ms;
 
-	if (area->uio_fd < 0)
+	if (pfd.fd < 0)
 		return mbuff_fail(ENODEV, "area '%s' has no UIO device", area->name);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += timeout_ms / 1000;
@@ -236,10 +267,7 @@ static int mbuff_module_wait(struct mbuff_area *area, int timeout_ms)
 		return mbuff_fail(errno, "waiting on '%s'", area->name);
 	if (!ret)
 		return mbuff_fail(ETIMEDOUT, "no notification of '%s'", area->name);
-	if (read(area->uio_fd, &count, sizeof(count)) != sizeof(count))
-		return mbuff_fail(errno, "reading the event count of '%s'",
-				  area->name);
-	return count & INT32_MAX;
+	return mbuff_module_events(area);
 }
 
 static int mbuff_module_notify(struct mbuff_area *area)
@@ -255,6 +283,17 @@ static int mbuff_module_notify(struct mbuff_area *area)
 
 static int mbuff_module_ring(struct mbuff_area *area, int32_t value)
 {
+	struct mbuff_event ev;
+
+	if (area->events) {
+		memset(&ev, 0, sizeof(ev));
+		ev.argsz = sizeof(ev);
+		ev.value = value;
+		if (ioctl(area->fd, MBUFF_IOC_DOORBELL, &ev) < 0)
+			return mbuff_fail(errno, "cannot ring the doorbell of '%s'",
+					  area->name);
+		return 0;
+	}
 	if (area->uio_fd < 0)
 		return mbuff_fail(ENODEV, "area '%s' has no UIO device", area->name);
 	if (write(area->uio_fd, &value, sizeof(value)) != sizeof(value))
