@@ -100,7 +100,7 @@ KSRC := Kbuild $(wildcard kernel/*.[ch] uio/*.[ch] tests/kmod/*.[ch]) \
 
 LIBDIR ?= $(PREFIX)/lib
 MANDIR ?= $(PREFIX)/share/man
-LIB_VERSION := 0.3
+LIB_VERSION := 0.4
 LIB_SRC := $(wildcard userspace/lib/*.c)
 LIB_OBJ := $(patsubst userspace/lib/%.c,$(LB)/obj/%.o,$(LIB_SRC))
 LIB_H := userspace/lib/mbuff.h userspace/lib/internal.h

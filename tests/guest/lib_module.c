@@ -4,13 +4,16 @@
  * (physical address, info counts, wait with a timeout, poll on the
  * notification descriptor, notify between handles, the doorbell), one
  * descriptor per handle (hundreds of handles under RLIMIT_NOFILE 1024),
- * and a classic-API process sharing an area with a modern-API process.
+ * mbuff_stat() of good, missing, bad and unreadable names, and a
+ * classic-API process sharing an area with a modern-API process.
  * Needs the module with a pool.  Usage: lib_module
  */
+#include <grp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <mbuff.h>
@@ -18,7 +21,7 @@
 #include "mbuff_util.h"
 #include "tap.h"
 
-#define PLAN 25
+#define PLAN 38
 
 static struct mbuff_opts opts(unsigned int backend, unsigned int flags)
 {
@@ -32,7 +35,7 @@ static struct mbuff_opts opts(unsigned int backend, unsigned int flags)
 static void test_modern(unsigned int backend, const char *name)
 {
 	struct mbuff_opts o = opts(backend, MBUFF_OPEN_CREATE);
-	struct mbuff_area_info info = { .sz = sizeof(info) };
+	struct mbuff_area_info info = { .sz = sizeof(info) }, st;
 	struct mbuff_area *a, *b;
 	uint64_t phys = 0;
 	int r;
@@ -41,6 +44,7 @@ static void test_modern(unsigned int backend, const char *name)
 	if (!tap_ok(r == 0 && mbuff_area_size(a) == 102400,
 		    "%s: create through the library (%s)", name,
 		    r ? mbuff_last_error() : "ok")) {
+		tap_ok(0, "%s: skipped", name);
 		tap_ok(0, "%s: skipped", name);
 		tap_ok(0, "%s: skipped", name);
 		return;
@@ -52,6 +56,18 @@ static void test_modern(unsigned int backend, const char *name)
 	       info.source == MBUFF_SOURCE_MODULE,
 	       "%s: a second handle shares it (other maps %u, other files %u: one each per handle)",
 	       name, info.maps, info.files);
+	memset(&st, 0, sizeof(st));
+	st.sz = sizeof(st);
+	r = mbuff_stat(name, MBUFF_SOURCE_AUTO, &st);
+	tap_ok(r == 0 && st.sz == sizeof(st) && !strcmp(st.name, name) &&
+	       st.size == info.size && st.phys_addr == info.phys_addr &&
+	       st.source == MBUFF_SOURCE_MODULE && st.backend == info.backend &&
+	       st.memtype == info.memtype && st.uid == info.uid &&
+	       st.gid == info.gid && st.mode == info.mode && st.users == 0 &&
+	       st.files == 2 && st.maps == 2 && mb_sysfs(name, "files") == 2 &&
+	       mb_sysfs(name, "maps") == 2,
+	       "%s: mbuff_stat() says what mbuff_area_info() does, counting both handles (files %u, maps %u: %s)",
+	       name, st.files, st.maps, r ? mbuff_last_error() : "ok");
 	r = mbuff_area_phys(a, &phys);
 	if (backend == MBUFF_BACKEND_CONTIG)
 		tap_ok(r == 0 && phys == (uint64_t)mb_sysfs(name, "phys_addr"),
@@ -220,6 +236,193 @@ static void test_many_handles(void)
 	setrlimit(RLIMIT_NOFILE, &old);
 }
 
+/* Run @fn in a child as uid and gid 1000; its exit status, or -1. */
+static int as_user(int (*fn)(void))
+{
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		if (setgroups(0, NULL) || setresgid(1000, 1000, 1000) ||
+		    setresuid(1000, 1000, 1000))
+			_exit(100);
+		_exit(fn());
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/* As uid 1000: lib-stat (root's, 0640) may not be read. */
+static int stat_private(void)
+{
+	struct mbuff_area_info info = { .sz = sizeof(info) };
+	int r = mbuff_stat("lib-stat", MBUFF_SOURCE_AUTO, &info);
+
+	if (r != -EACCES || errno != EACCES) {
+		printf("# uid 1000: mbuff_stat(lib-stat) = %d\n", r);
+		return 1;
+	}
+	return 0;
+}
+
+/* As uid 1000: lib-stat-pub (0644, contiguous) without its address. */
+static int stat_public(void)
+{
+	struct mbuff_area_info info = { .sz = sizeof(info) };
+	int r = mbuff_stat("lib-stat-pub", MBUFF_SOURCE_AUTO, &info);
+
+	if (r || info.mode != 0644 || info.uid != 0 || info.size != 4096 ||
+	    info.backend != MBUFF_BACKEND_CONTIG || info.phys_addr) {
+		printf("# uid 1000: mbuff_stat(lib-stat-pub) = %d, mode %o, phys %#llx\n",
+		       r, (unsigned int)info.mode,
+		       (unsigned long long)info.phys_addr);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * As uid 1000, on an area of its own: once its mode no longer lets it
+ * read or write, the handle's one descriptor polls POLLERR, and waiting
+ * and ringing fail with EACCES.
+ */
+static int events_revoked(void)
+{
+	struct mbuff_opts o = opts(MBUFF_BACKEND_ANY, MBUFF_OPEN_CREATE);
+	struct mbuff_area *a;
+	struct pollfd pfd;
+	int r1, r2, r3, bad = 0;
+
+	if (mbuff_area_open("lib-revoke", 4096, &o, &a)) {
+		printf("# uid 1000: %s\n", mbuff_last_error());
+		return 1;
+	}
+	if (mbuff_area_notify(a) || mbuff_area_wait(a, 0) < 1 ||
+	    mbuff_area_ring(a, 1))
+		bad = 2;
+	mbuff_chmod("lib-revoke", 0, MBUFF_SOURCE_MODULE);
+	pfd.fd = mbuff_area_fd(a);
+	pfd.events = POLLIN;
+	r1 = poll(&pfd, 1, 0);
+	r2 = mbuff_area_wait(a, 0);
+	r3 = mbuff_area_ring(a, 2);
+	if (r1 != 1 || !(pfd.revents & POLLERR) || r2 != -EACCES ||
+	    r3 != -EACCES) {
+		printf("# uid 1000, mode 0: poll %d (%#x), wait %d, ring %d\n",
+		       r1, pfd.revents, r2, r3);
+		bad = 3;
+	}
+	mbuff_area_close(a);
+	return bad;
+}
+
+static int stat_fails(const char *name, unsigned int source,
+		      struct mbuff_area_info *info, int err)
+{
+	errno = 0;
+	return mbuff_stat(name, source, info) == -err && errno == err;
+}
+
+/*
+ * mbuff_stat() of an area a handle holds (which sees no change in what
+ * holds it), of "default" (which a new /dev/mbuff file selects), of
+ * missing and bad names, with bad arguments, and as another user.
+ */
+static void test_stat(void)
+{
+	struct mbuff_opts o = opts(MBUFF_BACKEND_VMALLOC, MBUFF_OPEN_CREATE |
+				   MBUFF_OPEN_HOLD | MBUFF_OPEN_MODE);
+	struct mbuff_area_info mine = { .sz = sizeof(mine) }, st, again;
+	struct mbuff_area *a, *d, *p;
+	struct stat dev;
+	int r, r2;
+
+	o.mode = 0640;
+	if (mbuff_area_open("lib-stat", 8192, &o, &a)) {
+		tap_ok(0, "create lib-stat: %s", mbuff_last_error());
+		return;
+	}
+	memset(&st, 0, sizeof(st));
+	st.sz = sizeof(st);
+	r = mbuff_stat("lib-stat", MBUFF_SOURCE_MODULE, &st);
+	tap_ok(r == 0 && !strcmp(st.name, "lib-stat") && st.size == 8192 &&
+	       st.source == MBUFF_SOURCE_MODULE &&
+	       st.backend == MBUFF_BACKEND_VMALLOC &&
+	       st.memtype == MBUFF_MEM_CACHED && st.mode == 0640 &&
+	       st.uid == 0 && st.gid == 0 && st.users == 1 &&
+	       st.kernel_users == 0 && st.files == 1 && st.maps == 1,
+	       "mbuff_stat() of an open area: its properties and all that holds it (users %u, files %u, maps %u: %s)",
+	       st.users, st.files, st.maps, r ? mbuff_last_error() : "ok");
+	r = mbuff_area_info(a, &mine);
+	again = st;
+	r2 = mbuff_stat("lib-stat", MBUFF_SOURCE_AUTO, &again);
+	tap_ok(!r && !r2 && mine.files == 0 && mine.maps == 0 &&
+	       !memcmp(&again, &st, sizeof(st)) &&
+	       mb_sysfs("lib-stat", "files") == 1 &&
+	       mb_sysfs("lib-stat", "maps") == 1,
+	       "it holds nothing itself: the handle sees no other file or mapping, and a second call says the same");
+
+	/* A new /dev/mbuff file selects "default": not counted either. */
+	o.flags = MBUFF_OPEN_CREATE | MBUFF_OPEN_HOLD;
+	r = mbuff_area_open("default", 4096, &o, &d);
+	if (!r)
+		mbuff_area_close(d);
+	memset(&st, 0, sizeof(st));
+	st.sz = sizeof(st);
+	r2 = mbuff_stat("default", MBUFF_SOURCE_AUTO, &st);
+	tap_ok(!r && !r2 && st.users == 1 && st.files == 0 && st.maps == 0,
+	       "mbuff_stat() of \"default\", held by a user count only (files %u, maps %u)",
+	       st.files, st.maps);
+	mbuff_destroy("default", MBUFF_SOURCE_MODULE);
+	tap_ok(mb_gone("default"), "and \"default\" goes with its user count");
+
+	st.sz = sizeof(st);
+	tap_ok(stat_fails("lib-stat-none", MBUFF_SOURCE_AUTO, &st, ENOENT) &&
+	       stat_fails("lib-stat-none", MBUFF_SOURCE_MODULE, &st, ENOENT),
+	       "mbuff_stat() of a missing area: ENOENT (%s)", mbuff_last_error());
+	tap_ok(stat_fails("", MBUFF_SOURCE_AUTO, &st, EINVAL) &&
+	       stat_fails("a/b", MBUFF_SOURCE_AUTO, &st, EINVAL) &&
+	       stat_fails("a b", MBUFF_SOURCE_AUTO, &st, EINVAL) &&
+	       stat_fails("123456789012345678901234567890123",
+			  MBUFF_SOURCE_AUTO, &st, EINVAL) &&
+	       stat_fails(NULL, MBUFF_SOURCE_AUTO, &st, EINVAL),
+	       "mbuff_stat() of bad names: EINVAL");
+	st.sz = 8;
+	tap_ok(stat_fails("lib-stat", MBUFF_SOURCE_AUTO, NULL, EINVAL) &&
+	       stat_fails("lib-stat", MBUFF_SOURCE_AUTO, &st, EINVAL) &&
+	       st.sz == 8 &&
+	       (st.sz = sizeof(st),
+		stat_fails("lib-stat", MBUFF_SOURCE_PROCESS + 1, &st, EINVAL)),
+	       "mbuff_stat() with no struct, one too small, or an unknown source: EINVAL");
+
+	/* Another user, once /dev/mbuff lets everyone in. */
+	o = opts(MBUFF_BACKEND_CONTIG, MBUFF_OPEN_CREATE | MBUFF_OPEN_MODE);
+	o.mode = 0644;
+	r = mbuff_area_open("lib-stat-pub", 4096, &o, &p);
+	if (stat("/dev/mbuff", &dev) || chmod("/dev/mbuff", 0666)) {
+		tap_ok(0, "chmod /dev/mbuff: %s", strerror(errno));
+		tap_ok(0, "skipped");
+		tap_ok(0, "skipped");
+	} else {
+		tap_ok(as_user(stat_private) == 0,
+		       "uid 1000 may not stat a 0640 area of root's: EACCES");
+		tap_ok(!r && as_user(stat_public) == 0,
+		       "uid 1000 stats a 0644 area, without its physical address");
+		tap_ok(as_user(events_revoked) == 0 && mb_gone("lib-revoke"),
+		       "uid 1000 waits on and rings an area of its own until its mode says no: then POLLERR and EACCES");
+		chmod("/dev/mbuff", dev.st_mode & 07777);
+	}
+	if (!r)
+		mbuff_area_close(p);
+	mbuff_destroy("lib-stat", MBUFF_SOURCE_MODULE);
+	mbuff_area_close(a);
+	tap_ok(mb_gone("lib-stat") && mb_gone("lib-stat-pub"),
+	       "both areas go with their last handle and count");
+}
+
 /* The classic calls in one process, the modern API in another. */
 static void test_classic_meets_modern(void)
 {
@@ -280,6 +483,7 @@ int main(void)
 	test_modern(MBUFF_BACKEND_CONTIG, "lib-contig");
 	test_notify_and_doorbell();
 	test_many_handles();
+	test_stat();
 	test_classic_meets_modern();
 	test_classic_attach();
 	tap_exit();

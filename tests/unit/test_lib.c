@@ -2,15 +2,20 @@
 /*
  * libmbuff without the module: names, the MBUFF_DEVMEM parser, the
  * process-only source through the modern and the classic API, waiting and
- * notifying across threads and processes, and the error paths.
+ * notifying across threads and processes, mbuff_stat() of process-only
+ * and devmem areas, and the error paths.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -390,4 +395,178 @@ Test(lib, pools_without_module)
 	cr_assert_eq(mbuff_pools(pools, 2), -ENODEV);
 	cr_assert(strstr(mbuff_last_error(), "mbuff.ko"), "%s", mbuff_last_error());
 	cr_assert_eq(mbuff_pools(NULL, 0), -ENODEV, "counting only");
+}
+
+static struct mbuff_area_info stat_of(const char *name, unsigned int source,
+				      int *ret)
+{
+	struct mbuff_area_info info;
+
+	memset(&info, 0xa5, sizeof(info));
+	info.sz = sizeof(info);
+	*ret = mbuff_stat(name, source, &info);
+	return info;
+}
+
+/* mbuff_stat() of a process-only area: its object and header, unmapped. */
+Test(lib, stat_process, .init = process_only)
+{
+	struct mbuff_opts o = opts(MBUFF_OPEN_CREATE | MBUFF_OPEN_HOLD |
+				   MBUFF_OPEN_MODE);
+	struct mbuff_area_info info, held = { .sz = sizeof(held) };
+	struct mbuff_area *a;
+	const char *n = uname_("stat");
+	int r;
+
+	o.mode = 0640;
+	cr_assert_eq(mbuff_area_open(n, 10000, &o, &a), 0, "%s", mbuff_last_error());
+	info = stat_of(n, MBUFF_SOURCE_AUTO, &r);
+	cr_assert_eq(r, 0, "%s", mbuff_last_error());
+	cr_assert_eq(info.sz, sizeof(info));
+	cr_assert_str_eq(info.name, n);
+	cr_assert_eq(info.size, 3 * 4096);
+	cr_assert_eq(info.source, MBUFF_SOURCE_PROCESS);
+	cr_assert_eq(info.backend, 0);
+	cr_assert_eq(info.memtype, MBUFF_MEM_CACHED);
+	cr_assert_eq(info.phys_addr, 0);
+	cr_assert_eq(info.users, 1);
+	cr_assert_eq(info.kernel_users + info.files + info.maps, 0);
+	cr_assert_eq(info.uid, geteuid());
+	cr_assert_eq(info.gid, getegid());
+	cr_assert_eq(info.mode, 0640);
+	/* What the handle says, but for the counts it leaves out. */
+	cr_assert_eq(mbuff_area_info(a, &held), 0);
+	cr_assert_eq(memcmp(&held, &info, sizeof(info)), 0);
+
+	mbuff_area_close(a);
+	cr_assert_eq(mbuff_area_open(n, 0, &o, &a), 0);
+	mbuff_area_close(a);
+	info = stat_of(n, MBUFF_SOURCE_PROCESS, &r);
+	cr_assert_eq(r, 0);
+	cr_assert_eq(info.users, 2, "a second user count: %u", info.users);
+	mbuff_destroy(n, MBUFF_SOURCE_PROCESS);
+	mbuff_destroy(n, MBUFF_SOURCE_PROCESS);
+	info = stat_of(n, MBUFF_SOURCE_PROCESS, &r);
+	cr_assert_eq(r, -ENOENT);
+	cr_assert_eq(errno, ENOENT);
+	cr_assert(strstr(mbuff_last_error(), n), "%s", mbuff_last_error());
+	cr_assert_eq(info.sz, sizeof(info), "left alone on error");
+	cr_assert_eq(info.size, 0xa5a5a5a5a5a5a5a5ull, "left alone on error");
+}
+
+/* Bad arguments, missing and foreign objects: clear errors. */
+Test(lib, stat_errors, .init = process_only)
+{
+	struct mbuff_area_info info = { .sz = sizeof(info) };
+	const char *n = uname_("junk");
+	char path[64], junk[8192];
+	int fd, r;
+
+	cr_assert_eq(mbuff_stat(NULL, MBUFF_SOURCE_AUTO, &info), -EINVAL);
+	cr_assert_eq(mbuff_stat("", MBUFF_SOURCE_AUTO, &info), -EINVAL);
+	cr_assert_eq(mbuff_stat("a/b", MBUFF_SOURCE_AUTO, &info), -EINVAL);
+	cr_assert_eq(errno, EINVAL);
+	cr_assert(strstr(mbuff_last_error(), "invalid area name"), "%s",
+		  mbuff_last_error());
+	cr_assert_eq(mbuff_stat(n, MBUFF_SOURCE_AUTO, NULL), -EINVAL);
+	info.sz = 4;
+	cr_assert_eq(mbuff_stat(n, MBUFF_SOURCE_AUTO, &info), -EINVAL);
+	cr_assert(strstr(mbuff_last_error(), "unknown size"), "%s",
+		  mbuff_last_error());
+	cr_assert_eq(info.sz, 4);
+	info.sz = sizeof(info);
+	cr_assert_eq(mbuff_stat(n, MBUFF_SOURCE_PROCESS + 1, &info), -EINVAL);
+	cr_assert(strstr(mbuff_last_error(), "unknown source"), "%s",
+		  mbuff_last_error());
+	setenv("MBUFF_SOURCE", "bogus", 1);
+	cr_assert_eq(mbuff_stat(n, MBUFF_SOURCE_AUTO, &info), -EINVAL);
+	process_only();
+	cr_assert_eq(mbuff_stat(n, MBUFF_SOURCE_AUTO, &info), -ENOENT);
+	cr_assert_eq(mbuff_stat(n, MBUFF_SOURCE_DEVMEM, &info), -ENOENT);
+	cr_assert(strstr(mbuff_last_error(), "MBUFF_DEVMEM"), "%s",
+		  mbuff_last_error());
+
+	/* An object of that name that is not an area: EIO, not garbage. */
+	snprintf(path, sizeof(path), "/mbuff.%s", n);
+	fd = shm_open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	cr_assert_geq(fd, 0, "shm_open: %m");
+	memset(junk, 'x', sizeof(junk));
+	cr_assert_eq(write(fd, junk, sizeof(junk)), (ssize_t)sizeof(junk));
+	close(fd);
+	r = mbuff_stat(n, MBUFF_SOURCE_AUTO, &info);
+	shm_unlink(path);
+	cr_assert_eq(r, -EIO, "%d: %s", r, mbuff_last_error());
+	cr_assert(strstr(mbuff_last_error(), "not an mbuff area"), "%s",
+		  mbuff_last_error());
+}
+
+/* What MBUFF_DEVMEM says, with no access to /dev/mem at all. */
+Test(lib, stat_devmem)
+{
+	struct mbuff_area_info info;
+	int r;
+
+	unsetenv("MBUFF_SOURCE");
+	setenv("MBUFF_DEVMEM", "fb=4M@0x30000000,ring=64M@256M", 1);
+	info = stat_of("ring", MBUFF_SOURCE_AUTO, &r);
+	cr_assert_eq(r, 0, "%s", mbuff_last_error());
+	cr_assert_str_eq(info.name, "ring");
+	cr_assert_eq(info.source, MBUFF_SOURCE_DEVMEM);
+	cr_assert_eq(info.size, 64ull << 20);
+	cr_assert_eq(info.phys_addr, 256ull << 20);
+	cr_assert_eq(info.backend, MBUFF_BACKEND_CONTIG);
+	cr_assert_eq(info.memtype, MBUFF_MEM_CACHED);
+	cr_assert_eq(info.users + info.kernel_users + info.files + info.maps, 0);
+	cr_assert_eq(info.uid, (uid_t)-1);
+	cr_assert_eq(info.gid, (gid_t)-1);
+	cr_assert_eq(info.mode, (mode_t)-1);
+	info = stat_of("fb", MBUFF_SOURCE_DEVMEM, &r);
+	cr_assert_eq(r, 0);
+	cr_assert_eq(info.phys_addr, 0x30000000);
+	info = stat_of("other", MBUFF_SOURCE_DEVMEM, &r);
+	cr_assert_eq(r, -ENOENT);
+	setenv("MBUFF_DEVMEM", "fb=4M", 1);
+	info = stat_of("fb", MBUFF_SOURCE_AUTO, &r);
+	cr_assert_eq(r, -EINVAL, "a malformed MBUFF_DEVMEM: %d", r);
+	unsetenv("MBUFF_DEVMEM");
+}
+
+/* As another user: a 0600 area may not be read, a 0644 one may. */
+Test(lib, stat_other_user, .init = process_only)
+{
+	struct mbuff_opts o = opts(MBUFF_OPEN_CREATE | MBUFF_OPEN_HOLD |
+				   MBUFF_OPEN_MODE);
+	const char *priv = uname_("priv"), *pub = uname_("pub");
+	struct mbuff_area *a;
+	int st;
+	pid_t pid;
+
+	if (geteuid())
+		cr_skip_test("needs root to become another user");
+	o.mode = 0600;
+	cr_assert_eq(mbuff_area_open(priv, 4096, &o, &a), 0);
+	mbuff_area_close(a);
+	o.mode = 0644;
+	cr_assert_eq(mbuff_area_open(pub, 4096, &o, &a), 0);
+	mbuff_area_close(a);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		struct mbuff_area_info info = { .sz = sizeof(info) };
+
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(10);
+		if (mbuff_stat(priv, MBUFF_SOURCE_AUTO, &info) != -EACCES)
+			_exit(11);
+		if (mbuff_stat(pub, MBUFF_SOURCE_AUTO, &info) || info.uid != 0 ||
+		    info.mode != 0644 || info.users != 1)
+			_exit(12);
+		_exit(0);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	mbuff_destroy(priv, MBUFF_SOURCE_PROCESS);
+	mbuff_destroy(pub, MBUFF_SOURCE_PROCESS);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		  "the other user's child failed (status %#x)", st);
 }

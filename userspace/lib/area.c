@@ -3,6 +3,7 @@
  * The modern API: open an area by name from one of three sources and use
  * it through an opaque handle.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -47,11 +48,12 @@ static int mbuff_env_source(void)
  * The automatic choice: MBUFF_SOURCE if set; an area named in MBUFF_DEVMEM
  * comes from /dev/mem; else the module when /dev/mbuff exists; else
  * process-only memory - but never for a request of contiguous memory,
- * which only the module or /dev/mem can give.
+ * which only the module or /dev/mem can give.  *@dev is whether
+ * /dev/mbuff exists, -1 until that was looked at.
  * Return: the source, or -errno with the reason recorded.
  */
-int mbuff_pick_source(const char *name, unsigned int source,
-		      unsigned int backend)
+static int mbuff_pick(const char *name, unsigned int source,
+		      unsigned int backend, int *dev)
 {
 	uint64_t size, phys;
 	int env, ret;
@@ -69,13 +71,24 @@ int mbuff_pick_source(const char *name, unsigned int source,
 		if (ret != -ENOENT)
 			return mbuff_ret(ret);	/* a malformed MBUFF_DEVMEM */
 	}
-	if (!access("/dev/mbuff", F_OK))
+	/* AT_EACCESS: no credentials to switch for a test of existence. */
+	if (*dev < 0)
+		*dev = !faccessat(AT_FDCWD, "/dev/mbuff", F_OK, AT_EACCESS);
+	if (*dev)
 		return MBUFF_SOURCE_MODULE;
 	if (backend == MBUFF_BACKEND_CONTIG)
 		return mbuff_fail(ENODEV,
 				  "contiguous memory for '%s' needs mbuff.ko (/dev/mbuff) or MBUFF_DEVMEM",
 				  name ? name : "");
 	return MBUFF_SOURCE_PROCESS;
+}
+
+int mbuff_pick_source(const char *name, unsigned int source,
+		      unsigned int backend)
+{
+	int dev = -1;
+
+	return mbuff_pick(name, source, backend, &dev);
 }
 
 const struct mbuff_source_ops *mbuff_source_ops(unsigned int source)
@@ -301,6 +314,39 @@ MBUFF_EXPORT int mbuff_area_phys(const struct mbuff_area *area, uint64_t *phys)
 	return 0;
 }
 
+/* An information struct with nothing known yet but @name and @source. */
+static void mbuff_info_init(struct mbuff_area_info *info, const char *name,
+			    unsigned int source)
+{
+	memset(info, 0, sizeof(*info));
+	strcpy(info->name, name);
+	info->source = source;
+	info->uid = (uid_t)-1;
+	info->gid = (gid_t)-1;
+	info->mode = (mode_t)-1;
+}
+
+/* -EINVAL for no @info, or an @info->sz below the first version's (0.2). */
+static int mbuff_info_check(const struct mbuff_area_info *info,
+			    const char *name)
+{
+	if (!info)
+		return mbuff_fail(EINVAL, "area '%s': no information struct",
+				  name);
+	if (info->sz < MBUFF_AREA_INFO_SZ_0_2)
+		return mbuff_fail(EINVAL, "area '%s': struct mbuff_area_info of unknown size %zu (set sz to its sizeof)",
+				  name, info->sz);
+	return 0;
+}
+
+/* As much of @full as the caller's @info holds, by its @info->sz. */
+static void mbuff_info_out(struct mbuff_area_info *info,
+			   struct mbuff_area_info *full)
+{
+	full->sz = info->sz < sizeof(*full) ? info->sz : sizeof(*full);
+	memcpy(info, full, full->sz);
+}
+
 /*
  * The default version since 0.2; compat.c has the 0.1 one.  The "@@@"
  * renames rather than aliases, so that the static library defines
@@ -323,32 +369,92 @@ MBUFF_EXPORT int mbuff_area_info(const struct mbuff_area *area,
 				 struct mbuff_area_info *info)
 {
 	struct mbuff_area_info full;
-	size_t sz;
 	int ret;
 
-	if (!info)
-		return mbuff_fail(EINVAL, "area '%s': no information struct",
-				  area->name);
-	sz = info->sz;
-	if (sz < MBUFF_AREA_INFO_SZ_0_2)
-		return mbuff_fail(EINVAL, "area '%s': struct mbuff_area_info of unknown size %zu (set sz to its sizeof)",
-				  area->name, sz);
-	memset(&full, 0, sizeof(full));
-	strcpy(full.name, area->name);
+	ret = mbuff_info_check(info, area->name);
+	if (ret)
+		return ret;
+	mbuff_info_init(&full, area->name, area->source);
 	full.size = area->size;
 	full.phys_addr = area->phys;
-	full.source = area->source;
 	full.backend = area->backend;
 	full.memtype = area->memtype;
-	full.uid = (uid_t)-1;
-	full.gid = (gid_t)-1;
-	full.mode = (mode_t)-1;
 	ret = area->ops->info ? area->ops->info(area, &full) : 0;
 	if (ret)
 		return mbuff_ret(ret);
-	full.sz = sz < sizeof(full) ? sz : sizeof(full);
-	memcpy(info, &full, full.sz);
+	mbuff_info_out(info, &full);
 	return 0;
+}
+
+void mbuff_stat_batch_init(struct mbuff_stat_batch *b, unsigned int source)
+{
+	memset(b, 0, sizeof(*b));
+	b->source = source;
+	b->dev = -1;
+	b->ctl = -1;
+}
+
+void mbuff_stat_batch_end(struct mbuff_stat_batch *b)
+{
+	int err = errno;
+
+	if (b->ctl >= 0)
+		close(b->ctl);
+	b->ctl = -1;
+	errno = err;
+}
+
+/* mbuff_stat() of @name, with what @b kept from the names before. */
+int mbuff_stat_batch(struct mbuff_stat_batch *b, const char *name,
+		     struct mbuff_area_info *info)
+{
+	struct mbuff_area_info full;
+	int s, ret;
+
+	ret = mbuff_name_check(name);
+	if (ret)
+		return ret;
+	ret = mbuff_info_check(info, name);
+	if (ret)
+		return ret;
+	if (b->source > MBUFF_SOURCE_PROCESS)
+		return mbuff_fail(EINVAL, "cannot stat '%s': unknown source %u",
+				  name, b->source);
+	s = mbuff_pick(name, b->source, MBUFF_BACKEND_ANY, &b->dev);
+	if (s < 0)
+		return s;
+	mbuff_info_init(&full, name, (unsigned int)s);
+	ret = mbuff_source_ops((unsigned int)s)->stat(b, name, &full);
+	if (ret)
+		return mbuff_ret(ret);
+	mbuff_info_out(info, &full);
+	return 0;
+}
+
+/**
+ * mbuff_stat() - what a named area is, without opening or mapping it
+ * @name: the area
+ * @source: where it lives (MBUFF_SOURCE_AUTO: as mbuff_area_open() picks)
+ * @info: @info->sz set to sizeof(struct mbuff_area_info) by the caller
+ *
+ * What mbuff_area_info() would say of a handle of the area, from the
+ * module's metadata (no MBUFF_IOC_OPEN: nothing is selected, counted or
+ * mapped), from MBUFF_DEVMEM, or from the process-only area's object and
+ * header, read without mapping them.  The counts are all the area's.
+ *
+ * Return: 0, or -errno (-ENOENT: no such area; -EACCES: the caller may not
+ * read it).  @info is left alone on error.
+ */
+MBUFF_EXPORT int mbuff_stat(const char *name, unsigned int source,
+			    struct mbuff_area_info *info)
+{
+	struct mbuff_stat_batch b;
+	int ret;
+
+	mbuff_stat_batch_init(&b, source);
+	ret = mbuff_stat_batch(&b, name, info);
+	mbuff_stat_batch_end(&b);
+	return ret;
 }
 
 /**

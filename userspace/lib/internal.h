@@ -26,6 +26,32 @@
 struct mbuff_source_ops;
 
 /**
+ * struct mbuff_stat_batch - mbuff_stat() of many names, on one descriptor
+ * @source: the source asked for, MBUFF_SOURCE_AUTO included
+ * @dev: whether /dev/mbuff exists (0 or 1), -1 until a name needed it
+ * @ctl: a descriptor of /dev/mbuff for the module's areas, or -1
+ * @checked: @ctl's module speaks this library's ABI, and @selected is known
+ * @selected: the area @ctl's open() selected ("default"), or ""
+ *
+ * What a listing of thousands of areas needs, without a descriptor per
+ * name: mbuff_stat() is one batch of one name.  The batch is all the state
+ * there is, held by its caller.  For the in-tree mbuffctl, which links
+ * libmbuff.a; the shared library does not export it.
+ */
+struct mbuff_stat_batch {
+	unsigned int source;
+	int dev;
+	int ctl;
+	bool checked;
+	char selected[MBUFF_NAME_SIZE];
+};
+
+void mbuff_stat_batch_init(struct mbuff_stat_batch *b, unsigned int source);
+int mbuff_stat_batch(struct mbuff_stat_batch *b, const char *name,
+		     struct mbuff_area_info *info);
+void mbuff_stat_batch_end(struct mbuff_stat_batch *b);
+
+/**
  * struct mbuff_area - an open area
  * @name: its name
  * @ops: the source's operations
@@ -74,6 +100,9 @@ struct mbuff_source_ops {
 		    const struct mbuff_opts *opts);
 	void (*close)(struct mbuff_area *area);
 	int (*info)(const struct mbuff_area *area, struct mbuff_area_info *info);
+	/* What mbuff_stat() tells of a named area, without opening it. */
+	int (*stat)(struct mbuff_stat_batch *b, const char *name,
+		    struct mbuff_area_info *info);
 	int (*wait)(struct mbuff_area *area, int timeout_ms);
 	int (*notify)(struct mbuff_area *area);
 	int (*ring)(struct mbuff_area *area, int32_t value);

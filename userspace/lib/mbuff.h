@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 #define MBUFF_LIB_VERSION_MAJOR	0
-#define MBUFF_LIB_VERSION_MINOR	3
+#define MBUFF_LIB_VERSION_MINOR	4
 
 /* The classic calls (mbuff 0.7.2); name NULL means "default". */
 void *mbuff_alloc(const char *name, int size);
@@ -71,7 +71,7 @@ struct mbuff_opts {
 };
 
 /**
- * struct mbuff_area_info - what mbuff_area_info() reports
+ * struct mbuff_area_info - what mbuff_area_info() and mbuff_stat() report
  * @sz: in: sizeof(struct mbuff_area_info); out: the bytes filled
  * @name: the area's name
  * @size: its size in bytes
@@ -82,8 +82,9 @@ struct mbuff_opts {
  *	(devmem source), 0 (process source)
  * @memtype: MBUFF_MEM_*
  * @users: user counts; @kernel_users: kernel counts; @files: open files
- *	and @maps: mappings held by others than this handle (module source;
- *	the process source reports @users only)
+ *	and @maps: mappings held by others than this handle, or by anyone
+ *	for mbuff_stat() (module source; the process source reports @users
+ *	only)
  * @uid: owner, or (uid_t)-1 when the source has none (devmem)
  * @gid: group, or (gid_t)-1 when the source has none
  * @mode: permission bits, or (mode_t)-1 when the source has none
@@ -148,6 +149,8 @@ int mbuff_area_sglist(const struct mbuff_area *area,
 int mbuff_area_sync(struct mbuff_area *area, uint64_t offset, uint64_t len,
 		    unsigned int direction);
 
+int mbuff_stat(const char *name, unsigned int source,
+	       struct mbuff_area_info *info);
 int mbuff_destroy(const char *name, unsigned int source);
 int mbuff_chmod(const char *name, mode_t mode, unsigned int source);
 int mbuff_chown(const char *name, uid_t uid, gid_t gid, unsigned int source);

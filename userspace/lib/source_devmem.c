@@ -97,6 +97,31 @@ static void mbuff_devmem_close(struct mbuff_area *area)
 	close(area->fd);
 }
 
+/*
+ * What MBUFF_DEVMEM says of @name: its size and physical address.  No
+ * memory type of its own: cached is what a handle maps it with unless it
+ * asks for uncached.
+ */
+static int mbuff_devmem_stat(struct mbuff_stat_batch *b, const char *name,
+			     struct mbuff_area_info *info)
+{
+	uint64_t size, phys;
+	int ret;
+
+	(void)b;	/* each name on its own */
+	ret = mbuff_devmem_lookup(NULL, name, &size, &phys);
+	if (ret == -ENOENT)
+		return mbuff_fail(ENOENT, "area '%s' is not in MBUFF_DEVMEM",
+				  name);
+	if (ret)
+		return ret;
+	info->size = size;
+	info->phys_addr = phys;
+	info->backend = MBUFF_BACKEND_CONTIG;
+	info->memtype = MBUFF_MEM_CACHED;
+	return 0;
+}
+
 /* The names listed in MBUFF_DEVMEM, in their order. */
 static int mbuff_devmem_list(char (**names)[MBUFF_NAME_SIZE], size_t *count)
 {
@@ -137,5 +162,6 @@ static int mbuff_devmem_list(char (**names)[MBUFF_NAME_SIZE], size_t *count)
 const struct mbuff_source_ops mbuff_devmem_ops = {
 	.open = mbuff_devmem_open,
 	.close = mbuff_devmem_close,
+	.stat = mbuff_devmem_stat,
 	.list = mbuff_devmem_list,
 };

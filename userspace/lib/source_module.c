@@ -34,20 +34,21 @@ struct mbuff_info_v1 {
 /*
  * Refuse a module that speaks another ABI than the one this library was
  * built for: its requests would be refused (an older module answers
- * ENOTTY) or misread.  Return: 0, or -EPROTO with the versions recorded.
+ * ENOTTY) or misread.  @info gets the module's answer about the file: its
+ * features, and the area it selected on open() ("default", if any).
+ * Return: 0, or -EPROTO with the versions recorded.
  */
-static int mbuff_abi_check(int fd)
+static int mbuff_abi_check(int fd, struct mbuff_info *info)
 {
-	struct mbuff_info info;
 	struct mbuff_info_v1 v1;
 	unsigned int version;
 
-	memset(&info, 0, sizeof(info));
-	info.argsz = sizeof(info);
-	if (!ioctl(fd, MBUFF_IOC_INFO, &info)) {
-		if (info.abi_version == MBUFF_ABI_VERSION)
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	if (!ioctl(fd, MBUFF_IOC_INFO, info)) {
+		if (info->abi_version == MBUFF_ABI_VERSION)
 			return 0;
-		version = info.abi_version;
+		version = info->abi_version;
 	} else if (errno == ENOTTY) {
 		memset(&v1, 0, sizeof(v1));
 		if (ioctl(fd, MBUFF_IOC_INFO_V1, &v1))
@@ -64,11 +65,12 @@ static int mbuff_abi_check(int fd)
 /* Open /dev/mbuff, O_RDONLY or O_RDWR, and check the module's ABI. */
 static int mbuff_ctl_open(const char *what, int oflags)
 {
+	struct mbuff_info info;
 	int fd = open("/dev/mbuff", oflags | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return mbuff_fail(errno, "%s: cannot open /dev/mbuff", what);
-	ret = mbuff_abi_check(fd);
+	ret = mbuff_abi_check(fd, &info);
 	if (ret) {
 		close(fd);
 		return ret;
@@ -191,6 +193,23 @@ static void mbuff_module_close(struct mbuff_area *area)
 	close(area->fd);
 }
 
+/* The library's view of what MBUFF_IOC_INFO said about an area. */
+static void mbuff_info_copy(struct mbuff_area_info *out,
+			    const struct mbuff_info *info)
+{
+	out->size = info->size;
+	out->phys_addr = info->phys_addr;
+	out->backend = info->backend;
+	out->memtype = info->memtype;
+	out->uid = (uid_t)info->uid;
+	out->gid = (gid_t)info->gid;
+	out->mode = (mode_t)info->mode;
+	out->users = info->users;
+	out->kernel_users = info->kernel_users;
+	out->files = info->files;
+	out->maps = info->maps;
+}
+
 static int mbuff_module_info(const struct mbuff_area *area,
 			     struct mbuff_area_info *out)
 {
@@ -202,17 +221,73 @@ static int mbuff_module_info(const struct mbuff_area *area,
 	if (ioctl(area->fd, MBUFF_IOC_INFO, &info) < 0)
 		return mbuff_fail(errno, "cannot read the information of '%s'",
 				  area->name);
-	out->uid = (uid_t)info.uid;
-	out->gid = (gid_t)info.gid;
-	out->mode = (mode_t)info.mode;
-	out->users = info.users;
-	out->kernel_users = info.kernel_users;
+	mbuff_info_copy(out, &info);
 	/* Not counting this handle's own files (/dev/mbuff, a /dev/uioN). */
 	own = 1 + (area->uio_fd >= 0);
 	out->files = info.files > own ? info.files - own : 0;
 	/* Nor its own mappings: the area's, and a doubled ring view's two. */
 	own = 1 + (area->view ? 2 : 0);
 	out->maps = info.maps > own ? info.maps - own : 0;
+	return 0;
+}
+
+/* mbuff_abi_check() of the batch's descriptor, once: what it selected. */
+static int mbuff_stat_check(struct mbuff_stat_batch *b)
+{
+	struct mbuff_info mod;
+	int ret;
+
+	if (b->checked)
+		return 0;
+	ret = mbuff_abi_check(b->ctl, &mod);
+	if (ret)
+		return ret;
+	memcpy(b->selected, mod.name, sizeof(b->selected));
+	b->selected[sizeof(b->selected) - 1] = '\0';
+	b->checked = true;
+	return 0;
+}
+
+/*
+ * From the module's metadata: MBUFF_IOC_INFO by name on the batch's
+ * descriptor of /dev/mbuff; no MBUFF_IOC_OPEN, no mapping.  The answer
+ * carries the module's ABI version, so that only a failure, or another
+ * version, needs mbuff_abi_check() first; and only "default", which the
+ * descriptor's open() may have selected, needs to know what it selected:
+ * that selection is not counted among the area's files.
+ */
+static int mbuff_module_stat(struct mbuff_stat_batch *b, const char *name,
+			     struct mbuff_area_info *out)
+{
+	struct mbuff_info info;
+	int ret, err;
+
+	if (b->ctl < 0) {
+		b->ctl = open("/dev/mbuff", O_RDONLY | O_CLOEXEC);
+		if (b->ctl < 0)
+			return mbuff_fail(errno, "%s: cannot open /dev/mbuff", name);
+	}
+	if (!strcmp(name, "default")) {
+		ret = mbuff_stat_check(b);
+		if (ret)
+			return ret;
+	}
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
+	mbuff_set_name(info.name, name);
+	if (ioctl(b->ctl, MBUFF_IOC_INFO, &info) < 0) {
+		err = errno;
+		/* What a module of ABI 1 answers: the check names it. */
+		ret = err == ENOTTY ? mbuff_stat_check(b) : 0;
+		return ret ? ret : mbuff_fail(err, "cannot stat area '%s'", name);
+	}
+	if (info.abi_version != MBUFF_ABI_VERSION) {
+		ret = mbuff_stat_check(b);
+		return ret ? ret : mbuff_fail(EPROTO, "cannot stat area '%s'", name);
+	}
+	mbuff_info_copy(out, &info);
+	if (out->files && !strcmp(name, b->selected))
+		out->files--;
 	return 0;
 }
 
@@ -411,6 +486,7 @@ const struct mbuff_source_ops mbuff_module_ops = {
 	.open = mbuff_module_open,
 	.close = mbuff_module_close,
 	.info = mbuff_module_info,
+	.stat = mbuff_module_stat,
 	.wait = mbuff_module_wait,
 	.notify = mbuff_module_notify,
 	.ring = mbuff_module_ring,

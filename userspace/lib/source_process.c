@@ -101,36 +101,59 @@ static int mbuff_shm_get(const char *name, unsigned int flags, size_t size,
 	}
 }
 
-/* Map the object of an open fd, waiting for its creator to finish. */
-static int mbuff_shm_map(int fd, const char *name, bool writable,
-			 struct mbuff_shm_header **hp, size_t *lenp)
+/*
+ * Wait for the creator of the object of an open fd to finish, and @st of
+ * the finished object.
+ */
+static int mbuff_shm_settled(int fd, const char *name, struct stat *st)
 {
 	size_t hsize = mbuff_process_header_size();
-	struct mbuff_shm_header *h;
-	struct stat st;
-	int i;
+	int i, err;
 
 	/* The creator holds an exclusive lock until the header is set. */
 	if (flock(fd, LOCK_SH))
 		return mbuff_fail(errno, "cannot lock area '%s'", name);
 	for (i = 0; i < 1000; i++) {
-		if (fstat(fd, &st))
-			return mbuff_fail(errno, "cannot stat area '%s'", name);
-		if ((size_t)st.st_size > hsize)
+		if (fstat(fd, st)) {
+			err = errno;
+			flock(fd, LOCK_UN);
+			return mbuff_fail(err, "cannot stat area '%s'", name);
+		}
+		if ((size_t)st->st_size > hsize)
 			break;
 		flock(fd, LOCK_UN);
 		usleep(1000);
 		flock(fd, LOCK_SH);
 	}
 	flock(fd, LOCK_UN);
-	if ((size_t)st.st_size <= hsize)
+	if ((size_t)st->st_size <= hsize)
 		return mbuff_fail(EIO, "area '%s' was never finished", name);
+	return 0;
+}
+
+/* Whether @h heads an mbuff area in an object of @st_size bytes. */
+static bool mbuff_shm_valid(const struct mbuff_shm_header *h, off_t st_size)
+{
+	return h->magic == MBUFF_SHM_MAGIC && h->version == MBUFF_SHM_VERSION &&
+	       h->size + mbuff_process_header_size() == (uint64_t)st_size;
+}
+
+/* Map the object of an open fd, waiting for its creator to finish. */
+static int mbuff_shm_map(int fd, const char *name, bool writable,
+			 struct mbuff_shm_header **hp, size_t *lenp)
+{
+	struct mbuff_shm_header *h;
+	struct stat st;
+	int ret;
+
+	ret = mbuff_shm_settled(fd, name, &st);
+	if (ret)
+		return ret;
 	h = mmap(NULL, (size_t)st.st_size,
 		 PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, 0);
 	if (h == MAP_FAILED)
 		return mbuff_fail(errno, "cannot map area '%s'", name);
-	if (h->magic != MBUFF_SHM_MAGIC || h->version != MBUFF_SHM_VERSION ||
-	    h->size + hsize != (uint64_t)st.st_size) {
+	if (!mbuff_shm_valid(h, st.st_size)) {
 		munmap(h, (size_t)st.st_size);
 		return mbuff_fail(EIO, "/dev/shm/" MBUFF_SHM_PREFIX "%s is not an mbuff area",
 				  name);
@@ -257,6 +280,43 @@ static int mbuff_process_info(const struct mbuff_area *area,
 	info->mode = st.st_mode & 0777;
 	info->users = __atomic_load_n(&mbuff_hdr(area)->users, __ATOMIC_ACQUIRE);
 	return 0;
+}
+
+/*
+ * The object's owner, group and mode, and its header read with pread():
+ * nothing is mapped, and the user count is taken as it was then.
+ */
+static int mbuff_process_stat(struct mbuff_stat_batch *b, const char *name,
+			      struct mbuff_area_info *info)
+{
+	char path[MBUFF_NAME_SIZE + 16];
+	struct mbuff_shm_header h;
+	struct stat st;
+	int fd, ret;
+
+	(void)b;	/* each name on its own */
+	mbuff_shm_path(path, sizeof(path), name);
+	fd = shm_open(path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return mbuff_fail(errno, "cannot stat area '%s'", name);
+	ret = mbuff_shm_settled(fd, name, &st);
+	if (ret)
+		goto out;
+	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    !mbuff_shm_valid(&h, st.st_size)) {
+		ret = mbuff_fail(EIO, "/dev/shm/" MBUFF_SHM_PREFIX "%s is not an mbuff area",
+				 name);
+		goto out;
+	}
+	info->size = h.size;
+	info->memtype = MBUFF_MEM_CACHED;
+	info->users = h.users;
+	info->uid = st.st_uid;
+	info->gid = st.st_gid;
+	info->mode = st.st_mode & 0777;
+out:
+	close(fd);
+	return ret;
 }
 
 static long mbuff_futex(uint32_t *word, int op, uint32_t val,
@@ -413,6 +473,7 @@ const struct mbuff_source_ops mbuff_process_ops = {
 	.open = mbuff_process_open,
 	.close = mbuff_process_close,
 	.info = mbuff_process_info,
+	.stat = mbuff_process_stat,
 	.wait = mbuff_process_wait,
 	.notify = mbuff_process_notify,
 	.destroy = mbuff_process_destroy,
