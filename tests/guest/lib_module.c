@@ -21,7 +21,7 @@
 #include "mbuff_util.h"
 #include "tap.h"
 
-#define PLAN 38
+#define PLAN 39
 
 static struct mbuff_opts opts(unsigned int backend, unsigned int flags)
 {
@@ -180,11 +180,45 @@ static long param(const char *name)
 	return strtol(buf, NULL, 10);
 }
 
+/* Lines of the file at @path that start with @prefix, or -1. */
+static int count_lines(const char *path, const char *prefix)
+{
+	FILE *f = fopen(path, "re");
+	char line[256];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += !strncmp(line, prefix, strlen(prefix));
+	fclose(f);
+	return n;
+}
+
+/* The files and maps of areas lib-many-0 to @n - 1, all told, or -1. */
+static long held_counts(int n)
+{
+	struct mbuff_area_info info;
+	char name[MBUFF_NAME_SIZE];
+	long sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "lib-many-%d", i);
+		memset(&info, 0, sizeof(info));
+		info.sz = sizeof(info);
+		if (mbuff_stat(name, MBUFF_SOURCE_MODULE, &info))
+			return -1;
+		sum += info.files + info.maps;
+	}
+	return sum;
+}
+
 #define MANY 700
 
 /*
  * MANY handles open at once under RLIMIT_NOFILE 1024, one descriptor
- * each.
+ * each; then mbuffctl list of them all, which opens and maps none.
  */
 static void test_many_handles(void)
 {
@@ -194,8 +228,9 @@ static void test_many_handles(void)
 	static struct mbuff_area *h[MANY];
 	struct rlimit old, lim;
 	char name[MBUFF_NAME_SIZE];
-	long max = param("max_areas");
-	int i, n, want = MANY, before, after, r = 0;
+	long max = param("max_areas"), held;
+	int i, n, want = MANY, before, after, listed, r = 0;
+	double t;
 
 	/* Room for them beside the areas of the other tests. */
 	if (max >= 0 && max - 8 < want)
@@ -228,6 +263,15 @@ static void test_many_handles(void)
 	       mb_sysfs("lib-many-0", "files") == 1,
 	       "mbuff_area_info() leaves the handle's one file and mapping out (files %u, maps %u)",
 	       info.files, info.maps);
+
+	held = held_counts(n);
+	t = clock_s(CLOCK_MONOTONIC);
+	r = system("mbuffctl list > /tmp/lib-many.list");
+	t = clock_s(CLOCK_MONOTONIC) - t;
+	listed = count_lines("/tmp/lib-many.list", "lib-many-");
+	tap_ok(r == 0 && listed == n && held == 2L * n && held_counts(n) == held,
+	       "mbuffctl list shows the %d areas in %.3f s and leaves their files and maps as they were (%ld, then %ld)",
+	       listed, t, held, held_counts(n));
 
 	for (i = 0; i < n; i++)
 		mbuff_area_close(h[i]);

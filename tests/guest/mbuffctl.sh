@@ -1,15 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # mbuffctl against the module, end to end: pools, create on both backends
-# and memory types, list and info (text and JSON), fill and dump, wait
-# woken by notify, ring counted by the kernel, modes and owners (create
-# --mode, chmod, chown) and what another user sees and may do, destroy,
-# and the errors.  Needs the module with a pool.  Usage: mbuffctl.sh
-# PHYS-OF-POOL
+# and memory types, list and info (text and JSON) from the areas' metadata
+# alone, fill and dump, wait woken by notify (its handle holding one
+# file), ring counted by the kernel, modes and owners (create --mode,
+# chmod, chown) and what another user sees and may do, destroy, and the
+# errors.  Needs the module with a pool.  Usage: mbuffctl.sh PHYS-OF-POOL
 . "$(dirname "$0")/tap.sh"
 pool=$(($1))
 areas=/sys/class/misc/mbuff/areas
-tap_plan 20
+tap_plan 21
 
 out=$(mbuffctl pools)
 echo "$out" | sed 's/^/# /'
@@ -38,6 +38,12 @@ tap_ok $? "fill --pattern then a hex dump"
 mbuffctl wait v1 --timeout 5000 >/tmp/wait.out &
 w=$!
 sleep 1
+held="$(cat $areas/v1/files) $(cat $areas/v1/maps)"
+mbuffctl list >/dev/null && info=$(mbuffctl info v1) &&
+	[ "$(cat $areas/v1/files) $(cat $areas/v1/maps)" = "$held" ] &&
+	[ "$held" = "1 1" ] && echo "$info" | grep -q '^files: *1$' &&
+	echo "$info" | grep -q '^maps: *1$'
+tap_ok $? "the waiter holds one file and one mapping, which list and info leave as they are ($held)"
 mbuffctl notify v1
 wait $w
 tap_ok $? "wait is woken by notify ($(cat /tmp/wait.out))"

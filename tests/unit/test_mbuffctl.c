@@ -1075,3 +1075,33 @@ Test(mbuffctl, list_devmem)
 	CTL_ENV("MBUFF_DEVMEM=x=4K", "list");
 	expect_ok("list of the process source, MBUFF_DEVMEM malformed");
 }
+
+/*
+ * info of a devmem area comes from MBUFF_DEVMEM alone: no /dev/mem is
+ * opened, so another user gets the same answer; it has no memory type of
+ * its own, nor counts.
+ */
+Test(mbuffctl, info_devmem)
+{
+	char env[96], name[48];
+
+	snprintf(name, sizeof(name), "ctl-dmi-%d", getpid());
+	snprintf(env, sizeof(env), "MBUFF_DEVMEM=%s=64M@256M", name);
+	/* The automatic choice: MBUFF_DEVMEM names it. */
+	ctl_full(NULL, 0, (const char *[]){ env, "MBUFF_SOURCE=", NULL },
+		 (const char *[]){ "info", name, NULL });
+	expect_ok("info");
+	cr_assert(strstr(r.out, "source:        devmem\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "size:          67108864 (64M)\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "phys_addr:     0x10000000\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "backend:       contiguous\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "memtype:       -\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "users:         -\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "mode:          -\n"), "%s", r.out);
+
+	CTL_ENV(env, "--source=devmem", "info", name, "--json");
+	expect_ok("info --json");
+	cr_assert(json_valid(r.out), "invalid JSON: %s", r.out);
+	cr_assert(strstr(r.out, "\"phys_addr\": 268435456"), "%s", r.out);
+	cr_assert(strstr(r.out, "\"memtype\": null"), "%s", r.out);
+}

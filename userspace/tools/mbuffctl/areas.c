@@ -6,23 +6,24 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* mbuff_stat_batch_*(), which the static library has for in-tree tools */
+#include "internal.h"
 #include "mbuffctl.h"
 
 /**
  * struct mbuffctl_row - what is known about one area
- * @info: what mbuff_area_info() said, what MBUFF_DEVMEM says, or what the
- *	module's sysfs directory of the area says
+ * @info: what mbuff_stat() said, or what the module's sysfs directory of
+ *	the area or its object in /dev/shm says
  * @memtype: @info.memtype is known
  * @users: @info.users is known
  * @counts: @info.kernel_users, .files and .maps are known
  *
- * A devmem area this process could not map (no permission for /dev/mem)
- * is known by its name, size, physical address and backend only; an area
- * it may not read, by what sysfs or /dev/shm shows everyone.
+ * A devmem area is known by its name, size, physical address and backend
+ * only (what MBUFF_DEVMEM says); an area this process may not read, by
+ * what sysfs or /dev/shm shows everyone.
  */
 struct mbuffctl_row {
 	struct mbuff_area_info info;
@@ -246,25 +247,24 @@ static int mbuffctl_name_cmp(const void *a, const void *b)
  * The names to list, sorted, each once: the library's list of the source
  * (for the devmem source, the names of MBUFF_DEVMEM), and with the
  * automatic source and MBUFF_DEVMEM set, the names of MBUFF_DEVMEM too,
- * since the library would open those from /dev/mem.
+ * since the library would take those from /dev/mem.
  */
-static int mbuffctl_names(char (**namesp)[MBUFF_NAME_SIZE], size_t *countp,
-			  bool *devmemp)
+static int mbuffctl_names(char (**namesp)[MBUFF_NAME_SIZE], size_t *countp)
 {
 	unsigned int source = mbuffctl_source;
 	const char *spec = getenv("MBUFF_DEVMEM"), *env;
 	char (*names)[MBUFF_NAME_SIZE] = NULL, (*more)[MBUFF_NAME_SIZE];
 	char (*dev)[MBUFF_NAME_SIZE] = NULL;
 	size_t n = 0, ndev = 0, i, j;
+	bool devmem;
 	int ret;
 
 	env = getenv("MBUFF_SOURCE");
 	if (source == MBUFF_SOURCE_AUTO && env && *env)
 		mbuffctl_parse_source(env, &source);	/* else the library says */
-	*devmemp = source == MBUFF_SOURCE_DEVMEM ||
-		   (source == MBUFF_SOURCE_AUTO && spec && *spec);
+	devmem = source == MBUFF_SOURCE_AUTO && spec && *spec;
 	ret = mbuff_list(&names, &n, mbuffctl_source);
-	if (!ret && source == MBUFF_SOURCE_AUTO && *devmemp)
+	if (!ret && devmem)
 		ret = mbuff_list(&dev, &ndev, MBUFF_SOURCE_DEVMEM);
 	if (ret) {
 		free(names);
@@ -411,60 +411,37 @@ static void mbuffctl_row_init(struct mbuffctl_row *row)
 }
 
 /*
- * What is known about area @name, from a read-only handle.  Return: 1
- * with @row filled, 0 when it does not exist (it went away since it was
- * listed), -errno of the failure (printed when @quiet is false).
+ * What is known about area @name, from its metadata (mbuff_stat(): nothing
+ * is opened or mapped, so no count of the area changes); with @batch, on
+ * the descriptor it keeps for all the rows of a listing.  Return: 1 with
+ * @row filled, 0 when it does not exist (it went away since it was
+ * listed), -errno of the failure, printed.
  */
-static int mbuffctl_row(const char *name, bool devmem, bool quiet,
+static int mbuffctl_row(struct mbuff_stat_batch *batch, const char *name,
 			struct mbuffctl_row *row)
 {
-	struct mbuff_opts opts = {
-		.sz = sizeof(opts),
-		.source = mbuffctl_source,
-		.prot = PROT_READ,
-	};
-	struct mbuff_area *area;
-	uint64_t size, phys;
 	int ret;
 
 	mbuffctl_row_init(row);
-	if (devmem && !mbuff_devmem_lookup(NULL, name, &size, &phys)) {
-		opts.source = MBUFF_SOURCE_DEVMEM;
-		if (mbuff_area_open(name, 0, &opts, &area)) {
-			/* Known from the list alone; /dev/mem needs root. */
-			strcpy(row->info.name, name);
-			row->info.size = size;
-			row->info.phys_addr = phys;
-			row->info.source = MBUFF_SOURCE_DEVMEM;
-			row->info.backend = MBUFF_BACKEND_CONTIG;
-			return 1;
-		}
-	} else {
-		ret = mbuff_area_open(name, 0, &opts, &area);
-		if (ret == -ENOENT)
-			return 0;
-		/* Not ours to read: sysfs or /dev/shm shows its owner and mode. */
-		if ((ret == -EACCES || ret == -EPERM) &&
-		    ((mbuffctl_source != MBUFF_SOURCE_PROCESS &&
-		      mbuffctl_sysfs_row(name, row)) ||
-		     (mbuffctl_source != MBUFF_SOURCE_MODULE &&
-		      mbuffctl_shm_row(name, row))))
-			return 1;
-		if (ret) {
-			if (!quiet)
-				mbuffctl_fail(ret, "cannot open '%s'", name);
-			return ret;
-		}
-	}
-	ret = mbuff_area_info(area, &row->info);
-	mbuff_area_close(area);
+	if (batch)
+		ret = mbuff_stat_batch(batch, name, &row->info);
+	else
+		ret = mbuff_stat(name, mbuffctl_source, &row->info);
+	if (ret == -ENOENT)
+		return 0;
+	/* Not ours to read: sysfs or /dev/shm shows its owner and mode. */
+	if ((ret == -EACCES || ret == -EPERM) &&
+	    ((mbuffctl_source != MBUFF_SOURCE_PROCESS &&
+	      mbuffctl_sysfs_row(name, row)) ||
+	     (mbuffctl_source != MBUFF_SOURCE_MODULE &&
+	      mbuffctl_shm_row(name, row))))
+		return 1;
 	if (ret) {
-		if (!quiet)
-			mbuffctl_fail(ret, "cannot read the information of '%s'",
-				      name);
+		mbuffctl_fail(ret, "cannot open '%s'", name);
 		return ret;
 	}
-	row->memtype = true;
+	/* A devmem area has no memory type of its own, and no counts. */
+	row->memtype = row->info.source != MBUFF_SOURCE_DEVMEM;
 	row->users = row->info.source != MBUFF_SOURCE_DEVMEM;
 	row->counts = row->info.source == MBUFF_SOURCE_MODULE;
 	return 1;
@@ -476,32 +453,35 @@ int mbuffctl_list(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		MBUFFCTL_COMMON_OPTIONS
 	};
+	struct mbuff_stat_batch batch;
 	struct mbuffctl_row *rows;
 	char (*names)[MBUFF_NAME_SIZE] = NULL;
 	size_t count = 0, n = 0, i;
 	int c, status = MBUFFCTL_EXIT_OK;
-	bool json = false, devmem;
+	bool json = false;
 
 	while ((c = mbuffctl_getopt(cmd, argc, argv, "j", opts)) >= 0)
 		json = true;
 	c = mbuffctl_operands(cmd, c, argc, argv, "");
 	if (c != MBUFFCTL_GO)
 		return c;
-	if (mbuffctl_names(&names, &count, &devmem))
+	if (mbuffctl_names(&names, &count))
 		return MBUFFCTL_EXIT_ERROR;
 	rows = calloc(count ? count : 1, sizeof(*rows));
 	if (!rows) {
 		free(names);
 		return mbuffctl_fail(-ENOMEM, "cannot list areas");
 	}
+	mbuff_stat_batch_init(&batch, mbuffctl_source);
 	for (i = 0; i < count; i++) {
-		int ret = mbuffctl_row(names[i], devmem, false, &rows[n]);
+		int ret = mbuffctl_row(&batch, names[i], &rows[n]);
 
 		if (ret < 0)
 			status = MBUFFCTL_EXIT_ERROR;
 		else
 			n += (size_t)ret;
 	}
+	mbuff_stat_batch_end(&batch);
 	if (json) {
 		putchar('[');
 		for (i = 0; i < n; i++) {
@@ -533,7 +513,7 @@ int mbuffctl_info(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 	c = mbuffctl_operands(cmd, c, argc, argv, "NAME");
 	if (c != MBUFFCTL_GO)
 		return c;
-	ret = mbuffctl_row(argv[optind], false, false, &row);
+	ret = mbuffctl_row(NULL, argv[optind], &row);
 	if (!ret)
 		return mbuffctl_fail(-ENOENT, "cannot open '%s'", argv[optind]);
 	if (ret < 0)
@@ -697,7 +677,7 @@ int mbuffctl_chmod(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 	mbuffctl_parse_mode(argv[optind], 0666, &all);
 	mode = none;
 	if (all != none) {
-		ret = mbuffctl_row(name, false, false, &row);
+		ret = mbuffctl_row(NULL, name, &row);
 		if (!ret)
 			return mbuffctl_fail(-ENOENT, "cannot chmod '%s'", name);
 		if (ret < 0)

@@ -24,8 +24,9 @@ void mbuffctl_err(const char *fmt, ...)
 /*
  * The library's explanation of a failure that returned @ret, without the
  * ": strerror" it ends with, in @buf; empty when the message is not about
- * this failure or says no more than @context: "cannot open area 'x'" adds
- * nothing to "cannot open 'x'" or "cannot destroy 'x'".
+ * this failure or says no more than @context: "cannot open area 'x'" and
+ * "cannot stat area 'x'" add nothing to "cannot open 'x'" or "cannot
+ * destroy 'x'".
  */
 static void mbuffctl_detail(char *buf, size_t len, int ret,
 			    const char *context)
@@ -51,6 +52,9 @@ static void mbuffctl_detail(char *buf, size_t len, int ret,
 	if (!quoted)
 		return;
 	snprintf(same, sizeof(same), "cannot open area %s", quoted);
+	if (!strcmp(buf, same))
+		buf[0] = '\0';
+	snprintf(same, sizeof(same), "cannot stat area %s", quoted);
 	if (!strcmp(buf, same))
 		buf[0] = '\0';
 	snprintf(same, sizeof(same), "%.*sarea %s", (int)(quoted - context),

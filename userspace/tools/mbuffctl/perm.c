@@ -207,32 +207,62 @@ const char *mbuffctl_mode_rwx(char *buf, size_t len, mode_t mode)
 	return buf;
 }
 
+/*
+ * The last ID looked up and its name: a listing of many areas of one owner
+ * reads the database once, not once per row and column.
+ */
+struct mbuffctl_id_cache {
+	bool valid;
+	bool found;
+	unsigned int id;
+	char name[64];
+};
+
+static const char *mbuffctl_id_cached(struct mbuffctl_id_cache *c, char *buf,
+				      size_t len)
+{
+	if (!c->found)
+		return NULL;
+	snprintf(buf, len, "%s", c->name);
+	return buf;
+}
+
 /* The user's name, or NULL when there is no owner or the database has none. */
 const char *mbuffctl_user_name(char *buf, size_t len, uid_t uid)
 {
+	static struct mbuffctl_id_cache c;
 	const struct passwd *pw;
 
 	if (uid == (uid_t)-1)
 		return NULL;
-	pw = getpwuid(uid);
-	if (!pw)
-		return NULL;
-	snprintf(buf, len, "%s", pw->pw_name);
-	return buf;
+	if (!c.valid || c.id != uid) {
+		pw = getpwuid(uid);
+		c.valid = true;
+		c.id = uid;
+		c.found = pw != NULL;
+		if (pw)
+			snprintf(c.name, sizeof(c.name), "%s", pw->pw_name);
+	}
+	return mbuffctl_id_cached(&c, buf, len);
 }
 
 /* The group's name, or NULL when there is no group or the database has none. */
 const char *mbuffctl_group_name(char *buf, size_t len, gid_t gid)
 {
+	static struct mbuffctl_id_cache c;
 	const struct group *gr;
 
 	if (gid == (gid_t)-1)
 		return NULL;
-	gr = getgrgid(gid);
-	if (!gr)
-		return NULL;
-	snprintf(buf, len, "%s", gr->gr_name);
-	return buf;
+	if (!c.valid || c.id != gid) {
+		gr = getgrgid(gid);
+		c.valid = true;
+		c.id = gid;
+		c.found = gr != NULL;
+		if (gr)
+			snprintf(c.name, sizeof(c.name), "%s", gr->gr_name);
+	}
+	return mbuffctl_id_cached(&c, buf, len);
 }
 
 /* A name, else the number, else "-" (@id is (unsigned int)-1: none). */
