@@ -301,12 +301,12 @@ static int mbuff_process_stat(struct mbuff_stat_batch *b, const char *name,
 		return mbuff_fail(errno, "cannot stat area '%s'", name);
 	ret = mbuff_shm_settled(fd, name, &st);
 	if (ret)
-		goto out;
+		goto out_close;
 	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
 	    !mbuff_shm_valid(&h, st.st_size)) {
 		ret = mbuff_fail(EIO, "/dev/shm/" MBUFF_SHM_PREFIX "%s is not an mbuff area",
 				 name);
-		goto out;
+		goto out_close;
 	}
 	info->size = h.size;
 	info->memtype = MBUFF_MEM_CACHED;
@@ -314,7 +314,7 @@ static int mbuff_process_stat(struct mbuff_stat_batch *b, const char *name,
 	info->uid = st.st_uid;
 	info->gid = st.st_gid;
 	info->mode = st.st_mode & 0777;
-out:
+out_close:
 	close(fd);
 	return ret;
 }
