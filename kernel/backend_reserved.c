@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/genalloc.h>
+#include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/pfn_t.h>
@@ -55,6 +56,8 @@ static phys_addr_t mbuff_pool_carve(struct mbuff_area *area, size_t align,
 
 int mbuff_reserved_create(struct mbuff_area *area, size_t align)
 {
+	u64 t0;
+
 	if (!mbuff_have_pools()) {
 		pr_info_ratelimited("cannot create contiguous area '%s': no pool (see the pools= parameter)\n",
 				    area->name);
@@ -78,7 +81,9 @@ int mbuff_reserved_create(struct mbuff_area *area, size_t align)
 		return -ENOMEM;
 	}
 	/* DRAM in every memory type we use, so plain memset is right. */
+	t0 = ktime_get_ns();
 	memset(area->vaddr, 0, area->size);
+	mbuff_stat_zeroed(area->size, ktime_get_ns() - t0);
 	return 0;
 }
 
@@ -88,9 +93,6 @@ void mbuff_reserved_destroy(struct mbuff_area *area)
 	gen_pool_free(area->pool->gp, area->phys, area->size);
 	area->vaddr = NULL;
 }
-
-/* Pages a 4 KiB fault maps at once, from an aligned start. */
-#define MBUFF_FAULT_AROUND	16
 
 vm_fault_t mbuff_reserved_fault(struct vm_fault *vmf)
 {

@@ -43,6 +43,8 @@
 #include <linux/mbuff.h>
 
 #define MBUFF_MAX_POOLS	8
+/* Pages one fault of a user mapping maps at most, an aligned run. */
+#define MBUFF_FAULT_AROUND	16
 /* Most user counts, and most kernel counts, one area takes. */
 #define MBUFF_MAX_COUNT	65535
 
@@ -283,6 +285,11 @@ static inline void mbuff_of_exit(void)
 {
 }
 #endif
+
+/* debugfs.c: figures for measuring */
+void mbuff_debugfs_init(void);
+void mbuff_debugfs_exit(void);
+void mbuff_stat_zeroed(size_t bytes, u64 ns);
 
 /* event.c: notifications, doorbells */
 void mbuff_events_init(void);

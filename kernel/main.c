@@ -133,6 +133,7 @@ static int __init mbuff_init(void)
 	ret = mbuff_of_init();
 	if (ret)
 		goto err_pools;
+	mbuff_debugfs_init();
 	return 0;
 
 err_pools:
@@ -154,6 +155,7 @@ static void __exit mbuff_exit(void)
 	 * tree created hold one too: unbind the device before unloading.
 	 */
 	mbuff_of_exit();
+	mbuff_debugfs_exit();
 	destroy_workqueue(mbuff_wq);
 	mbuff_pools_exit();
 	mbuff_sysfs_exit();
