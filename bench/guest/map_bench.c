@@ -82,7 +82,7 @@ static int run(int fd, size_t size, double t[C_N], volatile uint64_t *sink)
 
 int main(int argc, char **argv)
 {
-	double t[2][C_N][MAX_RUNS], med[2][C_N];
+	double t[2][C_N][MAX_RUNS], med[2][C_N], lo[2][C_N], hi[2][C_N];
 	size_t size = 32UL << 20;
 	volatile uint64_t sink = 0;
 	int runs = 5, opt, fd, h, r, c, ret = 0;
@@ -133,21 +133,29 @@ int main(int argc, char **argv)
 	printf("# %-8s %12s %12s %12s %12s\n", "case", "4K median", "4K min",
 	       "2M median", "2M min");
 	for (c = 0; c < C_N; c++) {
-		double lo[2];
-
 		for (h = 0; h < 2; h++) {
 			double v[MAX_RUNS];
 
 			memcpy(v, t[h][c], sizeof(double) * (size_t)runs);
 			med[h][c] = median(v, runs);
-			lo[h] = v[0];
+			lo[h][c] = v[0];
+			hi[h][c] = v[runs - 1];
 		}
 		printf("# %-8s %10.3f ms %10.3f ms %10.3f ms %10.3f ms\n",
-		       case_name[c], med[0][c] * 1e3, lo[0] * 1e3,
-		       med[1][c] * 1e3, lo[1] * 1e3);
+		       case_name[c], med[0][c] * 1e3, lo[0][c] * 1e3,
+		       med[1][c] * 1e3, lo[1][c] * 1e3);
 	}
 	for (c = 0; c < C_N; c++)
 		printf("ratio: %s %zuM, 2 MiB entries vs 4 KiB pages = %.2f\n",
 		       case_name[c], size >> 20, med[0][c] / med[1][c]);
+	/* section, case, bytes, median, min, max, unit */
+	printf("--- tsv ---\n");
+	for (c = 0; c < C_N; c++)
+		for (h = 0; h < 2; h++)
+			printf("map\t%s %s\t%zu\t%.4f\t%.4f\t%.4f\tms\n",
+			       case_name[c], h ? "2M" : "4K", size,
+			       med[h][c] * 1e3, lo[h][c] * 1e3,
+			       hi[h][c] * 1e3);
+	printf("--- end ---\n");
 	return 0;
 }
