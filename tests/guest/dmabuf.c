@@ -320,12 +320,22 @@ static void test_import_others(void)
 			c.size = SIZE;
 			buf = ioctl(dev, T_UDMABUF_CREATE, &c);
 			fi = buf < 0 ? -errno : import("dx-udma", buf, 0, NULL);
-			tap_ok(fi >= 0, "a udmabuf imports as an area (%s)",
-			       fi < 0 ? strerror(-fi) : "ok");
-			fo = mb_open("dx-udma", 0, MBUFF_BACKEND_ANY, 0, 0, NULL);
-			m = fo < 0 ? NULL : map(fo, SIZE, PROT_READ);
-			tap_ok(m && p && same(m, SIZE, 3),
-			       "the area maps the memfd's bytes");
+			m = NULL;
+			fo = -1;
+			if (fi == -EOPNOTSUPP) {
+				/* 6.1's udmabuf has no vmap: refused, nothing made. */
+				tap_ok(mb_exists("dx-udma") == 0,
+				       "a udmabuf without a kernel mapping is refused (EOPNOTSUPP), no area made");
+				tap_skip("udmabuf cannot be mapped into the kernel here");
+			} else {
+				tap_ok(fi >= 0, "a udmabuf imports as an area (%s)",
+				       fi < 0 ? strerror(-fi) : "ok");
+				fo = mb_open("dx-udma", 0, MBUFF_BACKEND_ANY, 0, 0,
+					     NULL);
+				m = fo < 0 ? NULL : map(fo, SIZE, PROT_READ);
+				tap_ok(m && p && same(m, SIZE, 3),
+				       "the area maps the memfd's bytes");
+			}
 			if (m)
 				munmap(m, SIZE);
 			if (p)
