@@ -119,6 +119,8 @@ static void mbuff_area_destroy_work(struct work_struct *work)
 	mbuff_uio_remove(area);
 	if (area->backend == MBUFF_BACKEND_CONTIG) {
 		mbuff_reserved_destroy(area);
+	} else if (area->backend == MBUFF_BACKEND_DMABUF) {
+		mbuff_dmabuf_release_import(area);
 	} else {
 		mbuff_vmalloc_destroy(area);
 		mbuff_vmalloc_unreserve(area->size);
@@ -229,6 +231,8 @@ static bool mbuff_want_of_memory(int ret)
 
 static unsigned int mbuff_pick_backend(const struct mbuff_open_args *args)
 {
+	if (args->dmabuf)
+		return MBUFF_BACKEND_DMABUF;
 	if (args->backend != MBUFF_BACKEND_ANY)
 		return args->backend;
 	return mbuff_have_pools() ? MBUFF_BACKEND_CONTIG : MBUFF_BACKEND_VMALLOC;
@@ -282,6 +286,16 @@ static int mbuff_area_take_memory(struct mbuff_area *area,
 
 	if (area->backend == MBUFF_BACKEND_VMALLOC)
 		return mbuff_vmalloc_take(area, args);
+	if (area->backend == MBUFF_BACKEND_DMABUF) {
+		/* Nothing of ours: only the creator's count of areas. */
+		ret = mbuff_quota_charge(area, args->kernel);
+		if (!ret) {
+			ret = mbuff_dmabuf_import(area, args->dmabuf);
+			if (ret)
+				mbuff_quota_uncharge(area);
+		}
+		return ret;
+	}
 	ret = mbuff_contig_take(area, args);
 	/*
 	 * "Any" takes vmalloc memory when the pools, or the caller's share
@@ -302,6 +316,8 @@ static void mbuff_area_give_memory(struct mbuff_area *area)
 {
 	if (area->backend == MBUFF_BACKEND_CONTIG) {
 		mbuff_reserved_destroy(area);
+	} else if (area->backend == MBUFF_BACKEND_DMABUF) {
+		mbuff_dmabuf_release_import(area);
 	} else {
 		mbuff_vmalloc_destroy(area);
 		mbuff_vmalloc_unreserve(area->size);
@@ -461,7 +477,9 @@ again:
 			mbuff_area_take(area, refmask);
 	} else if (!(args->flags & MBUFF_OPEN_CREATE)) {
 		ret = -ENOENT;
-	} else if (!args->size) {
+	} else if (!args->size ||
+		   (args->backend == MBUFF_BACKEND_DMABUF && !args->dmabuf)) {
+		/* Only MBUFF_IOC_IMPORT makes a dma-buf area. */
 		ret = -EINVAL;
 	} else if (mbuff_nr_areas >= mbuff_max_areas) {
 		pr_info_ratelimited("cannot create '%s': max_areas=%u reached\n",
@@ -653,14 +671,40 @@ int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 	/* A mapping the caller may not write can never become writable. */
 	if (mbuff_area_permission(area, MAY_WRITE))
 		mbuff_vma_clear_flags(vma, VM_MAYWRITE);
+	/*
+	 * An imported area is mapped by its exporter, and the mapping holds
+	 * the dma-buf (its file), not the area.
+	 */
+	if (area->backend == MBUFF_BACKEND_DMABUF)
+		return mbuff_dmabuf_mmap_import(area, vma, pgoff);
+	return mbuff_area_map(area, vma);
+}
 
+/**
+ * mbuff_area_map() - map an area whose checks were made elsewhere
+ * @area: a vmalloc or contiguous area, held by the caller
+ * @vma: a shared mapping within the area, at vm_pgoff pages into it
+ *
+ * For mmap() of /dev/mbuff and /dev/uioN (mbuff_area_mmap()) and of an
+ * exported dma-buf, whose file's mode stands for the permission checked
+ * when it was exported.
+ *
+ * Return: 0, -EINVAL for a private mapping, -ENODEV if the area is being
+ * torn down.
+ */
+int mbuff_area_map(struct mbuff_area *area, struct vm_area_struct *vma)
+{
+	int ret;
+
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
 	ret = mbuff_area_ref(area, MBUFF_REF_MAP);
 	if (ret)
 		return ret;
 	if (area->backend == MBUFF_BACKEND_CONTIG)
-		ret = mbuff_reserved_mmap(area, vma, pgoff);
+		ret = mbuff_reserved_mmap(area, vma, vma->vm_pgoff);
 	else
-		ret = mbuff_vmalloc_mmap(area, vma, pgoff);
+		ret = mbuff_vmalloc_mmap(area, vma, vma->vm_pgoff);
 	if (ret) {
 		mbuff_area_unref(area, MBUFF_REF_MAP);
 		return ret;

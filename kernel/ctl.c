@@ -10,6 +10,8 @@
 #include <linux/capability.h>
 #include <linux/compat.h>
 #include <linux/cred.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -162,7 +164,7 @@ static long mbuff_ioc_open(struct file *file, void __user *uarg)
 	if (ret)
 		return ret;
 	if (req.flags & ~MBUFF_OPEN_FLAGS ||
-	    req.backend > MBUFF_BACKEND_CONTIG ||
+	    req.backend > MBUFF_BACKEND_DMABUF ||
 	    req.memtype > MBUFF_MEM_UNCACHED ||
 	    (req.align & (req.align - 1)) ||
 	    (req.flags & MBUFF_OPEN_MODE && req.mode & ~MBUFF_MODE_MASK))
@@ -331,6 +333,8 @@ static u64 mbuff_features(void)
 		MBUFF_FEAT_SGLIST | MBUFF_FEAT_SYNC | MBUFF_FEAT_PERM |
 		MBUFF_FEAT_EVENTS;
 
+	if (MBUFF_HAVE_DMABUF)
+		f |= MBUFF_FEAT_DMABUF;
 	if (mbuff_have_pools())
 		f |= MBUFF_FEAT_CONTIG | MBUFF_FEAT_WC | MBUFF_FEAT_UNCACHED;
 	return f;
@@ -551,6 +555,95 @@ static long mbuff_ioc_setperm(struct file *file, void __user *uarg)
 	return ret;
 }
 
+static long mbuff_ioc_export(struct file *file, void __user *uarg)
+{
+	struct mbuff_export req;
+	struct mbuff_area *area;
+	u32 usize;
+	int ret, fd;
+
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, &usize, req.reserved,
+			     sizeof(req.reserved));
+	if (ret)
+		return ret;
+	if (req.flags || req.pad || req.fd)
+		return -EINVAL;
+	area = mbuff_req_area_changing(file, req.name, sizeof(req.name),
+				       MAY_READ | MAY_WRITE, &ret);
+	if (!area)
+		return ret;
+	if (area->backend == MBUFF_BACKEND_DMABUF) {
+		pr_info_ratelimited("cannot export '%s': it is an imported dma-buf already\n",
+				    area->name);
+		mbuff_area_unref(area, MBUFF_REF_FILE);
+		return -EOPNOTSUPP;
+	}
+	fd = mbuff_dmabuf_export(area);
+	mbuff_area_unref(area, MBUFF_REF_FILE);
+	if (fd < 0)
+		return fd;
+	req.fd = fd;
+	/* The descriptor is the caller's from here on, answered or not. */
+	return mbuff_req_answer(uarg, &req, sizeof(req), usize);
+}
+
+static long mbuff_ioc_import(struct file *file, void __user *uarg)
+{
+	struct mbuff_file *mf = file->private_data;
+	unsigned int refs = BIT(MBUFF_REF_FILE);
+	struct mbuff_open_args args;
+	struct mbuff_import req;
+	struct mbuff_area *area;
+	struct dma_buf *dmabuf;
+	u32 usize;
+	int ret;
+
+	ret = mbuff_req_copy(&req, sizeof(req), uarg, &usize, req.reserved,
+			     sizeof(req.reserved));
+	if (ret)
+		return ret;
+	if (req.flags & ~(MBUFF_OPEN_HOLD | MBUFF_OPEN_MODE) || req.size ||
+	    (req.flags & MBUFF_OPEN_MODE && req.mode & ~MBUFF_MODE_MASK) ||
+	    (!(req.flags & MBUFF_OPEN_MODE) && req.mode))
+		return -EINVAL;
+	if (!mbuff_name_in(req.name, sizeof(req.name)))
+		return -EINVAL;
+	ret = mbuff_file_writable(file);
+	if (ret)
+		return ret;
+	dmabuf = mbuff_dmabuf_get(req.fd);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+
+	args = (struct mbuff_open_args) {
+		.name = req.name,
+		.size = dmabuf->size,
+		.backend = MBUFF_BACKEND_DMABUF,
+		.memtype = MBUFF_MEM_CACHED,
+		.flags = MBUFF_OPEN_CREATE | MBUFF_OPEN_EXCL |
+			 (req.flags & MBUFF_OPEN_MODE),
+		.mode = req.mode,
+		.dmabuf = dmabuf,
+	};
+	if (req.flags & MBUFF_OPEN_HOLD)
+		refs |= BIT(MBUFF_REF_USER);
+	ret = mbuff_area_open(&args, refs, &area);
+	/* The area took a reference of its own. */
+	mbuff_dmabuf_put(dmabuf);
+	if (ret)
+		return ret;
+	req.size = area->size;
+	ret = mbuff_req_answer(uarg, &req, sizeof(req), usize);
+	if (ret) {
+		if (refs & BIT(MBUFF_REF_USER))
+			mbuff_area_drop(area, MBUFF_REF_USER);
+		mbuff_area_unref(area, MBUFF_REF_FILE);
+		return ret;
+	}
+	mbuff_file_select(mf, area);
+	return 0;
+}
+
 static long mbuff_ctl_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -582,6 +675,10 @@ static long mbuff_ctl_ioctl(struct file *file, unsigned int cmd,
 		return mbuff_ioc_events(file, uarg);
 	case MBUFF_IOC_DOORBELL:
 		return mbuff_ioc_doorbell(file, uarg);
+	case MBUFF_IOC_EXPORT:
+		return mbuff_ioc_export(file, uarg);
+	case MBUFF_IOC_IMPORT:
+		return mbuff_ioc_import(file, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -697,8 +794,21 @@ struct device *mbuff_ctl_device(void)
 
 int mbuff_ctl_init(void)
 {
+	int ret;
+
 	mbuff_misc.mode = mbuff_dev_mode;
-	return misc_register(&mbuff_misc);
+	ret = misc_register(&mbuff_misc);
+	if (ret)
+		return ret;
+	/*
+	 * Imported dma-bufs are attached to this device: it takes any
+	 * address (mbuff only reads their runs and maps them for the CPU).
+	 */
+	ret = dma_coerce_mask_and_coherent(mbuff_misc.this_device,
+					   DMA_BIT_MASK(64));
+	if (ret)
+		misc_deregister(&mbuff_misc);
+	return ret;
 }
 
 void mbuff_ctl_exit(void)

@@ -24,7 +24,9 @@
  *
  * A contiguous area is one run; a vmalloc area is its pages, neighbours
  * merged.  The addresses are physical: a device behind an IOMMU needs
- * them mapped for it (dma_map_resource()).
+ * them mapped for it (dma_map_resource()).  An imported dma-buf's runs
+ * are its exporter's, as mapped for the module's own device (bus
+ * addresses, physical ones where no IOMMU is in the way).
  *
  * Return: the number of runs; at most @capacity of them were written.
  */
@@ -35,6 +37,8 @@ int mbuff_area_sglist(const struct mbuff_area *area,
 	unsigned int n = 0;
 	u64 phys, end = 0;
 
+	if (area->backend == MBUFF_BACKEND_DMABUF)
+		return mbuff_dmabuf_sglist_import(area, ents, capacity);
 	if (area->backend == MBUFF_BACKEND_CONTIG) {
 		if (capacity)
 			ents[0] = (struct mbuff_sg_entry) {
@@ -85,6 +89,9 @@ int mbuff_area_sync(struct mbuff_area *area, size_t offset, size_t len,
 	    direction < MBUFF_SYNC_TO_DEVICE ||
 	    direction > MBUFF_SYNC_BIDIRECTIONAL)
 		return -EINVAL;
+	/* The exporter knows how; it does the whole buffer. */
+	if (area->backend == MBUFF_BACKEND_DMABUF)
+		return mbuff_dmabuf_sync_import(area, direction);
 	if (area->memtype != MBUFF_MEM_CACHED)
 		return 0;
 	if (direction & MBUFF_SYNC_TO_DEVICE)

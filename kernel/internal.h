@@ -31,6 +31,7 @@
 #ifndef _MBUFF_INTERNAL_H
 #define _MBUFF_INTERNAL_H
 
+#include <linux/err.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -48,7 +49,10 @@
 /* Most user counts, and most kernel counts, one area takes. */
 #define MBUFF_MAX_COUNT	65535
 
+struct dma_buf;
+struct dma_buf_attachment;
 struct gen_pool;
+struct sg_table;
 struct vm_area_struct;
 struct vm_fault;
 struct mbuff_user;
@@ -101,6 +105,9 @@ enum mbuff_ref {
  * @phys: physical base (contiguous areas), 0 for vmalloc areas
  * @pool: the pool a contiguous area was carved from
  * @pages: the pages of a vmalloc area, @size / PAGE_SIZE of them
+ * @dmabuf: the dma-buf of an imported area, held by it
+ * @attach: its attachment to the module's device
+ * @sgt: its runs, mapped for the module's device
  * @refs: counts by enum mbuff_ref
  * @total: the sum of @refs; the area is taken off the registry, under
  *	mbuff_lock, when it drops to zero, and no reference is taken after
@@ -131,6 +138,9 @@ struct mbuff_area {
 	unsigned int memtype;
 	void *vaddr;
 	struct page **pages;
+	struct dma_buf *dmabuf;
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
 	phys_addr_t phys;
 	struct mbuff_pool *pool;
 	atomic_t refs[MBUFF_NR_REFS];
@@ -164,6 +174,7 @@ struct mbuff_area {
  *	0 for kernel callers
  * @mode: with MBUFF_OPEN_MODE in @flags, the permission bits of a new area
  * @kernel: kernel code asks: a new area is root's and charged to nobody
+ * @dmabuf: a new area imports this dma-buf (MBUFF_BACKEND_DMABUF)
  */
 struct mbuff_open_args {
 	const char *name;
@@ -176,6 +187,7 @@ struct mbuff_open_args {
 	int may;
 	umode_t mode;
 	bool kernel;
+	struct dma_buf *dmabuf;
 };
 
 /* main.c: module parameters */
@@ -208,6 +220,7 @@ static inline unsigned int mbuff_area_count(const struct mbuff_area *area,
 
 int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 		    unsigned long pgoff);
+int mbuff_area_map(struct mbuff_area *area, struct vm_area_struct *vma);
 size_t mbuff_areas_names(char *buf, size_t capacity, size_t *count);
 
 /* perm.c: owners, modes and per-user quotas */
@@ -298,6 +311,70 @@ u32 mbuff_event_count(const struct mbuff_area *area);
 void mbuff_event_signal(struct mbuff_area *area);
 int mbuff_event_doorbell(struct mbuff_area *area, s32 value);
 
+/*
+ * dmabuf.c: areas as dma-bufs, dma-bufs as areas.  Without dma-buf in
+ * the kernel, export and import are refused and no area is a dma-buf's.
+ */
+#ifdef CONFIG_DMA_SHARED_BUFFER
+#define MBUFF_HAVE_DMABUF	true
+int mbuff_dmabuf_export(struct mbuff_area *area);
+struct dma_buf *mbuff_dmabuf_get(int fd);
+void mbuff_dmabuf_put(struct dma_buf *dmabuf);
+int mbuff_dmabuf_import(struct mbuff_area *area, struct dma_buf *dmabuf);
+void mbuff_dmabuf_release_import(struct mbuff_area *area);
+int mbuff_dmabuf_mmap_import(struct mbuff_area *area,
+			     struct vm_area_struct *vma, unsigned long pgoff);
+int mbuff_dmabuf_sync_import(struct mbuff_area *area, unsigned int direction);
+int mbuff_dmabuf_sglist_import(const struct mbuff_area *area,
+			       struct mbuff_sg_entry *ents,
+			       unsigned int capacity);
+#else
+#define MBUFF_HAVE_DMABUF	false
+static inline int mbuff_dmabuf_export(struct mbuff_area *area)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline struct dma_buf *mbuff_dmabuf_get(int fd)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static inline void mbuff_dmabuf_put(struct dma_buf *dmabuf)
+{
+}
+
+static inline int mbuff_dmabuf_import(struct mbuff_area *area,
+				      struct dma_buf *dmabuf)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void mbuff_dmabuf_release_import(struct mbuff_area *area)
+{
+}
+
+static inline int mbuff_dmabuf_mmap_import(struct mbuff_area *area,
+					   struct vm_area_struct *vma,
+					   unsigned long pgoff)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int mbuff_dmabuf_sync_import(struct mbuff_area *area,
+					   unsigned int direction)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int mbuff_dmabuf_sglist_import(const struct mbuff_area *area,
+					     struct mbuff_sg_entry *ents,
+					     unsigned int capacity)
+{
+	return 0;
+}
+#endif
+
 /* dma.c */
 long mbuff_ioc_sglist(struct mbuff_area *area, struct mbuff_sglist *req);
 
@@ -307,7 +384,14 @@ void mbuff_uio_remove(struct mbuff_area *area);
 
 static inline const char *mbuff_backend_name(unsigned int backend)
 {
-	return backend == MBUFF_BACKEND_CONTIG ? "contiguous" : "vmalloc";
+	switch (backend) {
+	case MBUFF_BACKEND_CONTIG:
+		return "contiguous";
+	case MBUFF_BACKEND_DMABUF:
+		return "dma-buf";
+	default:
+		return "vmalloc";
+	}
 }
 
 static inline const char *mbuff_memtype_name(unsigned int memtype)

@@ -102,6 +102,8 @@ static void __init mbuff_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct mbuff_sync) != 88);
 	BUILD_BUG_ON(sizeof(struct mbuff_perm) != 80);
 	BUILD_BUG_ON(sizeof(struct mbuff_event) != 32);
+	BUILD_BUG_ON(sizeof(struct mbuff_export) != 72);
+	BUILD_BUG_ON(sizeof(struct mbuff_import) != 80);
 	BUILD_BUG_ON(sizeof(struct mbuff_ring_ctl) != 3 * MBUFF_RING_LINE);
 	BUILD_BUG_ON(offsetof(struct mbuff_ring_ctl, prod) != MBUFF_RING_LINE);
 	BUILD_BUG_ON(offsetof(struct mbuff_ring_ctl, cons) != 2 * MBUFF_RING_LINE);

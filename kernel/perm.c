@@ -186,7 +186,7 @@ static int mbuff_user_fits(const struct mbuff_user *u,
 		if (pool_max && area->size > pool_max - min(pool_max,
 							    u->pool_bytes))
 			return -EDQUOT;
-	} else if (vm_max &&
+	} else if (area->backend == MBUFF_BACKEND_VMALLOC && vm_max &&
 		   area->size > vm_max - min(vm_max, u->vmalloc_bytes)) {
 		return -EDQUOT;
 	}
@@ -228,7 +228,7 @@ int mbuff_quota_charge(struct mbuff_area *area, bool kernel)
 		u->areas++;
 		if (area->backend == MBUFF_BACKEND_CONTIG)
 			u->pool_bytes += area->size;
-		else
+		else if (area->backend == MBUFF_BACKEND_VMALLOC)
 			u->vmalloc_bytes += area->size;
 		area->charged = u;
 	} else if (!u->areas) {
@@ -258,7 +258,7 @@ void mbuff_quota_uncharge(struct mbuff_area *area)
 	u->areas--;
 	if (area->backend == MBUFF_BACKEND_CONTIG)
 		u->pool_bytes -= area->size;
-	else
+	else if (area->backend == MBUFF_BACKEND_VMALLOC)
 		u->vmalloc_bytes -= area->size;
 	if (!u->areas) {
 		hash_del(&u->node);

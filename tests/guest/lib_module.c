@@ -4,8 +4,10 @@
  * (physical address, info counts, wait with a timeout, poll on the
  * notification descriptor, notify between handles, the doorbell), one
  * descriptor per handle (hundreds of handles under RLIMIT_NOFILE 1024),
- * mbuff_stat() of good, missing, bad and unreadable names, and a
- * classic-API process sharing an area with a modern-API process.
+ * mbuff_stat() of good, missing, bad and unreadable names, areas exported
+ * as dma-bufs and imported back under other names (mbuff_area_dmabuf(),
+ * mbuff_import()), and a classic-API process sharing an area with a
+ * modern-API process.
  * Needs the module with a pool.  Usage: lib_module
  */
 #include <grp.h>
@@ -21,7 +23,7 @@
 #include "mbuff_util.h"
 #include "tap.h"
 
-#define PLAN 39
+#define PLAN 51
 
 static struct mbuff_opts opts(unsigned int backend, unsigned int flags)
 {
@@ -467,6 +469,160 @@ static void test_stat(void)
 	       "both areas go with their last handle and count");
 }
 
+/* Whether the module exports and imports dma-bufs. */
+static int have_dmabuf(void)
+{
+	struct mbuff_info info;
+	int fd = mb_open_dev(), ret = mb_info(fd, "", &info);
+
+	close(fd);
+	return !ret && (info.features & MBUFF_FEAT_DMABUF);
+}
+
+static int bytes_are(const unsigned char *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != (unsigned char)(i * 13 + seed))
+			return 0;
+	return 1;
+}
+
+/*
+ * An area @a of @backend exported through the library and imported as
+ * @b: the same bytes both ways, @b an imported area in every report, what
+ * is refused, and the lifetimes: @b holds the dma-buf, which holds @a.
+ */
+static void test_dmabuf(unsigned int backend, const char *a, const char *b)
+{
+	struct mbuff_opts o = opts(backend, MBUFF_OPEN_CREATE);
+	struct mbuff_area_info info = { .sz = sizeof(info) }, st;
+	struct mbuff_area *ha, *hb, *hx;
+	unsigned char *pa, *pb;
+	uint64_t phys;
+	size_t i, size;
+	int fd, r, r2, r3, pipe_ok = 0, pfd[2];
+
+	if (!have_dmabuf()) {
+		for (i = 0; i < 5; i++)
+			tap_skip("%s: this mbuff.ko has no dma-buf support", a);
+		return;
+	}
+	r = mbuff_area_open(a, 256 * 1024, &o, &ha);
+	fd = r ? r : mbuff_area_dmabuf(ha);
+	if (!tap_ok(fd >= 0 && (fcntl(fd, F_GETFD) & FD_CLOEXEC),
+		    "%s: mbuff_area_dmabuf() gives a close-on-exec dma-buf descriptor (%s)",
+		    a, fd < 0 ? mbuff_last_error() : "ok")) {
+		for (i = 0; i < 4; i++)
+			tap_ok(0, "%s: skipped", a);
+		if (!r)
+			mbuff_area_close(ha);
+		return;
+	}
+	size = mbuff_area_size(ha);
+	pa = mbuff_area_addr(ha);
+	for (i = 0; i < size; i++)
+		pa[i] = (unsigned char)(i * 13 + 1);
+	r = mbuff_import(b, fd, NULL, &hb);
+	pb = r ? NULL : mbuff_area_addr(hb);
+	if (pb)
+		pb[size - 1] = 0xa5;
+	tap_ok(pb && mbuff_area_size(hb) == size &&
+	       bytes_are(pb, size - 1, 1) && pa[size - 1] == 0xa5,
+	       "%s: mbuff_import() maps the same bytes under '%s', and a write through it is the exporter's (%s)",
+	       a, b, r ? mbuff_last_error() : "ok");
+	if (r) {
+		for (i = 0; i < 3; i++)
+			tap_ok(0, "%s: skipped", a);
+		close(fd);
+		mbuff_area_close(ha);
+		return;
+	}
+	st.sz = sizeof(st);
+	r = mbuff_area_info(hb, &info);
+	r2 = mbuff_stat(b, MBUFF_SOURCE_AUTO, &st);
+	r3 = mbuff_area_phys(hb, &phys);
+	tap_ok(!r && !r2 && info.backend == MBUFF_BACKEND_DMABUF &&
+	       info.source == MBUFF_SOURCE_MODULE && info.phys_addr == 0 &&
+	       info.memtype == MBUFF_MEM_CACHED && info.size == size &&
+	       st.backend == MBUFF_BACKEND_DMABUF && st.size == size &&
+	       r3 == -ENODATA && mb_sysfs(b, "size") == (long long)size,
+	       "%s: '%s' is a cached dma-buf area without a physical address in mbuff_area_info() and mbuff_stat() (backend %u, %u)",
+	       a, b, info.backend, st.backend);
+	r = mbuff_area_dmabuf(hb);
+	r2 = strstr(mbuff_last_error(), "imported") != NULL;
+	r3 = mbuff_import(b, fd, NULL, &hx);
+	if (pipe(pfd) == 0) {
+		pipe_ok = mbuff_import("lib-dx-pipe", pfd[0], NULL, &hx) == -EINVAL &&
+			  mb_exists("lib-dx-pipe") == 0;
+		close(pfd[0]);
+		close(pfd[1]);
+	}
+	tap_ok(r == -EOPNOTSUPP && r2 && r3 == -EEXIST && pipe_ok,
+	       "%s: an imported area is not exported again (EOPNOTSUPP), its name is taken (EEXIST), a pipe is no dma-buf (EINVAL)",
+	       a);
+
+	/* The import holds the dma-buf, which holds the exported area. */
+	close(fd);
+	mbuff_area_close(ha);
+	r = mb_exists(a) == 1 && mb_sysfs(a, "files") == 1 &&
+	    bytes_are(pb, size - 1, 1);
+	mbuff_area_close(hb);
+	tap_ok(r && mb_gone(b) && mb_gone(a),
+	       "%s: with its handle and descriptor closed it lives while '%s' does; closing that lets both go",
+	       a, b);
+}
+
+/*
+ * A read-only handle of a new import, which holds a user count and has a
+ * mode of its own; a read-only handle exports nothing.
+ */
+static void test_dmabuf_ro(void)
+{
+	struct mbuff_opts o = opts(MBUFF_BACKEND_ANY, MBUFF_OPEN_CREATE);
+	struct mbuff_opts ro = { .sz = sizeof(ro), .prot = PROT_READ };
+	struct mbuff_area_info info = { .sz = sizeof(info) };
+	struct mbuff_area *ha, *hr, *hb;
+	int fd, r, r2, r3;
+
+	if (!have_dmabuf()) {
+		tap_skip("this mbuff.ko has no dma-buf support");
+		tap_skip("this mbuff.ko has no dma-buf support");
+		return;
+	}
+	if (mbuff_area_open("lib-dr-a", 8192, &o, &ha) ||
+	    mbuff_area_open("lib-dr-a", 0, &ro, &hr)) {
+		tap_ok(0, "open lib-dr-a: %s", mbuff_last_error());
+		tap_ok(0, "skipped");
+		return;
+	}
+	r = mbuff_area_dmabuf(hr);
+	fd = mbuff_area_dmabuf(ha);
+	strcpy(mbuff_area_addr(ha), "read me");
+	ro.flags = MBUFF_OPEN_HOLD | MBUFF_OPEN_MODE;
+	ro.mode = 0640;
+	r2 = fd < 0 ? fd : mbuff_import("lib-dr-b", fd, &ro, &hb);
+	r3 = r2 ? r2 : mbuff_area_info(hb, &info);
+	tap_ok(r == -EBADF && !r2 && !r3 &&
+	       !strcmp(mbuff_area_addr(hb), "read me") && info.users == 1 &&
+	       info.mode == 0640 && info.files == 0 &&
+	       mbuff_area_notify(hb) == -EBADF &&
+	       mbuff_area_dmabuf(hb) == -EOPNOTSUPP,
+	       "a read-only handle exports nothing (EBADF); a read-only import with MBUFF_OPEN_HOLD and a mode reads the bytes, holds a user count and writes nothing (%s)",
+	       r2 || r3 ? mbuff_last_error() : "ok");
+	if (!r2)
+		mbuff_area_close(hb);
+	if (fd >= 0)
+		close(fd);
+	mbuff_area_close(hr);
+	mbuff_area_close(ha);
+	r = mb_exists("lib-dr-b") == 1 && mb_exists("lib-dr-a") == 1;
+	tap_ok(r && !mbuff_destroy("lib-dr-b", MBUFF_SOURCE_MODULE) &&
+	       mb_gone("lib-dr-b") && mb_gone("lib-dr-a"),
+	       "its user count keeps it, and the area it came from, until mbuff_destroy()");
+}
+
 /* The classic calls in one process, the modern API in another. */
 static void test_classic_meets_modern(void)
 {
@@ -528,6 +684,9 @@ int main(void)
 	test_notify_and_doorbell();
 	test_many_handles();
 	test_stat();
+	test_dmabuf(MBUFF_BACKEND_VMALLOC, "lib-dx-vm", "lib-dx-vm-b");
+	test_dmabuf(MBUFF_BACKEND_CONTIG, "lib-dx-contig", "lib-dx-contig-b");
+	test_dmabuf_ro();
 	test_classic_meets_modern();
 	test_classic_attach();
 	tap_exit();

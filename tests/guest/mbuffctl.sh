@@ -4,12 +4,30 @@
 # and memory types, list and info (text and JSON) from the areas' metadata
 # alone, fill and dump, wait woken by notify (its handle holding one
 # file), ring counted by the kernel, modes and owners (create --mode,
-# chmod, chown) and what another user sees and may do, destroy, and the
-# errors.  Needs the module with a pool.  Usage: mbuffctl.sh PHYS-OF-POOL
+# chmod, chown) and what another user sees and may do, dma-bufs (export
+# to a command that maps it, import of an exported dma-buf and of a
+# dma-buf heap's buffer where the kernel has /dev/dma_heap/system),
+# destroy, and the errors.  Needs the module with a pool.
+# Usage: mbuffctl.sh PHYS-OF-POOL
 . "$(dirname "$0")/tap.sh"
 pool=$(($1))
 areas=/sys/class/misc/mbuff/areas
-tap_plan 21
+tap_plan 31
+
+tap_skip() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n # SKIP $1"
+}
+
+# Wait for an area's teardown, which a dma-buf's release may start.
+gone() {
+	i=0
+	while [ -d "$areas/$1" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	[ ! -d "$areas/$1" ]
+}
 
 out=$(mbuffctl pools)
 echo "$out" | sed 's/^/# /'
@@ -54,6 +72,65 @@ tap_ok $? "wait --timeout with nothing to wait for exits 1 ($(cat /tmp/wait.err)
 mbuffctl ring c1 7 && mbuffctl ring c1 -- -1 &&
 	[ "$(cat /sys/class/misc/mbuff/areas/c1/doorbells)" = 2 ]
 tap_ok $? "two rings are counted by the kernel"
+
+# dma-bufs: a command maps the area's dma-buf on descriptor 3.
+out=$(mbuffctl export c1 -- dmabuf_peek 4096 13)
+[ "$out" = "size 1048576
+hello, kernel" ]
+tap_ok $? "export gives a command the contiguous area's dma-buf on descriptor 3, which maps its bytes ($(echo "$out" | head -n 1))"
+out=$(mbuffctl export v1 -- dmabuf_peek 0 4 wxyz) &&
+	[ "$(mbuffctl dump v1 --length 4 --raw)" = wxyz ] &&
+	[ "$(echo "$out" | tail -n 1 | od -An -tx1 | tr -d ' ')" = a5a5a5a50a ]
+tap_ok $? "the command writes the vmalloc area through the dma-buf ($(echo "$out" | head -n 1))"
+mbuffctl export v1 -- sh -c 'echo "$MBUFF_DMABUF_FD $(readlink /proc/self/fd/3)"; exit 7' \
+	>/tmp/export.out
+rc=$?
+[ $rc -eq 7 ] && grep -q '^3 /dmabuf:' /tmp/export.out
+tap_ok $? "export sets MBUFF_DMABUF_FD=3 and exits with the command's status (exit $rc, $(cat /tmp/export.out))"
+mbuffctl create e1 64K --vmalloc &&
+	files=$(mbuffctl export e1 -- sh -c "mbuffctl destroy e1 && cat $areas/e1/files") &&
+	[ "$files" = 1 ] && gone e1
+tap_ok $? "the dma-buf holds the area after its user count is dropped (files $files), until the command exits"
+
+# Import: an exported dma-buf, inherited on descriptor 3, as a new name.
+mbuffctl export v1 -- mbuffctl import v1d --fd 3 --mode=0640 &&
+	info=$(mbuffctl info v1d --json) &&
+	echo "$info" | grep -q '"size": 65536, "source": "module", "backend": "dma-buf", "memtype": "cached", "phys_addr": null,' &&
+	echo "$info" | grep -q '"mode": "0640", "users": 1,' &&
+	mbuffctl list | grep -qE '^v1d +64K module +dma-buf +cached +- '
+tap_ok $? "import --fd 3 of an exported dma-buf makes a named dma-buf area with a user count ($info)"
+mbuffctl fill v1d --pattern 0x3c --offset 8 --length 4 &&
+	[ "$(mbuffctl dump v1d --length 4 --raw)" = wxyz ] &&
+	mbuffctl dump v1 --offset 8 --length 4 | grep -q '3c 3c 3c 3c'
+tap_ok $? "the imported area and the exported one are the same bytes"
+mbuffctl export v1d -- true 2>/tmp/export.err
+rc=$?
+sed 's/^/# /' /tmp/export.err
+[ $rc -eq 1 ] && grep -q "cannot export 'v1d': .*imported dma-buf.*Operation not supported" /tmp/export.err
+tap_ok $? "an imported area is not exported again (exit $rc)"
+
+# Import of a buffer of the system dma-buf heap (6.12; 6.1 has none).
+if [ -e /dev/dma_heap/system ]; then
+	mbuffctl import h1 --heap system 100K &&
+		info=$(mbuffctl info h1 --json) &&
+		echo "$info" | grep -q '"size": 102400, "source": "module", "backend": "dma-buf",' &&
+		echo "$info" | grep -q '"users": 1,' &&
+		printf 'from the heap' | mbuffctl fill h1 --stdin --offset 100000 &&
+		[ "$(mbuffctl dump h1 --offset 100000 --length 13 --raw)" = 'from the heap' ]
+	tap_ok $? "import --heap system 100K: a named area of a heap buffer, read and written ($info)"
+	mbuffctl export h1 -- true 2>/dev/null
+	rc=$?
+	mbuffctl destroy h1 && gone h1 && [ $rc -eq 1 ]
+	tap_ok $? "it is not exported again, and goes with its user count"
+else
+	mbuffctl import h1 --heap system 64K 2>/tmp/heap.err
+	rc=$?
+	sed 's/^/# /' /tmp/heap.err
+	[ $rc -eq 1 ] && grep -q "cannot import 'h1': .*/dev/dma_heap" /tmp/heap.err &&
+		[ ! -d $areas/h1 ]
+	tap_ok $? "without /dev/dma_heap/system, import --heap system is refused clearly (exit $rc)"
+	tap_skip "no /dev/dma_heap/system on this kernel"
+fi
 
 mbuffctl create p1 64K --vmalloc --mode=u=rw,g=r && [ "$(cat $areas/p1/mode)" = 0640 ] &&
 	mbuffctl info p1 | grep -q '^mode: *0640 (rw-r-----)$' &&
@@ -103,7 +180,10 @@ tap_ok $? "another user creates an area of its own with --mode, and destroys it"
 chmod "$devmode" /dev/mbuff
 mbuffctl destroy c2 && mbuffctl destroy p1
 
-mbuffctl destroy c1 && mbuffctl destroy v1 && ! mbuffctl info c1 2>/tmp/info.err &&
+mbuffctl destroy v1 && [ -d $areas/v1 ] && mbuffctl destroy v1d && gone v1d && gone v1
+tap_ok $? "the import keeps the exported area after its own user count is gone, and lets it go with its own"
+
+mbuffctl destroy c1 && ! mbuffctl info c1 2>/tmp/info.err &&
 	grep -q "mbuffctl: cannot open 'c1': No such file or directory" /tmp/info.err
 tap_ok $? "destroy, then info says the area is gone ($(cat /tmp/info.err))"
 mbuffctl create bad/name 4096 2>/dev/null

@@ -3,7 +3,8 @@
  * libmbuff without the module: names, the MBUFF_DEVMEM parser, the
  * process-only source through the modern and the classic API, waiting and
  * notifying across threads and processes, mbuff_stat() of process-only
- * and devmem areas, and the error paths.
+ * and devmem areas, dma-bufs refused by the sources that have none, and
+ * the error paths.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -569,4 +570,146 @@ Test(lib, stat_other_user, .init = process_only)
 	mbuff_destroy(pub, MBUFF_SOURCE_PROCESS);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		  "the other user's child failed (status %#x)", st);
+}
+
+/* A dma-buf of a process-only area: refused, with the reason. */
+Test(lib, dmabuf_process, .init = process_only)
+{
+	struct mbuff_opts o = opts(MBUFF_OPEN_CREATE);
+	struct mbuff_area *a;
+	const char *n = uname_("dmabuf");
+
+	cr_assert_eq(mbuff_area_open(n, 4096, &o, &a), 0, "%s", mbuff_last_error());
+	errno = 0;
+	cr_assert_eq(mbuff_area_dmabuf(a), -EOPNOTSUPP);
+	cr_assert_eq(errno, EOPNOTSUPP);
+	cr_assert(strstr(mbuff_last_error(), n) &&
+		  strstr(mbuff_last_error(), "mbuff.ko") &&
+		  strstr(mbuff_last_error(), "process"), "%s", mbuff_last_error());
+	cr_assert_eq(mbuff_area_dmabuf(NULL), -EINVAL);
+	mbuff_area_close(a);
+	/* Nor is there an imported area to open among process-only memory. */
+	o.backend = MBUFF_BACKEND_DMABUF;
+	cr_assert_eq(mbuff_area_open(n, 0, &o, &a), -EOPNOTSUPP);
+	cr_assert(strstr(mbuff_last_error(), "dma-buf"), "%s", mbuff_last_error());
+	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), 0);
+}
+
+/* A dma-buf of a /dev/mem range: refused before /dev/mem is opened. */
+Test(lib, dmabuf_devmem)
+{
+	struct mbuff_opts o = {
+		.sz = sizeof(o), .source = MBUFF_SOURCE_DEVMEM,
+	};
+	struct mbuff_area *a;
+	int pfd[2];
+
+	unsetenv("MBUFF_SOURCE");
+	setenv("MBUFF_DEVMEM", "dx=4K@0x30000000", 1);
+	o.backend = MBUFF_BACKEND_DMABUF;
+	cr_assert_eq(mbuff_area_open("dx", 0, &o, &a), -EINVAL);
+	cr_assert(strstr(mbuff_last_error(), "contiguous"), "%s", mbuff_last_error());
+	cr_assert_eq(pipe(pfd), 0);
+	o.backend = 0;
+	cr_assert_eq(mbuff_import("dx", pfd[0], &o, &a), -EOPNOTSUPP);
+	cr_assert_null(a);
+	cr_assert(strstr(mbuff_last_error(), "/dev/mem"), "%s", mbuff_last_error());
+	/* The automatic choice takes the name from MBUFF_DEVMEM too. */
+	cr_assert_eq(mbuff_import("dx", pfd[0], NULL, &a), -EOPNOTSUPP);
+	close(pfd[0]);
+	close(pfd[1]);
+	unsetenv("MBUFF_DEVMEM");
+}
+
+/* mbuff_import(): each argument checked before any source is asked. */
+Test(lib, import_args, .init = process_only)
+{
+	struct mbuff_area_info info = { .sz = sizeof(info) };
+	struct mbuff_opts o;
+	struct mbuff_area *a = (struct mbuff_area *)&o;
+	const char *n = uname_("imp");
+	int pfd[2], in;
+
+	cr_assert_eq(pipe(pfd), 0);
+	in = pfd[0];
+	cr_assert_eq(mbuff_import(n, in, NULL, NULL), -EINVAL);
+	cr_assert_eq(mbuff_import("bad/name", in, NULL, &a), -EINVAL);
+	cr_assert_null(a, "NULL after a failure");
+	cr_assert(strstr(mbuff_last_error(), "invalid area name"), "%s",
+		  mbuff_last_error());
+	cr_assert_eq(mbuff_import(NULL, in, NULL, &a), -EINVAL);
+	errno = 0;
+	cr_assert_eq(mbuff_import(n, -1, NULL, &a), -EBADF);
+	cr_assert_eq(errno, EBADF);
+	cr_assert(strstr(mbuff_last_error(), "descriptor -1"), "%s",
+		  mbuff_last_error());
+	cr_assert_eq(mbuff_import(n, pfd[1] + 100, NULL, &a), -EBADF);
+
+	o = opts(0);
+	o.sz = 4;
+	cr_assert_eq(mbuff_import(n, in, &o, &a), -EINVAL);
+	cr_assert(strstr(mbuff_last_error(), "unknown size"), "%s",
+		  mbuff_last_error());
+	o = opts(1u << 8);
+	cr_assert_eq(mbuff_import(n, in, &o, &a), -EINVAL);
+	o = opts(0);
+	o.backend = MBUFF_BACKEND_VMALLOC;
+	cr_assert_eq(mbuff_import(n, in, &o, &a), -EINVAL);
+	cr_assert(strstr(mbuff_last_error(), "MBUFF_BACKEND_DMABUF"), "%s",
+		  mbuff_last_error());
+	o.backend = MBUFF_BACKEND_DMABUF + 1;
+	cr_assert_eq(mbuff_import(n, in, &o, &a), -EINVAL);
+	o = opts(0);
+	o.memtype = MBUFF_MEM_UNCACHED + 1;
+	cr_assert_eq(mbuff_import(n, in, &o, &a), -EINVAL);
+	o.memtype = MBUFF_MEM_WC;
+	cr_assert_eq(mbuff_import(n, in, &o, &a), -EOPNOTSUPP);
+	cr_assert(strstr(mbuff_last_error(), "cached"), "%s", mbuff_last_error());
+	o = opts(0);
+	o.align = 4096;
+	cr_assert_eq(mbuff_import(n, in, &o, &a), -EINVAL);
+	o = opts(MBUFF_OPEN_MODE);
+	o.mode = 0755;
+	cr_assert_eq(mbuff_import(n, in, &o, &a), -EINVAL);
+	cr_assert(strstr(mbuff_last_error(), "0755"), "%s", mbuff_last_error());
+	o = opts(0);
+	o.prot = PROT_WRITE;
+	cr_assert_eq(mbuff_import(n, in, &o, &a), -EINVAL);
+	o = opts(0);
+	o.source = MBUFF_SOURCE_PROCESS + 1;
+	cr_assert_eq(mbuff_import(n, in, &o, &a), -EINVAL);
+
+	/* Good arguments: the process source has no dma-bufs. */
+	o = opts(MBUFF_OPEN_CREATE | MBUFF_OPEN_EXCL | MBUFF_OPEN_HOLD |
+		 MBUFF_OPEN_MODE);
+	o.backend = MBUFF_BACKEND_DMABUF;
+	o.mode = 0640;
+	o.prot = PROT_READ;
+	errno = 0;
+	cr_assert_eq(mbuff_import(n, in, &o, &a), -EOPNOTSUPP);
+	cr_assert_eq(errno, EOPNOTSUPP);
+	cr_assert(strstr(mbuff_last_error(), "mbuff.ko"), "%s", mbuff_last_error());
+	o.source = MBUFF_SOURCE_DEVMEM;
+	cr_assert_eq(mbuff_import(n, in, &o, &a), -EOPNOTSUPP);
+	cr_assert_eq(mbuff_stat(n, MBUFF_SOURCE_PROCESS, &info), -ENOENT,
+		     "nothing was created");
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/* The automatic choice without the module: ENODEV, as for contiguous. */
+Test(lib, import_without_module)
+{
+	struct mbuff_area *a;
+	int pfd[2];
+
+	unsetenv("MBUFF_SOURCE");
+	unsetenv("MBUFF_DEVMEM");
+	if (!access("/dev/mbuff", F_OK))
+		cr_skip_test("the module is loaded on this machine");
+	cr_assert_eq(pipe(pfd), 0);
+	cr_assert_eq(mbuff_import(uname_("imp"), pfd[0], NULL, &a), -ENODEV);
+	cr_assert(strstr(mbuff_last_error(), "mbuff.ko"), "%s", mbuff_last_error());
+	close(pfd[0]);
+	close(pfd[1]);
 }

@@ -193,7 +193,7 @@ static long page_size(void)
 
 static const char *const commands[] = {
 	"list", "info", "create", "destroy", "chmod", "chown", "dump", "fill",
-	"wait", "notify", "ring", "pools",
+	"wait", "notify", "ring", "export", "import", "pools",
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -1007,6 +1007,106 @@ Test(mbuffctl, ring_process)
 	CTL("ring", name, "--", "-5");
 	cr_assert_eq(r.status, 1);
 	cr_assert(strstr(r.err, "Operation not supported"), "%s", r.err);
+	CTL("destroy", name);
+	expect_ok("destroy");
+}
+
+/* export and import: their arguments, usage errors (exit 2). */
+Test(mbuffctl, usage_dmabuf)
+{
+	const char *name = area("dmausage");
+
+	CTL("export");
+	expect_usage("export", "missing NAME");
+	CTL("export", name);
+	expect_usage("export NAME", "missing -- COMMAND");
+	CTL("export", name, "true");
+	expect_usage("export NAME COMMAND", "unexpected argument 'true'");
+	CTL("export", name, "--");
+	expect_usage("export NAME --", "missing COMMAND");
+	CTL("export", "--", "true");
+	expect_usage("export -- COMMAND", "missing NAME");
+	CTL("export", "a/b", "--", "true");
+	expect_usage("export, bad name", "invalid area name");
+	CTL("export", name, "--bogus", "--", "true");
+	expect_usage("export --bogus", "unrecognized option '--bogus'");
+	CTL("export", "--help");
+	expect_ok("export --help");
+	cr_assert(strstr(r.out, "Usage: mbuffctl export NAME -- COMMAND [ARG...]\n") &&
+		  strstr(r.out, "MBUFF_DMABUF_FD=3"), "%s", r.out);
+
+	CTL("import", name);
+	expect_usage("import NAME", "give --heap=HEAP SIZE or --fd=N");
+	CTL("import", name, "--heap=system", "--fd=3");
+	expect_usage("--heap and --fd", "give one of --heap and --fd");
+	CTL("import", name, "--fd=3", "--fd=4");
+	expect_usage("--fd twice", "give one of --heap and --fd");
+	CTL("import", name, "--heap=system");
+	expect_usage("--heap without SIZE", "missing SIZE");
+	CTL("import", name, "--fd=3", "4K");
+	expect_usage("--fd with SIZE", "unexpected argument '4K'");
+	CTL("import", "--fd=3");
+	expect_usage("import without NAME", "missing NAME");
+	CTL("import", "a b", "--fd=3");
+	expect_usage("import, bad name", "invalid area name");
+	CTL("import", name, "--heap=../system", "4K");
+	expect_usage("--heap=../system", "invalid heap '../system'");
+	CTL("import", name, "--heap=", "4K");
+	expect_usage("--heap=", "invalid heap ''");
+	CTL("import", name, "--heap=system", "0");
+	expect_usage("size 0", "invalid size '0'");
+	CTL("import", name, "--heap=system", "12Q");
+	expect_usage("size 12Q", "invalid size '12Q'");
+	CTL("import", name, "--fd=-1");
+	expect_usage("--fd=-1", "invalid descriptor '-1'");
+	CTL("import", name, "--fd=4294967296");
+	expect_usage("--fd too large", "invalid descriptor '4294967296'");
+	CTL("import", name, "--fd=3", "--mode=0755");
+	expect_usage("--mode=0755", "invalid mode '0755'");
+	CTL("import", name, "--fd");
+	expect_usage("--fd", "option '--fd' needs a value");
+	CTL("import", "--help");
+	expect_ok("import --help");
+	cr_assert(strstr(r.out, "--heap=HEAP") && strstr(r.out, "--fd=N") &&
+		  strstr(r.out, "--mode=MODE"), "%s", r.out);
+	/* None of this created the area. */
+	CTL("info", name);
+	cr_assert_eq(r.status, 1, "the area exists: %s", r.out);
+}
+
+/* Process-only areas are no dma-bufs: export and import refused (exit 1). */
+Test(mbuffctl, dmabuf_process)
+{
+	const char *name = area("dma"), *other = area("dmaimp");
+
+	CTL("create", name, "4K");
+	expect_ok("create");
+	CTL("export", name, "--", "sh", "-c", "echo ran");
+	cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+	cr_assert_eq(r.out_len, 0, "the command ran: %s", r.out);
+	cr_assert(strstr(r.err, "mbuffctl: cannot export '") &&
+		  strstr(r.err, "mbuff.ko") &&
+		  strstr(r.err, "Operation not supported"), "%s", r.err);
+	CTL("export", area("dmanone"), "--", "true");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "cannot open '") &&
+		  strstr(r.err, "No such file or directory"), "%s", r.err);
+
+	/* Standard input is a memfd: a descriptor, no dma-buf source. */
+	CTL("import", other, "--fd=0");
+	cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+	cr_assert(strstr(r.err, "mbuffctl: cannot import '") &&
+		  strstr(r.err, "Operation not supported"), "%s", r.err);
+	CTL("import", other, "--fd=99");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "descriptor 99 is not open: Bad file descriptor"),
+		  "%s", r.err);
+	CTL("import", other, "--heap=no-such-heap-mbuff", "4K");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err, "/dev/dma_heap") &&
+		  strstr(r.err, "No such file or directory"), "%s", r.err);
+	CTL("info", other);
+	cr_assert_eq(r.status, 1, "the import created it: %s", r.out);
 	CTL("destroy", name);
 	expect_ok("destroy");
 }

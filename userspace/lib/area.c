@@ -20,9 +20,13 @@ _Static_assert(sizeof(struct mbuff_sglist) == 80, "struct mbuff_sglist");
 _Static_assert(sizeof(struct mbuff_sync) == 88, "struct mbuff_sync");
 _Static_assert(sizeof(struct mbuff_perm) == 80, "struct mbuff_perm");
 _Static_assert(sizeof(struct mbuff_event) == 32, "struct mbuff_event");
+_Static_assert(sizeof(struct mbuff_export) == 72, "struct mbuff_export");
+_Static_assert(sizeof(struct mbuff_import) == 80, "struct mbuff_import");
 _Static_assert(offsetof(struct mbuff_open, name) == 8 &&
 	       offsetof(struct mbuff_info, name) == 8 &&
-	       offsetof(struct mbuff_perm, name) == 8, "names after argsz, flags");
+	       offsetof(struct mbuff_perm, name) == 8 &&
+	       offsetof(struct mbuff_export, name) == 8 &&
+	       offsetof(struct mbuff_import, name) == 8, "names after argsz, flags");
 _Static_assert(sizeof(struct mbuff_ring_ctl) == 3 * MBUFF_RING_LINE,
 	       "struct mbuff_ring_ctl");
 _Static_assert(offsetof(struct mbuff_ring_ctl, cons) == 2 * MBUFF_RING_LINE,
@@ -48,7 +52,8 @@ static int mbuff_env_source(void)
  * The automatic choice: MBUFF_SOURCE if set; an area named in MBUFF_DEVMEM
  * comes from /dev/mem; else the module when /dev/mbuff exists; else
  * process-only memory - but never for a request of contiguous memory,
- * which only the module or /dev/mem can give.  *@dev is whether
+ * which only the module or /dev/mem can give, nor of an imported dma-buf,
+ * which only the module can.  *@dev is whether
  * /dev/mbuff exists, -1 until that was looked at.
  * Return: the source, or -errno with the reason recorded.
  */
@@ -80,6 +85,9 @@ static int mbuff_pick(const char *name, unsigned int source,
 		return mbuff_fail(ENODEV,
 				  "contiguous memory for '%s' needs mbuff.ko (/dev/mbuff) or MBUFF_DEVMEM",
 				  name ? name : "");
+	if (backend == MBUFF_BACKEND_DMABUF)
+		return mbuff_fail(ENODEV, "dma-buf area '%s' needs mbuff.ko (/dev/mbuff)",
+				  name ? name : "");
 	return MBUFF_SOURCE_PROCESS;
 }
 
@@ -105,6 +113,59 @@ const struct mbuff_source_ops *mbuff_source_ops(unsigned int source)
 	}
 }
 
+/*
+ * The caller's options in @o, from a struct of any size from the first
+ * release's on; NULL gives the defaults.  Return: 0 or -EINVAL.
+ */
+static int mbuff_opts_get(struct mbuff_opts *o, const struct mbuff_opts *opts)
+{
+	memset(o, 0, sizeof(*o));
+	if (opts) {
+		if (opts->sz < MBUFF_OPTS_SZ_0_1 || opts->sz > sizeof(*o))
+			return mbuff_fail(EINVAL, "struct mbuff_opts of unknown size %zu",
+					  opts->sz);
+		memcpy(o, opts, opts->sz);
+	}
+	o->sz = sizeof(*o);
+	return 0;
+}
+
+/* The checks of @o->mode and @o->prot that opening and importing share. */
+static int mbuff_opts_check_perm(const struct mbuff_opts *o, const char *what,
+				 const char *name)
+{
+	/* A 0.1 caller's struct ends before @mode: read it with the flag only. */
+	if ((o->flags & MBUFF_OPEN_MODE) &&
+	    (o->mode & ~(mode_t)MBUFF_MODE_MASK))
+		return mbuff_fail(EINVAL, "cannot %s '%s': mode %#o is not within %#o (read and write bits)",
+				  what, name, (unsigned int)o->mode,
+				  MBUFF_MODE_MASK);
+	if (o->prot != 0 && o->prot != PROT_READ &&
+	    o->prot != (PROT_READ | PROT_WRITE))
+		return mbuff_fail(EINVAL, "cannot %s '%s': prot %#x is not PROT_READ or PROT_READ | PROT_WRITE",
+				  what, name, o->prot);
+	return 0;
+}
+
+/* A new handle of @source, nothing open yet; NULL with a message. */
+static struct mbuff_area *mbuff_area_new(const char *name, int source,
+					 bool writable)
+{
+	struct mbuff_area *area = calloc(1, sizeof(*area));
+
+	if (!area) {
+		mbuff_fail(ENOMEM, "cannot open '%s'", name);
+		return NULL;
+	}
+	strcpy(area->name, name);
+	area->source = (unsigned int)source;
+	area->ops = mbuff_source_ops(area->source);
+	area->fd = -1;
+	area->uio_fd = -1;
+	area->writable = writable;
+	return area;
+}
+
 /**
  * mbuff_area_open() - open, or create, a named area
  * @name: area name
@@ -118,35 +179,26 @@ MBUFF_EXPORT int mbuff_area_open(const char *name, size_t size,
 				 const struct mbuff_opts *opts,
 				 struct mbuff_area **areap)
 {
-	struct mbuff_opts o = { .sz = sizeof(o) };
+	struct mbuff_opts o;
 	struct mbuff_area *area;
 	int source, ret;
 
 	if (!areap)
 		return mbuff_fail(EINVAL, "no handle pointer");
 	*areap = NULL;
-	if (opts) {
-		if (opts->sz < MBUFF_OPTS_SZ_0_1 || opts->sz > sizeof(o))
-			return mbuff_fail(EINVAL, "struct mbuff_opts of unknown size %zu",
-					  opts->sz);
-		memcpy(&o, opts, opts->sz);
-		o.sz = sizeof(o);
-	}
+	ret = mbuff_opts_get(&o, opts);
+	if (ret)
+		return ret;
 	ret = mbuff_name_check(name);
 	if (ret)
 		return ret;
-	if (o.flags & ~MBUFF_OPEN_FLAGS || o.backend > MBUFF_BACKEND_CONTIG ||
+	if (o.flags & ~MBUFF_OPEN_FLAGS || o.backend > MBUFF_BACKEND_DMABUF ||
 	    o.memtype > MBUFF_MEM_UNCACHED || o.source > MBUFF_SOURCE_PROCESS ||
 	    (o.align & (o.align - 1)))
 		return mbuff_fail(EINVAL, "cannot open '%s': bad options", name);
-	/* A 0.1 caller's struct ends before @mode: only read it with the flag. */
-	if ((o.flags & MBUFF_OPEN_MODE) && (o.mode & ~(mode_t)MBUFF_MODE_MASK))
-		return mbuff_fail(EINVAL, "cannot open '%s': mode %#o is not within %#o (read and write bits)",
-				  name, (unsigned int)o.mode, MBUFF_MODE_MASK);
-	if (o.prot != 0 && o.prot != PROT_READ &&
-	    o.prot != (PROT_READ | PROT_WRITE))
-		return mbuff_fail(EINVAL, "cannot open '%s': prot %#x is not PROT_READ or PROT_READ | PROT_WRITE",
-				  name, o.prot);
+	ret = mbuff_opts_check_perm(&o, "open", name);
+	if (ret)
+		return ret;
 	if (o.prot == PROT_READ &&
 	    (o.flags & (MBUFF_OPEN_CREATE | MBUFF_OPEN_HOLD)))
 		return mbuff_fail(EINVAL, "cannot open '%s': a read-only handle cannot create an area nor hold it",
@@ -155,15 +207,9 @@ MBUFF_EXPORT int mbuff_area_open(const char *name, size_t size,
 	source = mbuff_pick_source(name, o.source, o.backend);
 	if (source < 0)
 		return source;
-	area = calloc(1, sizeof(*area));
+	area = mbuff_area_new(name, source, o.prot != PROT_READ);
 	if (!area)
-		return mbuff_fail(ENOMEM, "cannot open '%s'", name);
-	strcpy(area->name, name);
-	area->source = (unsigned int)source;
-	area->ops = mbuff_source_ops(area->source);
-	area->fd = -1;
-	area->uio_fd = -1;
-	area->writable = o.prot != PROT_READ;
+		return -ENOMEM;
 	ret = area->ops->open(area, size, &o);
 	if (ret) {
 		free(area);
@@ -171,6 +217,108 @@ MBUFF_EXPORT int mbuff_area_open(const char *name, size_t size,
 	}
 	*areap = area;
 	return 0;
+}
+
+/* What an import may be asked for: it always makes a new area. */
+#define MBUFF_IMPORT_FLAGS	(MBUFF_OPEN_CREATE | MBUFF_OPEN_EXCL | \
+				 MBUFF_OPEN_HOLD | MBUFF_OPEN_MODE)
+
+/* The name of a source that cannot import, for the message. */
+static const char *mbuff_source_what(int source)
+{
+	return source == MBUFF_SOURCE_DEVMEM ? "a /dev/mem range (devmem source)" :
+	       "process-only memory (process source)";
+}
+
+/**
+ * mbuff_import() - a dma-buf as a new named area, and a handle of it
+ * @name: the new area's name (-EEXIST if taken)
+ * @dmabuf_fd: a dma-buf descriptor; the area holds the dma-buf, so the
+ *	caller may close it afterwards
+ * @opts: options, or NULL: MBUFF_OPEN_HOLD, MBUFF_OPEN_MODE with @mode,
+ *	and @prot are used; MBUFF_OPEN_CREATE and _EXCL are what an import
+ *	does anyway; @backend is 0 or MBUFF_BACKEND_DMABUF, @memtype cached,
+ *	@align 0, @source the module's or automatic
+ * @areap: the handle, on success, mapped as by mbuff_area_open()
+ *
+ * Return: 0 or -errno.
+ */
+MBUFF_EXPORT int mbuff_import(const char *name, int dmabuf_fd,
+			      const struct mbuff_opts *opts,
+			      struct mbuff_area **areap)
+{
+	struct mbuff_opts o;
+	struct mbuff_area *area;
+	int source, ret;
+
+	if (!areap)
+		return mbuff_fail(EINVAL, "no handle pointer");
+	*areap = NULL;
+	ret = mbuff_opts_get(&o, opts);
+	if (ret)
+		return ret;
+	ret = mbuff_name_check(name);
+	if (ret)
+		return ret;
+	if (o.flags & ~MBUFF_IMPORT_FLAGS || o.memtype > MBUFF_MEM_UNCACHED ||
+	    o.source > MBUFF_SOURCE_PROCESS)
+		return mbuff_fail(EINVAL, "cannot import '%s': bad options", name);
+	if (o.backend != MBUFF_BACKEND_ANY && o.backend != MBUFF_BACKEND_DMABUF)
+		return mbuff_fail(EINVAL, "cannot import '%s': its backend is MBUFF_BACKEND_DMABUF, not %u",
+				  name, o.backend);
+	if (o.align)
+		return mbuff_fail(EINVAL, "cannot import '%s': an alignment is for new contiguous areas only",
+				  name);
+	if (o.memtype != MBUFF_MEM_CACHED)
+		return mbuff_fail(EOPNOTSUPP, "cannot import '%s': an imported area is cached",
+				  name);
+	ret = mbuff_opts_check_perm(&o, "import", name);
+	if (ret)
+		return ret;
+	if (dmabuf_fd < 0 || fcntl(dmabuf_fd, F_GETFD) < 0)
+		return mbuff_fail(EBADF, "cannot import '%s': descriptor %d is not open",
+				  name, dmabuf_fd);
+
+	source = mbuff_pick_source(name, o.source, MBUFF_BACKEND_DMABUF);
+	if (source < 0)
+		return source;
+	if (source != MBUFF_SOURCE_MODULE)
+		return mbuff_fail(EOPNOTSUPP, "cannot import '%s': only mbuff.ko imports dma-bufs, not %s",
+				  name, mbuff_source_what(source));
+	area = mbuff_area_new(name, source, o.prot != PROT_READ);
+	if (!area)
+		return -ENOMEM;
+	ret = mbuff_module_import(area, dmabuf_fd, &o);
+	if (ret) {
+		free(area);
+		return mbuff_ret(ret);
+	}
+	*areap = area;
+	return 0;
+}
+
+/**
+ * mbuff_area_dmabuf() - a new dma-buf descriptor of an area
+ * @area: a writable handle (module source)
+ *
+ * The descriptor (close-on-exec, open for reading and writing) is the
+ * caller's to close; the dma-buf holds the area until it is closed and
+ * every importer let it go.
+ *
+ * Return: the descriptor, or -errno: -EOPNOTSUPP for the other sources,
+ * an imported area and a module without dma-buf support, -EBADF for a
+ * read-only handle, -EACCES when the area's mode no longer lets the
+ * caller read and write it.
+ */
+MBUFF_EXPORT int mbuff_area_dmabuf(const struct mbuff_area *area)
+{
+	if (!area)
+		return mbuff_fail(EINVAL, "no handle");
+	if (!area->ops->dmabuf)
+		return mbuff_fail(EOPNOTSUPP, "cannot export '%s': only areas of mbuff.ko are dma-bufs, not %s",
+				  area->name,
+				  mbuff_source_what((int)area->source));
+	return mbuff_ret(area->ops->dmabuf(area));
 }
 
 /**

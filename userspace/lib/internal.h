@@ -72,6 +72,7 @@ void mbuff_stat_batch_end(struct mbuff_stat_batch *b);
  * @seen: last event count seen (process source)
  * @events: @fd takes poll(), MBUFF_IOC_EVENTS and MBUFF_IOC_DOORBELL
  *	(module source, MBUFF_FEAT_EVENTS)
+ * @dmabuf: the module exports and imports dma-bufs (MBUFF_FEAT_DMABUF)
  * @writable: mapped with PROT_WRITE, descriptors open for writing
  */
 struct mbuff_area {
@@ -92,6 +93,7 @@ struct mbuff_area {
 	unsigned int memtype;
 	uint32_t seen;
 	bool events;
+	bool dmabuf;
 	bool writable;
 };
 
@@ -115,6 +117,8 @@ struct mbuff_source_ops {
 	/* @what: MBUFF_PERM_MODE, _UID, _GID: which of the others to set */
 	int (*setperm)(const char *name, unsigned int what, uid_t uid,
 		       gid_t gid, mode_t mode);
+	/* A new dma-buf descriptor of the area (mbuff_area_dmabuf()). */
+	int (*dmabuf)(const struct mbuff_area *area);
 };
 
 extern const struct mbuff_source_ops mbuff_module_ops;
@@ -142,7 +146,10 @@ int mbuff_pick_source(const char *name, unsigned int source,
 const struct mbuff_source_ops *mbuff_source_ops(unsigned int source);
 int mbuff_ring_view(struct mbuff_area *area, size_t size, char **base);
 
-/* source_module.c: the 0.7.2 ALLOCATE, for the classic calls */
+/* source_module.c: MBUFF_IOC_IMPORT, for mbuff_import() */
+int mbuff_module_import(struct mbuff_area *area, int dmabuf_fd,
+			const struct mbuff_opts *opts);
+/* the 0.7.2 ALLOCATE, for the classic calls */
 int mbuff_module_allocate(const char *name, int size, void *hint, bool hold,
 			  void **addrp);
 long mbuff_module_area_size(const char *name);

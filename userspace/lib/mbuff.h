@@ -46,7 +46,8 @@ enum mbuff_source {
 /**
  * struct mbuff_opts - options of mbuff_area_open()
  * @sz: sizeof(struct mbuff_opts), so the struct can grow
- * @backend: MBUFF_BACKEND_ANY, _VMALLOC or _CONTIG (module source)
+ * @backend: MBUFF_BACKEND_ANY, _VMALLOC, _CONTIG or, to open an existing
+ *	imported area, _DMABUF (module source)
  * @memtype: MBUFF_MEM_CACHED, _WC or _UNCACHED for a new area
  * @flags: MBUFF_OPEN_CREATE, _EXCL, _HOLD, and _MODE for @mode
  * @align: physical alignment of a new contiguous area, 0 or a power of 2
@@ -78,8 +79,8 @@ struct mbuff_opts {
  * @phys_addr: physical base (contiguous and devmem areas), else 0; also
  *	0 for a module area when the caller lacks CAP_SYS_RAWIO
  * @source: enum mbuff_source
- * @backend: MBUFF_BACKEND_VMALLOC or _CONTIG (module source), _CONTIG
- *	(devmem source), 0 (process source)
+ * @backend: MBUFF_BACKEND_VMALLOC, _CONTIG or _DMABUF (module source),
+ *	_CONTIG (devmem source), 0 (process source)
  * @memtype: MBUFF_MEM_*
  * @users: user counts; @kernel_users: kernel counts; @files: open files
  *	and @maps: mappings held by others than this handle, or by anyone
@@ -143,6 +144,11 @@ int mbuff_area_ring(struct mbuff_area *area, int32_t value);
 
 int mbuff_area_ring_attach(struct mbuff_area *area, struct mbuff_ring *ring,
 			   unsigned int flags);
+
+/* dma-bufs (module source; since 0.4) */
+int mbuff_area_dmabuf(const struct mbuff_area *area);
+int mbuff_import(const char *name, int dmabuf_fd,
+		 const struct mbuff_opts *opts, struct mbuff_area **areap);
 
 int mbuff_area_sglist(const struct mbuff_area *area,
 		      struct mbuff_sg_entry *ents, unsigned int capacity);

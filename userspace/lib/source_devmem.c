@@ -45,7 +45,8 @@ static int mbuff_devmem_open(struct mbuff_area *area, size_t size,
 	if (size > rsize)
 		return mbuff_fail(EINVAL, "area '%s' is %llu bytes, less than %zu",
 				  area->name, (unsigned long long)rsize, size);
-	if (opts->backend == MBUFF_BACKEND_VMALLOC)
+	if (opts->backend == MBUFF_BACKEND_VMALLOC ||
+	    opts->backend == MBUFF_BACKEND_DMABUF)
 		return mbuff_fail(EINVAL, "area '%s' from MBUFF_DEVMEM is contiguous memory",
 				  area->name);
 	if (opts->memtype == MBUFF_MEM_WC)

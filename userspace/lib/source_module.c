@@ -62,20 +62,30 @@ static int mbuff_abi_check(int fd, struct mbuff_info *info)
 			  version, MBUFF_ABI_VERSION);
 }
 
-/* Open /dev/mbuff, O_RDONLY or O_RDWR, and check the module's ABI. */
-static int mbuff_ctl_open(const char *what, int oflags)
+/*
+ * Open /dev/mbuff, O_RDONLY or O_RDWR, and check the module's ABI; @info
+ * gets its answer about the new file (see mbuff_abi_check()).
+ */
+static int mbuff_ctl_open_info(const char *what, int oflags,
+			       struct mbuff_info *info)
 {
-	struct mbuff_info info;
 	int fd = open("/dev/mbuff", oflags | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return mbuff_fail(errno, "%s: cannot open /dev/mbuff", what);
-	ret = mbuff_abi_check(fd, &info);
+	ret = mbuff_abi_check(fd, info);
 	if (ret) {
 		close(fd);
 		return ret;
 	}
 	return fd;
+}
+
+static int mbuff_ctl_open(const char *what, int oflags)
+{
+	struct mbuff_info info;
+
+	return mbuff_ctl_open_info(what, oflags, &info);
 }
 
 static void mbuff_set_name(char *dst, const char *name)
@@ -109,14 +119,90 @@ static int mbuff_uio_open(const char *name, int index, int oflags)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * Give back the user count that opening @fd's selected area took, after a
+ * later step failed: by name on a new descriptor when @fd is read-only.
+ * The failure's errno and message stay.
+ */
+static void mbuff_module_unhold(int fd, const char *name)
+{
+	struct mbuff_name n;
+	int err = errno, rw;
+
+	memset(&n, 0, sizeof(n));
+	n.argsz = sizeof(n);
+	if (ioctl(fd, MBUFF_IOC_DESTROY, &n) < 0 && errno == EBADF) {
+		rw = open("/dev/mbuff", O_RDWR | O_CLOEXEC);
+		if (rw >= 0) {
+			mbuff_set_name(n.name, name);
+			ioctl(rw, MBUFF_IOC_DESTROY, &n);
+			close(rw);
+		}
+	}
+	errno = err;
+}
+
+/*
+ * The rest of opening a handle, once @fd (/dev/mbuff, open for reading
+ * and writing as @area->writable says) has the area selected: its
+ * information and its mapping.  @fd is the handle's from here on, and is
+ * closed on failure; with @hold, a failure also gives back the user count
+ * the selection took.
+ */
+static int mbuff_module_map(struct mbuff_area *area, int fd, bool hold)
+{
+	int oflags = area->writable ? O_RDWR : O_RDONLY;
+	struct mbuff_info info;
+	void *p;
+	int ret;
+
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
+	if (ioctl(fd, MBUFF_IOC_INFO, &info) < 0) {
+		ret = mbuff_fail(errno, "cannot read the information of '%s'",
+				 area->name);
+		goto err_unhold;
+	}
+	p = mmap(NULL, info.size, PROT_READ | (area->writable ? PROT_WRITE : 0),
+		 MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		ret = mbuff_fail(errno, "cannot map area '%s'%s", area->name,
+				 errno == EACCES ? " for writing" : "");
+		goto err_unhold;
+	}
+	/*
+	 * The file has seen the area's event count since its selection, so no
+	 * notification after this call is missed.  An older module: open the
+	 * area's /dev/uioN now, for the same reason.
+	 */
+	area->events = info.features & MBUFF_FEAT_EVENTS;
+	area->dmabuf = info.features & MBUFF_FEAT_DMABUF;
+	if (!area->events)
+		area->uio_fd = mbuff_uio_open(area->name, (int)info.uio_index,
+					      oflags);
+	area->fd = fd;
+	area->addr = p;
+	area->map = p;
+	area->size = info.size;
+	area->map_len = info.size;
+	area->phys = info.phys_addr;
+	area->backend = info.backend;
+	area->memtype = info.memtype;
+	return 0;
+
+err_unhold:
+	if (hold)
+		mbuff_module_unhold(fd, area->name);
+	close(fd);
+	return ret;
+}
+
 static int mbuff_module_open(struct mbuff_area *area, size_t size,
 			     const struct mbuff_opts *opts)
 {
 	int oflags = area->writable ? O_RDWR : O_RDONLY;
 	struct mbuff_open req;
-	struct mbuff_info info;
-	void *p;
-	int fd, ret;
+	int fd;
 
 	if (opts->align > UINT32_MAX)
 		return mbuff_fail(EINVAL, "cannot open '%s': alignment too large",
@@ -135,54 +221,103 @@ static int mbuff_module_open(struct mbuff_area *area, size_t size,
 	if (opts->flags & MBUFF_OPEN_MODE)
 		req.mode = (uint32_t)opts->mode;
 	if (ioctl(fd, MBUFF_IOC_OPEN, &req) < 0) {
-		ret = mbuff_fail(errno, "cannot open area '%s'", area->name);
-		goto err_close;
+		int ret = mbuff_fail(errno, "cannot open area '%s'", area->name);
+
+		close(fd);
+		return ret;
 	}
-	memset(&info, 0, sizeof(info));
-	info.argsz = sizeof(info);
-	if (ioctl(fd, MBUFF_IOC_INFO, &info) < 0) {
-		ret = mbuff_fail(errno, "cannot read the information of '%s'",
-				 area->name);
-		goto err_unhold;
+	return mbuff_module_map(area, fd, opts->flags & MBUFF_OPEN_HOLD);
+}
+
+/* The message of a refused MBUFF_IOC_IMPORT, and -@err. */
+static int mbuff_import_fail(const char *name, int dmabuf_fd, int err)
+{
+	switch (err) {
+	case EBADF:
+		return mbuff_fail(err, "cannot import '%s': descriptor %d is not open",
+				  name, dmabuf_fd);
+	case EINVAL:
+		return mbuff_fail(err, "cannot import '%s': descriptor %d is no dma-buf, or one whose size is not a multiple of the page size",
+				  name, dmabuf_fd);
+	case EEXIST:
+		return mbuff_fail(err, "cannot import '%s': an area of that name exists",
+				  name);
+	case EOPNOTSUPP:
+		return mbuff_fail(err, "cannot import '%s': the exporter of descriptor %d cannot map it into the kernel",
+				  name, dmabuf_fd);
+	default:
+		return mbuff_fail(err, "cannot import '%s' from descriptor %d",
+				  name, dmabuf_fd);
 	}
-	p = mmap(NULL, req.size, PROT_READ | (area->writable ? PROT_WRITE : 0),
-		 MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED) {
-		ret = mbuff_fail(errno, "cannot map area '%s'%s", area->name,
-				 errno == EACCES ? " for writing" : "");
-		goto err_unhold;
-	}
-	/*
-	 * The file has seen the area's event count since MBUFF_IOC_OPEN, so no
-	 * notification after this call is missed.  An older module: open the
-	 * area's /dev/uioN now, for the same reason.
-	 */
-	area->events = info.features & MBUFF_FEAT_EVENTS;
-	if (!area->events)
-		area->uio_fd = mbuff_uio_open(area->name, (int)info.uio_index,
-					      oflags);
-	area->fd = fd;
-	area->addr = p;
-	area->map = p;
-	area->size = req.size;
-	area->map_len = req.size;
-	area->phys = info.phys_addr;
-	area->backend = info.backend;
-	area->memtype = info.memtype;
+}
+
+/* Select the area @name on @fd, without creating or counting anything. */
+static int mbuff_module_select(int fd, const char *name)
+{
+	struct mbuff_open req;
+
+	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
+	mbuff_set_name(req.name, name);
+	if (ioctl(fd, MBUFF_IOC_OPEN, &req) < 0)
+		return mbuff_fail(errno, "cannot open area '%s'", name);
 	return 0;
+}
 
-err_unhold:
-	/* Give back the user count this call took. */
-	if (opts->flags & MBUFF_OPEN_HOLD) {
-		struct mbuff_name n;
+/**
+ * mbuff_module_import() - MBUFF_IOC_IMPORT, then a handle of the new area
+ * @area: the handle to fill, its name and @writable set
+ * @dmabuf_fd: the dma-buf
+ * @opts: MBUFF_OPEN_HOLD and MBUFF_OPEN_MODE with @mode are used
+ *
+ * The import needs a descriptor open for writing.  A read-only handle
+ * selects the new area on a read-only descriptor as well, which holds it
+ * before the first lets it go.
+ *
+ * Return: 0 or -errno.
+ */
+int mbuff_module_import(struct mbuff_area *area, int dmabuf_fd,
+			const struct mbuff_opts *opts)
+{
+	bool hold = opts->flags & MBUFF_OPEN_HOLD;
+	struct mbuff_import req;
+	struct mbuff_info info;
+	int fd, ro, ret;
 
-		memset(&n, 0, sizeof(n));
-		n.argsz = sizeof(n);
-		ioctl(fd, MBUFF_IOC_DESTROY, &n);
+	fd = mbuff_ctl_open_info(area->name, O_RDWR, &info);
+	if (fd < 0)
+		return fd;
+	if (!(info.features & MBUFF_FEAT_DMABUF)) {
+		close(fd);
+		return mbuff_fail(EOPNOTSUPP, "cannot import '%s': this mbuff.ko has no dma-buf support (a kernel without dma-buf, or an older module)",
+				  area->name);
 	}
-err_close:
+	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
+	req.flags = opts->flags & (MBUFF_OPEN_HOLD | MBUFF_OPEN_MODE);
+	mbuff_set_name(req.name, area->name);
+	req.fd = dmabuf_fd;
+	if (opts->flags & MBUFF_OPEN_MODE)
+		req.mode = (uint32_t)opts->mode;
+	if (ioctl(fd, MBUFF_IOC_IMPORT, &req) < 0) {
+		ret = mbuff_import_fail(area->name, dmabuf_fd, errno);
+		close(fd);
+		return ret;
+	}
+	if (area->writable)
+		return mbuff_module_map(area, fd, hold);
+	ro = mbuff_ctl_open(area->name, O_RDONLY);
+	ret = ro < 0 ? ro : mbuff_module_select(ro, area->name);
+	if (ret) {
+		if (ro >= 0)
+			close(ro);
+		if (hold)
+			mbuff_module_unhold(fd, area->name);
+		close(fd);
+		return ret;
+	}
 	close(fd);
-	return ret;
+	return mbuff_module_map(area, ro, hold);
 }
 
 static void mbuff_module_close(struct mbuff_area *area)
@@ -482,6 +617,28 @@ static int mbuff_module_setperm(const char *name, unsigned int what,
 	return ret;
 }
 
+static int mbuff_module_dmabuf(const struct mbuff_area *area)
+{
+	struct mbuff_export req;
+
+	if (area->backend == MBUFF_BACKEND_DMABUF)
+		return mbuff_fail(EOPNOTSUPP, "cannot export '%s': it is an imported dma-buf itself (pass that dma-buf on)",
+				  area->name);
+	if (!area->dmabuf)
+		return mbuff_fail(EOPNOTSUPP, "cannot export '%s': this mbuff.ko has no dma-buf support (a kernel without dma-buf, or an older module)",
+				  area->name);
+	/* A device may write any dma-buf it is given. */
+	if (!area->writable)
+		return mbuff_fail(EBADF, "cannot export '%s': a dma-buf needs a writable handle",
+				  area->name);
+	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
+	if (ioctl(area->fd, MBUFF_IOC_EXPORT, &req) < 0)
+		return mbuff_fail(errno, "cannot export '%s' as a dma-buf",
+				  area->name);
+	return req.fd;
+}
+
 const struct mbuff_source_ops mbuff_module_ops = {
 	.open = mbuff_module_open,
 	.close = mbuff_module_close,
@@ -495,6 +652,7 @@ const struct mbuff_source_ops mbuff_module_ops = {
 	.sglist = mbuff_module_sglist,
 	.sync = mbuff_module_sync,
 	.setperm = mbuff_module_setperm,
+	.dmabuf = mbuff_module_dmabuf,
 };
 
 /* Take a lasting user count of an existing area (MBUFF_OPEN_HOLD). */

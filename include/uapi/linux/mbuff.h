@@ -25,6 +25,7 @@
 #define MBUFF_BACKEND_ANY	0
 #define MBUFF_BACKEND_VMALLOC	1
 #define MBUFF_BACKEND_CONTIG	2	/* boot-reserved memory, fixed physical address */
+#define MBUFF_BACKEND_DMABUF	3	/* a dma-buf from elsewhere (MBUFF_IOC_IMPORT) */
 
 /* Memory types: the kernel and every user mapping of an area agree. */
 #define MBUFF_MEM_CACHED	0	/* write-back (default) */
@@ -53,6 +54,7 @@
 #define MBUFF_FEAT_SYNC		(1ULL << 7)	/* MBUFF_IOC_SYNC */
 #define MBUFF_FEAT_PERM		(1ULL << 8)	/* owners, modes, MBUFF_IOC_SETPERM */
 #define MBUFF_FEAT_EVENTS	(1ULL << 9)	/* poll(), MBUFF_IOC_EVENTS, MBUFF_IOC_DOORBELL */
+#define MBUFF_FEAT_DMABUF	(1ULL << 10)	/* MBUFF_IOC_EXPORT, MBUFF_IOC_IMPORT */
 
 /*
  * Every request starts with @argsz, the size of the struct as the caller
@@ -124,7 +126,7 @@ struct mbuff_name {
  * @size: out: area size in bytes
  * @phys_addr: out: physical base of a contiguous area, 0 otherwise and
  *	for callers without CAP_SYS_RAWIO
- * @backend: out: MBUFF_BACKEND_VMALLOC or MBUFF_BACKEND_CONTIG
+ * @backend: out: MBUFF_BACKEND_VMALLOC, _CONTIG or _DMABUF
  * @memtype: out: MBUFF_MEM_*
  * @users: out: user counts (MBUFF_OPEN_HOLD)
  * @kernel_users: out: kernel counts (mbuff_alloc(), mbuff_area_get())
@@ -305,6 +307,58 @@ struct mbuff_event {
 	__u64 reserved[2];
 };
 
+/**
+ * struct mbuff_export - MBUFF_IOC_EXPORT: an area as a dma-buf
+ * @argsz: sizeof(struct mbuff_export)
+ * @flags: 0
+ * @name: NUL-terminated area name; empty for this file's area
+ * @fd: out: a new dma-buf descriptor (close-on-exec, open for reading
+ *	and writing); it holds a file count on the area until it is closed
+ *	and every importer let it go
+ * @pad: zero
+ * @reserved: must be zero
+ *
+ * Needs a file open for writing and read and write permission on the
+ * area (a device may write any dma-buf it is given).  An imported area
+ * is not exported again (-EOPNOTSUPP): pass its own dma-buf on.
+ */
+struct mbuff_export {
+	__u32 argsz;
+	__u32 flags;
+	char name[MBUFF_NAME_SIZE];
+	__s32 fd;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/**
+ * struct mbuff_import - MBUFF_IOC_IMPORT: a dma-buf as a new named area
+ * @argsz: sizeof(struct mbuff_import)
+ * @flags: MBUFF_OPEN_HOLD (a user count, which keeps the area after
+ *	this file, until MBUFF_IOC_DESTROY), MBUFF_OPEN_MODE (@mode)
+ * @name: NUL-terminated name of the new area; -EEXIST if taken
+ * @fd: in: the dma-buf descriptor; the area holds the dma-buf (the
+ *	descriptor may be closed after)
+ * @mode: with MBUFF_OPEN_MODE, the new area's permission bits
+ * @size: out: the area's size, the dma-buf's
+ * @reserved: must be zero
+ *
+ * The new area (backend MBUFF_BACKEND_DMABUF, cached, no physical
+ * address) is selected by the file, as by MBUFF_IOC_OPEN.  It is mapped
+ * through the dma-buf's exporter; a dma-buf that its exporter cannot map
+ * into the kernel is refused (-EOPNOTSUPP), a descriptor that is no
+ * dma-buf too (-EBADF, -EINVAL).  Needs a file open for writing.
+ */
+struct mbuff_import {
+	__u32 argsz;
+	__u32 flags;
+	char name[MBUFF_NAME_SIZE];
+	__s32 fd;
+	__u32 mode;
+	__u64 size;
+	__u64 reserved[2];
+};
+
 /*
  * 0xd6: unregistered in the kernel's ioctl-number.rst.  The number
  * carries no size: @argsz does (as VFIO's do).
@@ -320,6 +374,8 @@ struct mbuff_event {
 #define MBUFF_IOC_SETPERM	_IO(MBUFF_IOC_MAGIC, 0x17)	/* struct mbuff_perm */
 #define MBUFF_IOC_EVENTS	_IO(MBUFF_IOC_MAGIC, 0x18)	/* struct mbuff_event */
 #define MBUFF_IOC_DOORBELL	_IO(MBUFF_IOC_MAGIC, 0x19)	/* struct mbuff_event */
+#define MBUFF_IOC_EXPORT	_IO(MBUFF_IOC_MAGIC, 0x1a)	/* struct mbuff_export */
+#define MBUFF_IOC_IMPORT	_IO(MBUFF_IOC_MAGIC, 0x1b)	/* struct mbuff_import */
 
 /*
  * The mbuff 0.7.2 ABI: plain ioctl numbers, native struct layout (on

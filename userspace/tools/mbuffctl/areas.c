@@ -348,6 +348,7 @@ static int mbuffctl_sysfs_row(const char *name, struct mbuffctl_row *row)
 	i->source = MBUFF_SOURCE_MODULE;
 	if (!mbuffctl_sysfs_str(name, "backend", buf, sizeof(buf)))
 		i->backend = !strcmp(buf, "contiguous") ? MBUFF_BACKEND_CONTIG :
+			     !strcmp(buf, "dma-buf") ? MBUFF_BACKEND_DMABUF :
 			     MBUFF_BACKEND_VMALLOC;
 	if (!mbuffctl_sysfs_str(name, "memtype", buf, sizeof(buf))) {
 		for (k = 0; k < ARRAY_SIZE(memtypes); k++) {
@@ -544,8 +545,8 @@ static int mbuffctl_parse_cache(const char *s, unsigned int *memtype)
 }
 
 /* Parse a MODE argument; a usage error is printed. */
-static int mbuffctl_mode_arg(const struct mbuffctl_cmd *cmd, const char *s,
-			     mode_t old, mode_t *mode)
+int mbuffctl_mode_arg(const struct mbuffctl_cmd *cmd, const char *s,
+		      mode_t old, mode_t *mode)
 {
 	int ret = mbuffctl_parse_mode(s, old, mode);
 

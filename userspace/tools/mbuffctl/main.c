@@ -77,6 +77,26 @@ static const struct mbuffctl_cmd mbuffctl_cmds[] = {
 	  "VALUE is a signed 32-bit number, or 0x hex; a negative one goes\n"
 	  "after --, as in: mbuffctl ring NAME -- -1",
 	  "", mbuffctl_ring },
+	{ "export", "NAME -- COMMAND [ARG...]",
+	  "run a command with a dma-buf of an area on descriptor 3",
+	  "COMMAND gets the dma-buf as descriptor 3 and MBUFF_DMABUF_FD=3 in its\n"
+	  "environment, for a V4L2, DRM or other dma-buf importer.  mbuffctl\n"
+	  "becomes COMMAND: the exit status is COMMAND's (126: it cannot be\n"
+	  "run, 127: it was not found).  The dma-buf holds the area while\n"
+	  "COMMAND, or whatever it gave the dma-buf to, keeps it.",
+	  "", mbuffctl_export },
+	{ "import",
+	  "NAME --heap=HEAP SIZE [--mode=MODE]\n"
+	  "   or: mbuffctl import NAME --fd=N [--mode=MODE]",
+	  "make a dma-buf a named area, kept by a user count",
+	  "--heap allocates SIZE bytes from /dev/dma_heap/HEAP (such as system);\n"
+	  "--fd imports the dma-buf this process inherited as descriptor N.\n"
+	  "The area holds the dma-buf until 'mbuffctl destroy NAME' drops the\n"
+	  "count and nothing else holds the area.",
+	  "      --heap=HEAP       allocate the dma-buf from the heap HEAP\n"
+	  "      --fd=N            import the inherited descriptor N\n"
+	  "      --mode=MODE       read and write permissions of the new area\n",
+	  mbuffctl_import },
 	{ "pools", "[--json]",
 	  "list the physical pools the module claimed",
 	  NULL, MBUFFCTL_HELP_JSON("a JSON array"), mbuffctl_pools },

@@ -32,6 +32,8 @@ enum {
 	MBUFFCTL_OPT_EXCL,
 	MBUFFCTL_OPT_STDIN,
 	MBUFFCTL_OPT_MODE,
+	MBUFFCTL_OPT_HEAP,
+	MBUFFCTL_OPT_FD,
 };
 
 /* What mbuffctl_getopt() returns besides an option's value. */
@@ -114,7 +116,11 @@ void mbuffctl_json_str(FILE *f, const char *s);
 void mbuffctl_hexdump(FILE *f, const unsigned char *p, uint64_t len,
 		      uint64_t offset);
 
-/* The subcommands: areas.c, data.c, events.c, pools.c */
+/* areas.c: a MODE argument, with its usage error (create, import) */
+int mbuffctl_mode_arg(const struct mbuffctl_cmd *cmd, const char *s,
+		      mode_t old, mode_t *mode);
+
+/* The subcommands: areas.c, data.c, events.c, dmabuf.c, pools.c */
 int mbuffctl_list(const struct mbuffctl_cmd *cmd, int argc, char **argv);
 int mbuffctl_info(const struct mbuffctl_cmd *cmd, int argc, char **argv);
 int mbuffctl_create(const struct mbuffctl_cmd *cmd, int argc, char **argv);
@@ -126,6 +132,8 @@ int mbuffctl_fill(const struct mbuffctl_cmd *cmd, int argc, char **argv);
 int mbuffctl_wait(const struct mbuffctl_cmd *cmd, int argc, char **argv);
 int mbuffctl_notify(const struct mbuffctl_cmd *cmd, int argc, char **argv);
 int mbuffctl_ring(const struct mbuffctl_cmd *cmd, int argc, char **argv);
+int mbuffctl_export(const struct mbuffctl_cmd *cmd, int argc, char **argv);
+int mbuffctl_import(const struct mbuffctl_cmd *cmd, int argc, char **argv);
 int mbuffctl_pools(const struct mbuffctl_cmd *cmd, int argc, char **argv);
 
 #endif /* _MBUFFCTL_H */

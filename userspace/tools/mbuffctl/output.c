@@ -26,7 +26,8 @@ void mbuffctl_err(const char *fmt, ...)
  * ": strerror" it ends with, in @buf; empty when the message is not about
  * this failure or says no more than @context: "cannot open area 'x'" and
  * "cannot stat area 'x'" add nothing to "cannot open 'x'" or "cannot
- * destroy 'x'".
+ * destroy 'x'".  A message that starts with @context ("cannot import 'x':
+ * descriptor 5 is not open") gives what follows it.
  */
 static void mbuffctl_detail(char *buf, size_t len, int ret,
 			    const char *context)
@@ -45,6 +46,9 @@ static void mbuffctl_detail(char *buf, size_t len, int ret,
 		return;
 	memcpy(buf, msg, n);
 	buf[n] = '\0';
+	n = strlen(context);
+	if (!strncmp(buf, context, n) && !strncmp(buf + n, ": ", 2))
+		memmove(buf, buf + n + 2, strlen(buf + n + 2) + 1);
 	if (!strcmp(buf, context)) {
 		buf[0] = '\0';
 		return;
@@ -120,6 +124,8 @@ const char *mbuffctl_backend_name(unsigned int backend)
 		return "vmalloc";
 	case MBUFF_BACKEND_CONTIG:
 		return "contiguous";
+	case MBUFF_BACKEND_DMABUF:
+		return "dma-buf";
 	default:
 		return NULL;
 	}
