@@ -1433,7 +1433,7 @@ static unsigned long unknown_cmd(void)
 			cmd = _IO(MBUFF_IOC_MAGIC, below(256));
 			break;
 		case 1:
-			cmd = _IOC(below(4), MBUFF_IOC_MAGIC, 0x10 + below(10),
+			cmd = _IOC(below(4), MBUFF_IOC_MAGIC, 0x10 + below(12),
 				   1 + below(200));
 			break;
 		case 2:
@@ -1445,7 +1445,7 @@ static unsigned long unknown_cmd(void)
 		}
 		type = (cmd >> _IOC_TYPESHIFT) & 0xff;
 		nr = cmd & 0xff;
-		if (type == MBUFF_IOC_MAGIC && nr >= 0x10 && nr <= 0x19 &&
+		if (type == MBUFF_IOC_MAGIC && nr >= 0x10 && nr <= 0x1b &&
 		    !(cmd >> _IOC_SIZESHIFT))
 			continue;
 		if (type == 0 && nr < 4)
@@ -2637,6 +2637,79 @@ static void op_new_file(void)
 }
 
 /*
+ * EXPORT of a named or the selected area, sometimes with stray fields;
+ * the dma-buf is mapped and touched, imported under a name of its own on
+ * a private /dev/mbuff file, or a descriptor that is no dma-buf is
+ * imported; everything is closed again, so the model's areas are left as
+ * they were.
+ */
+static void op_dmabuf(void)
+{
+	struct cfd *c = pick_cfd();
+	struct mbuff_export e;
+	struct mbuff_import m;
+	struct sent s;
+	int cat, tcat, priv, r;
+	void *p;
+
+	if (!c)
+		return;
+	memset(&e, 0, sizeof(e));
+	pick_name(e.name, &cat, true);
+	tcat = target_cat(c->sel, cat);
+	if (chance(3))
+		e.flags = rnd32();
+	if (chance(3))
+		e.pad = rnd32();
+	if (chance(3))
+		e.fd = (int32_t)rnd32();
+	describe("EXPORT '%.40s' (sel %d) flags %#x", e.name, c->sel, e.flags);
+	SEND(c->fd, MBUFF_IOC_EXPORT, e, &s);
+	after_req(&s);
+	if (unpriv_cat(tcat) && (rights(tcat) & (RD | WR)) != (RD | WR))
+		expect(INV_PRIV_WRITE, s.ret < 0,
+		       "exported an area it may not read and write");
+	if (c->acc == O_RDONLY)
+		expect(INV_FILE_MODE, s.ret < 0, "EXPORT on a read-only file");
+
+	priv = open("/dev/mbuff", O_RDWR | O_CLOEXEC);
+	memset(&m, 0, sizeof(m));
+	m.argsz = sizeof(m);
+	snprintf(m.name, sizeof(m.name), "fz-imp%u", below(4));
+	m.flags = chance(90) ? 0 : rnd32() & ~MBUFF_OPEN_HOLD;
+	if (s.ret >= 0 && e.fd >= 0) {
+		if (chance(50)) {
+			p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 e.fd, 0);
+			if (p != MAP_FAILED) {
+				*(volatile char *)p = 1;
+				munmap(p, page);
+			}
+		}
+		m.fd = e.fd;
+		describe("IMPORT '%s' of an exported area", m.name);
+		if (priv >= 0)
+			(void)ioctl(priv, MBUFF_IOC_IMPORT, &m);
+		close(e.fd);
+	} else if (priv >= 0) {
+		/* No dma-buf: a pipe, /dev/mbuff itself, or a bad number. */
+		int pfd[2] = { -1, -1 };
+
+		m.fd = chance(50) && !pipe(pfd) ? pfd[0] :
+		       chance(50) ? priv : (int32_t)rnd32();
+		describe("IMPORT '%s' of fd %d, no dma-buf", m.name, m.fd);
+		r = ioctl(priv, MBUFF_IOC_IMPORT, &m);
+		expect(INV_ERRNO, r < 0, "imported a descriptor that is no dma-buf");
+		if (pfd[0] >= 0) {
+			close(pfd[0]);
+			close(pfd[1]);
+		}
+	}
+	if (priv >= 0)
+		close(priv);
+}
+
+/*
  * The selected area's notifications on /dev/mbuff: EVENTS, DOORBELL and a
  * poll() that must not block, with stray flags and values at times.
  */
@@ -2723,6 +2796,7 @@ static const struct op {
 	{ "close", op_close, 46, true },
 	{ "new-file", op_new_file, 54, true },
 	{ "events", op_events, 28, true },
+	{ "dmabuf", op_dmabuf, 28, true },
 };
 
 _Static_assert(ARRAY_SIZE(ops) <= ARRAY_SIZE(((struct shared *)0)->opcount),
