@@ -787,6 +787,11 @@ static struct miscdevice mbuff_misc = {
 	.fops = &mbuff_ctl_fops,
 };
 
+/* Segments of any length, as a dma-buf's runs may be. */
+static struct device_dma_parameters mbuff_dma_parms = {
+	.max_segment_size = UINT_MAX,
+};
+
 struct device *mbuff_ctl_device(void)
 {
 	return mbuff_misc.this_device;
@@ -800,6 +805,7 @@ int mbuff_ctl_init(void)
 	ret = misc_register(&mbuff_misc);
 	if (ret)
 		return ret;
+	mbuff_misc.this_device->dma_parms = &mbuff_dma_parms;
 	/*
 	 * Imported dma-bufs are attached to this device: it takes any
 	 * address (mbuff only reads their runs and maps them for the CPU).

@@ -33,15 +33,22 @@ static struct sg_table *mbuff_dmabuf_map(struct dma_buf_attachment *attach,
 					 enum dma_data_direction dir)
 {
 	struct mbuff_area *area = attach->dmabuf->priv;
+	/* No segment longer than the importer's device takes. */
+	unsigned int seg = max_t(unsigned int, PAGE_SIZE,
+				 rounddown(dma_get_max_seg_size(attach->dev),
+					   PAGE_SIZE));
+	struct scatterlist *sg;
 	struct sg_table *sgt;
 	dma_addr_t addr;
+	size_t off;
 	int ret;
 
 	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
 	if (!sgt)
 		return ERR_PTR(-ENOMEM);
 	if (area->backend == MBUFF_BACKEND_CONTIG) {
-		ret = sg_alloc_table(sgt, 1, GFP_KERNEL);
+		ret = sg_alloc_table(sgt, DIV_ROUND_UP(area->size, seg),
+				     GFP_KERNEL);
 		if (ret)
 			goto err_free;
 		/* The CPU side is kept coherent by begin/end_cpu_access. */
@@ -50,13 +57,17 @@ static struct sg_table *mbuff_dmabuf_map(struct dma_buf_attachment *attach,
 		ret = dma_mapping_error(attach->dev, addr);
 		if (ret)
 			goto err_table;
-		sg_dma_address(sgt->sgl) = addr;
-		sg_dma_len(sgt->sgl) = area->size;
+		off = 0;
+		for (sg = sgt->sgl; sg; sg = sg_next(sg)) {
+			sg_dma_address(sg) = addr + off;
+			sg_dma_len(sg) = min_t(size_t, seg, area->size - off);
+			off += sg_dma_len(sg);
+		}
 		return sgt;
 	}
-	ret = sg_alloc_table_from_pages(sgt, area->pages,
-					area->size >> PAGE_SHIFT, 0, area->size,
-					GFP_KERNEL);
+	ret = sg_alloc_table_from_pages_segment(sgt, area->pages,
+						area->size >> PAGE_SHIFT, 0,
+						area->size, seg, GFP_KERNEL);
 	if (ret)
 		goto err_free;
 	ret = dma_map_sgtable(attach->dev, sgt, dir, 0);
@@ -77,6 +88,7 @@ static void mbuff_dmabuf_unmap(struct dma_buf_attachment *attach,
 {
 	struct mbuff_area *area = attach->dmabuf->priv;
 
+	/* One mapping of the whole run, however many segments show it. */
 	if (area->backend == MBUFF_BACKEND_CONTIG)
 		dma_unmap_resource(attach->dev, sg_dma_address(sgt->sgl),
 				   area->size, dir, DMA_ATTR_SKIP_CPU_SYNC);
@@ -216,7 +228,10 @@ void mbuff_dmabuf_put(struct dma_buf *dmabuf)
  *
  * The area attaches to it as the module's device, maps it for that device
  * (its runs are the area's SG list) and into the kernel (the area's
- * kernel address).  Runs with no lock held.
+ * kernel address).  The module's device never does DMA: its mapping is
+ * DMA_TO_DEVICE, which neither claims the memory for a device write nor
+ * makes its teardown invalidate what the CPU wrote meanwhile.  Runs with
+ * no lock held.
  *
  * Return: 0, -EINVAL for a size that is not a page multiple,
  * -EOPNOTSUPP when the exporter cannot map it into the kernel, or the
@@ -239,7 +254,7 @@ int mbuff_dmabuf_import(struct mbuff_area *area, struct dma_buf *dmabuf)
 		goto err_put;
 	}
 	area->sgt = mbuff_dma_buf_map_attachment(area->attach,
-						 DMA_BIDIRECTIONAL);
+						 DMA_TO_DEVICE);
 	if (IS_ERR(area->sgt)) {
 		ret = PTR_ERR(area->sgt);
 		goto err_detach;
@@ -265,7 +280,7 @@ int mbuff_dmabuf_import(struct mbuff_area *area, struct dma_buf *dmabuf)
 
 err_unmap:
 	mbuff_dma_buf_unmap_attachment(area->attach, area->sgt,
-				       DMA_BIDIRECTIONAL);
+				       DMA_TO_DEVICE);
 err_detach:
 	dma_buf_detach(dmabuf, area->attach);
 err_put:
@@ -283,7 +298,7 @@ void mbuff_dmabuf_release_import(struct mbuff_area *area)
 
 	mbuff_dma_buf_vunmap(dmabuf, &map);
 	mbuff_dma_buf_unmap_attachment(area->attach, area->sgt,
-				       DMA_BIDIRECTIONAL);
+				       DMA_TO_DEVICE);
 	dma_buf_detach(dmabuf, area->attach);
 	dma_buf_put(dmabuf);
 	area->dmabuf = NULL;
