@@ -101,6 +101,25 @@ static void mbuff_area_unreserve(struct mbuff_area *area)
 	mutex_unlock(&mbuff_lock);
 }
 
+/* Give an area's memory back to where it came from. */
+static void mbuff_area_free_memory(struct mbuff_area *area)
+{
+	switch (area->backend) {
+	case MBUFF_BACKEND_CONTIG:
+		mbuff_reserved_destroy(area);
+		break;
+	case MBUFF_BACKEND_CMA:
+		mbuff_cma_destroy(area);
+		break;
+	case MBUFF_BACKEND_DMABUF:
+		mbuff_dmabuf_release_import(area);
+		break;
+	default:
+		mbuff_vmalloc_destroy(area);
+		mbuff_vmalloc_unreserve(area->size);
+	}
+}
+
 static void mbuff_area_destroy_work(struct work_struct *work)
 {
 	struct mbuff_area *area = container_of(work, struct mbuff_area,
@@ -117,14 +136,7 @@ static void mbuff_area_destroy_work(struct work_struct *work)
 	 * memory, so it may go back to its pool or to vmalloc.
 	 */
 	mbuff_uio_remove(area);
-	if (area->backend == MBUFF_BACKEND_CONTIG) {
-		mbuff_reserved_destroy(area);
-	} else if (area->backend == MBUFF_BACKEND_DMABUF) {
-		mbuff_dmabuf_release_import(area);
-	} else {
-		mbuff_vmalloc_destroy(area);
-		mbuff_vmalloc_unreserve(area->size);
-	}
+	mbuff_area_free_memory(area);
 	mbuff_sysfs_free_area(area);
 	/* mbuff_exit() drains mbuff_wq, so this code outlives the put. */
 	module_put(THIS_MODULE);
@@ -286,14 +298,18 @@ static int mbuff_area_take_memory(struct mbuff_area *area,
 
 	if (area->backend == MBUFF_BACKEND_VMALLOC)
 		return mbuff_vmalloc_take(area, args);
-	if (area->backend == MBUFF_BACKEND_DMABUF) {
-		/* Nothing of ours: only the creator's count of areas. */
+	if (area->backend == MBUFF_BACKEND_DMABUF ||
+	    area->backend == MBUFF_BACKEND_CMA) {
+		/* Charged first (an imported dma-buf as one more area only). */
 		ret = mbuff_quota_charge(area, args->kernel);
-		if (!ret) {
+		if (ret)
+			return ret;
+		if (area->backend == MBUFF_BACKEND_CMA)
+			ret = mbuff_cma_create(area, args->align);
+		else
 			ret = mbuff_dmabuf_import(area, args->dmabuf);
-			if (ret)
-				mbuff_quota_uncharge(area);
-		}
+		if (ret)
+			mbuff_quota_uncharge(area);
 		return ret;
 	}
 	ret = mbuff_contig_take(area, args);
@@ -314,14 +330,7 @@ static int mbuff_area_take_memory(struct mbuff_area *area,
 
 static void mbuff_area_give_memory(struct mbuff_area *area)
 {
-	if (area->backend == MBUFF_BACKEND_CONTIG) {
-		mbuff_reserved_destroy(area);
-	} else if (area->backend == MBUFF_BACKEND_DMABUF) {
-		mbuff_dmabuf_release_import(area);
-	} else {
-		mbuff_vmalloc_destroy(area);
-		mbuff_vmalloc_unreserve(area->size);
-	}
+	mbuff_area_free_memory(area);
 	mbuff_quota_uncharge(area);
 }
 
@@ -682,7 +691,7 @@ int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 
 /**
  * mbuff_area_map() - map an area whose checks were made elsewhere
- * @area: a vmalloc or contiguous area, held by the caller
+ * @area: a vmalloc, contiguous or CMA area, held by the caller
  * @vma: a shared mapping within the area, at vm_pgoff pages into it
  *
  * For mmap() of /dev/mbuff and /dev/uioN (mbuff_area_mmap()) and of an
@@ -703,6 +712,8 @@ int mbuff_area_map(struct mbuff_area *area, struct vm_area_struct *vma)
 		return ret;
 	if (area->backend == MBUFF_BACKEND_CONTIG)
 		ret = mbuff_reserved_mmap(area, vma, vma->vm_pgoff);
+	else if (area->backend == MBUFF_BACKEND_CMA)
+		ret = mbuff_cma_mmap(area, vma, vma->vm_pgoff);
 	else
 		ret = mbuff_vmalloc_mmap(area, vma, vma->vm_pgoff);
 	if (ret) {

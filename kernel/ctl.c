@@ -164,7 +164,7 @@ static long mbuff_ioc_open(struct file *file, void __user *uarg)
 	if (ret)
 		return ret;
 	if (req.flags & ~MBUFF_OPEN_FLAGS ||
-	    req.backend > MBUFF_BACKEND_DMABUF ||
+	    req.backend > MBUFF_BACKEND_CMA ||
 	    req.memtype > MBUFF_MEM_UNCACHED ||
 	    (req.align & (req.align - 1)) ||
 	    (req.flags & MBUFF_OPEN_MODE && req.mode & ~MBUFF_MODE_MASK))
@@ -335,6 +335,8 @@ static u64 mbuff_features(void)
 
 	if (MBUFF_HAVE_DMABUF)
 		f |= MBUFF_FEAT_DMABUF;
+	if (IS_ENABLED(CONFIG_DMA_CMA))
+		f |= MBUFF_FEAT_CMA;
 	if (mbuff_have_pools())
 		f |= MBUFF_FEAT_CONTIG | MBUFF_FEAT_WC | MBUFF_FEAT_UNCACHED;
 	return f;

@@ -39,7 +39,7 @@ int mbuff_area_sglist(const struct mbuff_area *area,
 
 	if (area->backend == MBUFF_BACKEND_DMABUF)
 		return mbuff_dmabuf_sglist_import(area, ents, capacity);
-	if (area->backend == MBUFF_BACKEND_CONTIG) {
+	if (mbuff_area_contiguous(area)) {
 		if (capacity)
 			ents[0] = (struct mbuff_sg_entry) {
 				.phys = area->phys, .len = area->size,

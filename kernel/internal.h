@@ -49,6 +49,7 @@
 /* Most user counts, and most kernel counts, one area takes. */
 #define MBUFF_MAX_COUNT	65535
 
+struct device_node;
 struct dma_buf;
 struct dma_buf_attachment;
 struct gen_pool;
@@ -56,6 +57,7 @@ struct sg_table;
 struct vm_area_struct;
 struct vm_fault;
 struct mbuff_user;
+struct mbuff_cma;
 
 /**
  * struct mbuff_pool - a boot-reserved physical range claimed by the module
@@ -99,12 +101,14 @@ enum mbuff_ref {
  * @ready: created and published: others may find it; under mbuff_lock
  * @name: the area's name
  * @size: bytes, a multiple of PAGE_SIZE
- * @backend: MBUFF_BACKEND_VMALLOC or MBUFF_BACKEND_CONTIG
+ * @backend: MBUFF_BACKEND_VMALLOC, _CONTIG, _DMABUF or _CMA
  * @memtype: MBUFF_MEM_*; the kernel mapping and every user mapping use it
  * @vaddr: kernel mapping of the whole area
- * @phys: physical base (contiguous areas), 0 for vmalloc areas
+ * @phys: physical base (contiguous and CMA areas), 0 for the others
  * @pool: the pool a contiguous area was carved from
- * @pages: the pages of a vmalloc area, @size / PAGE_SIZE of them
+ * @cma: where a CMA area's memory came from
+ * @cma_dma: the DMA address its allocation returned
+ * @pages: the pages of a vmalloc or CMA area, @size / PAGE_SIZE of them
  * @dmabuf: the dma-buf of an imported area, held by it
  * @attach: its attachment to the module's device
  * @sgt: its runs, mapped for the module's device
@@ -143,6 +147,8 @@ struct mbuff_area {
 	struct sg_table *sgt;
 	phys_addr_t phys;
 	struct mbuff_pool *pool;
+	struct mbuff_cma *cma;
+	dma_addr_t cma_dma;
 	atomic_t refs[MBUFF_NR_REFS];
 	refcount_t total;
 	bool dying;
@@ -197,6 +203,7 @@ extern unsigned short mbuff_default_mode;
 extern unsigned int mbuff_user_max_areas;
 extern unsigned int mbuff_user_max_vmalloc_mb;
 extern unsigned int mbuff_user_max_pool_mb;
+extern unsigned int mbuff_user_max_cma_mb;
 extern unsigned int mbuff_legacy_backend;
 extern bool mbuff_huge_map;
 extern struct workqueue_struct *mbuff_wq;
@@ -250,6 +257,62 @@ int mbuff_reserved_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 vm_fault_t mbuff_reserved_fault(struct vm_fault *vmf);
 #ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
 vm_fault_t mbuff_reserved_huge_fault(struct vm_fault *vmf, unsigned int order);
+#endif
+
+/* backend_cma.c: where the DMA API allocates from CMA */
+#ifdef CONFIG_DMA_CMA
+int mbuff_cma_create(struct mbuff_area *area, size_t align);
+void mbuff_cma_destroy(struct mbuff_area *area);
+int mbuff_cma_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
+		   unsigned long pgoff);
+const char *mbuff_cma_name(const struct mbuff_area *area);
+int mbuff_cma_add_region(struct device *parent, struct device_node *np,
+			 int idx, const char *name, phys_addr_t base,
+			 size_t size);
+int mbuff_cma_init(void);
+void mbuff_cma_exit(void);
+#else
+static inline int mbuff_cma_create(struct mbuff_area *area, size_t align)
+{
+	pr_info_ratelimited("cannot create CMA area '%s': the kernel has no CMA\n",
+			    area->name);
+	return -EOPNOTSUPP;
+}
+
+static inline void mbuff_cma_destroy(struct mbuff_area *area)
+{
+}
+
+static inline int mbuff_cma_mmap(struct mbuff_area *area,
+				 struct vm_area_struct *vma,
+				 unsigned long pgoff)
+{
+	return -ENODEV;
+}
+
+static inline const char *mbuff_cma_name(const struct mbuff_area *area)
+{
+	return "";
+}
+
+static inline int mbuff_cma_add_region(struct device *parent,
+				       struct device_node *np, int idx,
+				       const char *name, phys_addr_t base,
+				       size_t size)
+{
+	dev_err(parent, "reserved-memory %s is reusable (CMA), and the kernel has no CMA\n",
+		name);
+	return -EOPNOTSUPP;
+}
+
+static inline int mbuff_cma_init(void)
+{
+	return 0;
+}
+
+static inline void mbuff_cma_exit(void)
+{
+}
 #endif
 
 /* pool.c */
@@ -382,6 +445,13 @@ long mbuff_ioc_sglist(struct mbuff_area *area, struct mbuff_sglist *req);
 int mbuff_uio_add(struct mbuff_area *area, struct device *parent);
 void mbuff_uio_remove(struct mbuff_area *area);
 
+/* Physically contiguous, with a fixed physical address: area->phys. */
+static inline bool mbuff_area_contiguous(const struct mbuff_area *area)
+{
+	return area->backend == MBUFF_BACKEND_CONTIG ||
+	       area->backend == MBUFF_BACKEND_CMA;
+}
+
 static inline const char *mbuff_backend_name(unsigned int backend)
 {
 	switch (backend) {
@@ -389,6 +459,8 @@ static inline const char *mbuff_backend_name(unsigned int backend)
 		return "contiguous";
 	case MBUFF_BACKEND_DMABUF:
 		return "dma-buf";
+	case MBUFF_BACKEND_CMA:
+		return "cma";
 	default:
 		return "vmalloc";
 	}

@@ -100,7 +100,7 @@ EXPORT_SYMBOL_GPL(mbuff_detach);
  * mbuff_area_get() - open or create an area and take a kernel count
  * @name: area name (1 to 32 printable ASCII bytes, no '/' or space)
  * @size: bytes wanted; 0 to open an existing area of any size
- * @backend: MBUFF_BACKEND_ANY, MBUFF_BACKEND_VMALLOC or MBUFF_BACKEND_CONTIG
+ * @backend: MBUFF_BACKEND_ANY, _VMALLOC, _CONTIG or _CMA
  * @memtype: MBUFF_MEM_CACHED, MBUFF_MEM_WC or MBUFF_MEM_UNCACHED, for a
  *	new area (WC and uncached need a contiguous area)
  * @flags: MBUFF_OPEN_CREATE to create a missing area, MBUFF_OPEN_EXCL to
@@ -109,7 +109,8 @@ EXPORT_SYMBOL_GPL(mbuff_detach);
  * Return: the area, or an ERR_PTR(): -EINVAL (bad argument, existing area
  * smaller than @size or of another backend), -ENOENT (missing, no CREATE),
  * -EEXIST (EXCL), -ENOMEM (no room), -ENODEV (contiguous without a pool),
- * -EOPNOTSUPP (memory type not possible for the backend), -ENOSPC
+ * -EOPNOTSUPP (memory type not possible for the backend, CMA on a kernel
+ * without it), -ENOSPC
  * (max_areas reached).
  */
 struct mbuff_area *mbuff_area_get(const char *name, size_t size,
@@ -127,7 +128,8 @@ struct mbuff_area *mbuff_area_get(const char *name, size_t size,
 	struct mbuff_area *area;
 	int ret;
 
-	if (!name || mbuff_check_name(name) || backend > MBUFF_BACKEND_CONTIG ||
+	if (!name || mbuff_check_name(name) || backend > MBUFF_BACKEND_CMA ||
+	    backend == MBUFF_BACKEND_DMABUF ||
 	    memtype > MBUFF_MEM_UNCACHED ||
 	    flags & ~(MBUFF_OPEN_CREATE | MBUFF_OPEN_EXCL))
 		return ERR_PTR(-EINVAL);

@@ -62,6 +62,11 @@ module_param_named(user_max_pool_mb, mbuff_user_max_pool_mb, uint, 0644);
 MODULE_PARM_DESC(user_max_pool_mb,
 		 "Most MiB of pool memory one user may have created, 0 for no limit, 4294967295 for a quarter of the pools (default: 4294967295)");
 
+unsigned int mbuff_user_max_cma_mb = 16;
+module_param_named(user_max_cma_mb, mbuff_user_max_cma_mb, uint, 0644);
+MODULE_PARM_DESC(user_max_cma_mb,
+		 "Most MiB of CMA areas one user may have created, 0 for no limit (default: 16)");
+
 unsigned long mbuff_max_vmalloc;
 unsigned int mbuff_legacy_backend;
 struct workqueue_struct *mbuff_wq;
@@ -132,12 +137,17 @@ static int __init mbuff_init(void)
 	ret = mbuff_pools_init(mbuff_param_pools);
 	if (ret)
 		goto err_sysfs;
-	ret = mbuff_of_init();
+	ret = mbuff_cma_init();
 	if (ret)
 		goto err_pools;
+	ret = mbuff_of_init();
+	if (ret)
+		goto err_cma;
 	mbuff_debugfs_init();
 	return 0;
 
+err_cma:
+	mbuff_cma_exit();
 err_pools:
 	mbuff_pools_exit();
 err_sysfs:
@@ -159,6 +169,7 @@ static void __exit mbuff_exit(void)
 	mbuff_of_exit();
 	mbuff_debugfs_exit();
 	destroy_workqueue(mbuff_wq);
+	mbuff_cma_exit();
 	mbuff_pools_exit();
 	mbuff_sysfs_exit();
 	mbuff_ctl_exit();

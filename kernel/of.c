@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The device-tree binding (dts/bindings/mbuff.yaml): a node compatible
- * with "mbuff,shared-memory" names its pools through memory-region
- * phandles to no-map reserved-memory nodes, and may list areas to create
- * at probe as child nodes.  Built where CONFIG_OF_RESERVED_MEM is set.
+ * with "mbuff,shared-memory" names, through memory-region phandles, its
+ * pools (no-map reserved-memory nodes) and the regions its CMA areas come
+ * from (reusable shared-dma-pool nodes), and may list areas to create at
+ * probe as child nodes.  Built where CONFIG_OF_RESERVED_MEM is set.
  *
  * The reserved-memory lookup succeeds even for a region the kernel failed
  * to reserve (it overlapped something at boot): such a region is still
@@ -32,41 +33,65 @@ struct mbuff_of {
 	struct mbuff_area *areas[MBUFF_OF_MAX_AREAS];
 };
 
-static int mbuff_of_pools(struct device *dev)
+/*
+ * One memory-region entry: a no-map region becomes a pool, a reusable
+ * shared-dma-pool region (a CMA area of its own) a source of CMA areas.
+ */
+static int mbuff_of_region(struct device *dev, int i)
 {
 	struct device_node *np = dev->of_node, *rnp;
 	struct reserved_mem *rmem;
-	int i, n, ret;
-	bool nomap;
+	bool nomap, reusable, pool;
+	int ret;
 
-	n = of_count_phandle_with_args(np, "memory-region", NULL);
+	rnp = of_parse_phandle(np, "memory-region", i);
+	if (!rnp)
+		return -EINVAL;
+	rmem = of_reserved_mem_lookup(rnp);
+	nomap = of_property_read_bool(rnp, "no-map");
+	reusable = of_property_read_bool(rnp, "reusable");
+	pool = of_device_is_compatible(rnp, "shared-dma-pool");
+	of_node_put(rnp);
+	if (!rmem) {
+		dev_err(dev, "memory-region %d is not a reserved-memory node\n", i);
+		return -EINVAL;
+	}
+	if (reusable && !nomap) {
+		if (!pool) {
+			dev_err(dev, "reserved-memory %s is reusable: it needs compatible = \"shared-dma-pool\" to be a CMA area\n",
+				rmem->name);
+			return -EINVAL;
+		}
+		return mbuff_cma_add_region(dev, np, i, rmem->name, rmem->base,
+					    rmem->size);
+	}
+	if (!nomap) {
+		dev_err(dev, "reserved-memory %s needs no-map (a pool) or reusable (a CMA area); it stays in the linear map\n",
+			rmem->name);
+		return -EINVAL;
+	}
+	ret = mbuff_pool_add(rmem->base, rmem->size);
+	if (ret) {
+		/* The pool check logged why, e.g. a failed reservation. */
+		dev_err(dev, "reserved-memory %s (%pa+%pa) refused\n",
+			rmem->name, &rmem->base, &rmem->size);
+	}
+	return ret;
+}
+
+static int mbuff_of_pools(struct device *dev)
+{
+	int i, n, ret;
+
+	n = of_count_phandle_with_args(dev->of_node, "memory-region", NULL);
 	if (n <= 0) {
 		dev_err(dev, "no memory-region: name at least one reserved-memory node\n");
 		return -EINVAL;
 	}
 	for (i = 0; i < n; i++) {
-		rnp = of_parse_phandle(np, "memory-region", i);
-		if (!rnp)
-			return -EINVAL;
-		rmem = of_reserved_mem_lookup(rnp);
-		nomap = of_property_read_bool(rnp, "no-map");
-		of_node_put(rnp);
-		if (!rmem) {
-			dev_err(dev, "memory-region %d is not a reserved-memory node\n", i);
-			return -EINVAL;
-		}
-		if (!nomap) {
-			dev_err(dev, "reserved-memory %s needs no-map (it stays in the linear map)\n",
-				rmem->name);
-			return -EINVAL;
-		}
-		ret = mbuff_pool_add(rmem->base, rmem->size);
-		if (ret) {
-			/* The pool check logged why, e.g. a failed reservation. */
-			dev_err(dev, "reserved-memory %s (%pa+%pa) refused\n",
-				rmem->name, &rmem->base, &rmem->size);
+		ret = mbuff_of_region(dev, i);
+		if (ret)
 			return ret;
-		}
 	}
 	return 0;
 }
@@ -92,6 +117,32 @@ static int mbuff_of_memtype(struct device *dev, struct device_node *child,
 		return -EINVAL;
 	}
 	*memtype = i;
+	return 0;
+}
+
+static int mbuff_of_backend(struct device *dev, struct device_node *child,
+			    unsigned int *backend)
+{
+	static const char * const names[] = {
+		[MBUFF_BACKEND_ANY] = "",
+		[MBUFF_BACKEND_VMALLOC] = "vmalloc",
+		[MBUFF_BACKEND_CONTIG] = "contiguous",
+		[MBUFF_BACKEND_DMABUF] = "",
+		[MBUFF_BACKEND_CMA] = "cma",
+	};
+	const char *s;
+	int i;
+
+	*backend = MBUFF_BACKEND_CONTIG;
+	if (of_property_read_string(child, "mbuff,backend", &s))
+		return 0;
+	i = *s ? match_string(names, ARRAY_SIZE(names), s) : -EINVAL;
+	if (i < 0) {
+		dev_err(dev, "%pOF: mbuff,backend \"%s\": use contiguous, cma or vmalloc\n",
+			child, s);
+		return -EINVAL;
+	}
+	*backend = i;
 	return 0;
 }
 
@@ -121,6 +172,8 @@ static int mbuff_of_area(struct device *dev, struct device_node *child,
 	ret = mbuff_check_name(args.name);
 	if (!ret)
 		ret = mbuff_of_memtype(dev, child, &args.memtype);
+	if (!ret)
+		ret = mbuff_of_backend(dev, child, &args.backend);
 	if (ret)
 		return ret;
 	of_property_read_u32(child, "mbuff,align", &align);
@@ -133,9 +186,9 @@ static int mbuff_of_area(struct device *dev, struct device_node *child,
 		return ret;
 	}
 	priv->areas[priv->nr_areas++] = area;
-	dev_info(dev, "area '%s': %zu KiB at %pa, %s\n", area->name,
-		 area->size / SZ_1K, &area->phys,
-		 mbuff_memtype_name(area->memtype));
+	dev_info(dev, "area '%s': %zu KiB %s at %pa, %s\n", area->name,
+		 area->size / SZ_1K, mbuff_backend_name(area->backend),
+		 &area->phys, mbuff_memtype_name(area->memtype));
 	return 0;
 }
 

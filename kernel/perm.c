@@ -143,6 +143,7 @@ struct mbuff_user {
 	unsigned int areas;
 	size_t pool_bytes;
 	size_t vmalloc_bytes;
+	size_t cma_bytes;
 };
 
 static DEFINE_HASHTABLE(mbuff_users, 6);
@@ -179,6 +180,7 @@ static int mbuff_user_fits(const struct mbuff_user *u,
 {
 	unsigned int max_areas = READ_ONCE(mbuff_user_max_areas);
 	size_t vm_max = (size_t)READ_ONCE(mbuff_user_max_vmalloc_mb) * SZ_1M;
+	size_t cma_max = (size_t)READ_ONCE(mbuff_user_max_cma_mb) * SZ_1M;
 
 	if (max_areas && u->areas >= max_areas)
 		return -EDQUOT;
@@ -188,6 +190,9 @@ static int mbuff_user_fits(const struct mbuff_user *u,
 			return -EDQUOT;
 	} else if (area->backend == MBUFF_BACKEND_VMALLOC && vm_max &&
 		   area->size > vm_max - min(vm_max, u->vmalloc_bytes)) {
+		return -EDQUOT;
+	} else if (area->backend == MBUFF_BACKEND_CMA && cma_max &&
+		   area->size > cma_max - min(cma_max, u->cma_bytes)) {
 		return -EDQUOT;
 	}
 	return 0;
@@ -230,6 +235,8 @@ int mbuff_quota_charge(struct mbuff_area *area, bool kernel)
 			u->pool_bytes += area->size;
 		else if (area->backend == MBUFF_BACKEND_VMALLOC)
 			u->vmalloc_bytes += area->size;
+		else if (area->backend == MBUFF_BACKEND_CMA)
+			u->cma_bytes += area->size;
 		area->charged = u;
 	} else if (!u->areas) {
 		hash_del(&u->node);
@@ -260,6 +267,8 @@ void mbuff_quota_uncharge(struct mbuff_area *area)
 		u->pool_bytes -= area->size;
 	else if (area->backend == MBUFF_BACKEND_VMALLOC)
 		u->vmalloc_bytes -= area->size;
+	else if (area->backend == MBUFF_BACKEND_CMA)
+		u->cma_bytes -= area->size;
 	if (!u->areas) {
 		hash_del(&u->node);
 		gone = u;

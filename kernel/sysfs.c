@@ -41,6 +41,13 @@ static ssize_t memtype_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  mbuff_memtype_name(to_area(kobj)->memtype));
 }
 
+/* Where a CMA area's memory came from: "default" or a region's name. */
+static ssize_t cma_show(struct kobject *kobj, struct kobj_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%s\n", mbuff_cma_name(to_area(kobj)));
+}
+
 /*
  * Physical addresses: the files are 0400, and the reader must also have
  * CAP_SYS_RAWIO, the rule MBUFF_IOC_INFO and MBUFF_IOC_SGLIST follow.
@@ -135,12 +142,14 @@ static struct kobj_attribute mbuff_attr_group = __ATTR_RO(group);
 static struct kobj_attribute mbuff_attr_mode = __ATTR_RO(mode);
 static struct kobj_attribute mbuff_attr_uio = __ATTR_RO(uio);
 static struct kobj_attribute mbuff_attr_doorbells = __ATTR_RO(doorbells);
+static struct kobj_attribute mbuff_attr_cma = __ATTR_RO(cma);
 
 static struct attribute *mbuff_area_attrs[] = {
 	&mbuff_attr_size.attr,
 	&mbuff_attr_backend.attr,
 	&mbuff_attr_memtype.attr,
 	&mbuff_attr_phys_addr.attr,
+	&mbuff_attr_cma.attr,
 	&mbuff_attr_uio.attr,
 	&mbuff_attr_doorbells.attr,
 	&mbuff_attr_users.attr,
@@ -157,7 +166,10 @@ static umode_t mbuff_area_attr_visible(struct kobject *kobj,
 				       struct attribute *attr, int n)
 {
 	if (attr == &mbuff_attr_phys_addr.attr &&
-	    to_area(kobj)->backend != MBUFF_BACKEND_CONTIG)
+	    !mbuff_area_contiguous(to_area(kobj)))
+		return 0;
+	if (attr == &mbuff_attr_cma.attr &&
+	    to_area(kobj)->backend != MBUFF_BACKEND_CMA)
 		return 0;
 	return attr->mode;
 }

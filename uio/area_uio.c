@@ -88,8 +88,8 @@ int mbuff_uio_add(struct mbuff_area *area, struct device *parent)
 	 * phys_addr in sysfs), kernel addresses to nobody.  Our mmap callback
 	 * does not use it.
 	 */
-	mem->memtype = area->backend == MBUFF_BACKEND_CONTIG ? UIO_MEM_IOVA :
-							       UIO_MEM_VIRTUAL;
+	mem->memtype = mbuff_area_contiguous(area) ? UIO_MEM_IOVA :
+						     UIO_MEM_VIRTUAL;
 	mem->addr = 0;
 	mutex_lock(&mbuff_uio_lock);
 	ret = uio_register_device(parent, info);

@@ -5,7 +5,7 @@
  *
  *   alloc NAME SIZE        mbuff_alloc()            free NAME
  *   get NAME SIZE BACKEND MEMTYPE FLAGS             put NAME
- *        BACKEND any|vmalloc|contig, MEMTYPE cached|wc|uc, FLAGS 0|create|excl
+ *        BACKEND any|vmalloc|contig|cma, MEMTYPE cached|wc|uc, FLAGS 0|create|excl
  *   fill NAME OFF LEN BYTE  write through the kernel mapping
  *   check NAME OFF LEN BYTE verify through the kernel mapping (-EIO if not)
  *   info NAME              "size=N phys=0x... memtype=N"
@@ -104,13 +104,16 @@ static int mbuff_test_word(const char *w, const char * const *names, int n)
 
 static int mbuff_test_get(struct mbuff_test_slot *s, char **argv)
 {
-	static const char * const backends[] = { "any", "vmalloc", "contig" };
+	/* Indexed by MBUFF_BACKEND_*; a dma-buf area is only imported. */
+	static const char * const backends[] = {
+		"any", "vmalloc", "contig", "-", "cma"
+	};
 	static const char * const memtypes[] = { "cached", "wc", "uc" };
 	static const char * const flags[] = { "0", "create", "excl" };
 	static const unsigned int flagbits[] = {
 		0, MBUFF_OPEN_CREATE, MBUFF_OPEN_CREATE | MBUFF_OPEN_EXCL
 	};
-	int b = mbuff_test_word(argv[1], backends, 3);
+	int b = mbuff_test_word(argv[1], backends, ARRAY_SIZE(backends));
 	int m = mbuff_test_word(argv[2], memtypes, 3);
 	int f = mbuff_test_word(argv[3], flags, 3);
 	struct mbuff_area *area;

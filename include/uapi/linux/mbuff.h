@@ -26,6 +26,7 @@
 #define MBUFF_BACKEND_VMALLOC	1
 #define MBUFF_BACKEND_CONTIG	2	/* boot-reserved memory, fixed physical address */
 #define MBUFF_BACKEND_DMABUF	3	/* a dma-buf from elsewhere (MBUFF_IOC_IMPORT) */
+#define MBUFF_BACKEND_CMA	4	/* contiguous, from a CMA area at run time */
 
 /* Memory types: the kernel and every user mapping of an area agree. */
 #define MBUFF_MEM_CACHED	0	/* write-back (default) */
@@ -55,6 +56,7 @@
 #define MBUFF_FEAT_PERM		(1ULL << 8)	/* owners, modes, MBUFF_IOC_SETPERM */
 #define MBUFF_FEAT_EVENTS	(1ULL << 9)	/* poll(), MBUFF_IOC_EVENTS, MBUFF_IOC_DOORBELL */
 #define MBUFF_FEAT_DMABUF	(1ULL << 10)	/* MBUFF_IOC_EXPORT, MBUFF_IOC_IMPORT */
+#define MBUFF_FEAT_CMA		(1ULL << 11)	/* MBUFF_BACKEND_CMA (the kernel has CMA) */
 
 /*
  * Every request starts with @argsz, the size of the struct as the caller
@@ -126,7 +128,7 @@ struct mbuff_name {
  * @size: out: area size in bytes
  * @phys_addr: out: physical base of a contiguous area, 0 otherwise and
  *	for callers without CAP_SYS_RAWIO
- * @backend: out: MBUFF_BACKEND_VMALLOC, _CONTIG or _DMABUF
+ * @backend: out: MBUFF_BACKEND_VMALLOC, _CONTIG, _DMABUF or _CMA
  * @memtype: out: MBUFF_MEM_*
  * @users: out: user counts (MBUFF_OPEN_HOLD)
  * @kernel_users: out: kernel counts (mbuff_alloc(), mbuff_area_get())
