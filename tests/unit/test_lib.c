@@ -3,8 +3,8 @@
  * libmbuff without the module: names, the MBUFF_DEVMEM parser, the
  * process-only source through the modern and the classic API, waiting and
  * notifying across threads and processes, mbuff_stat() of process-only
- * and devmem areas, dma-bufs refused by the sources that have none, and
- * the error paths.
+ * and devmem areas, dma-bufs and CMA areas refused by the sources that
+ * have none, and the error paths.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -234,6 +234,55 @@ Test(lib, auto_source_never_fakes_contiguous)
 	setenv("MBUFF_SOURCE", "bogus", 1);
 	cr_assert_eq(mbuff_area_open(uname_("x"), 4096, NULL, &a), -EINVAL);
 	unsetenv("MBUFF_SOURCE");
+}
+
+/*
+ * A CMA area only the module gives: the process and devmem sources refuse
+ * it (before anything is created or /dev/mem is opened), the automatic
+ * choice without the module is ENODEV, and the next backend is unknown.
+ */
+Test(lib, cma_needs_the_module)
+{
+	struct mbuff_area_info info = { .sz = sizeof(info) };
+	struct mbuff_opts o = opts(MBUFF_OPEN_CREATE);
+	struct mbuff_area *a = (struct mbuff_area *)&o;
+	const char *n = uname_("cma");
+
+	process_only();
+	o.backend = MBUFF_BACKEND_CMA;
+	errno = 0;
+	cr_assert_eq(mbuff_area_open(n, 4096, &o, &a), -EOPNOTSUPP);
+	cr_assert_eq(errno, EOPNOTSUPP);
+	cr_assert_null(a);
+	cr_assert(strstr(mbuff_last_error(), "CMA") &&
+		  strstr(mbuff_last_error(), n) &&
+		  strstr(mbuff_last_error(), "mbuff.ko"), "%s",
+		  mbuff_last_error());
+	cr_assert_eq(mbuff_stat(n, MBUFF_SOURCE_PROCESS, &info), -ENOENT,
+		     "nothing was created");
+	o.backend = MBUFF_BACKEND_CMA + 1;
+	cr_assert_eq(mbuff_area_open(n, 4096, &o, &a), -EINVAL);
+
+	unsetenv("MBUFF_SOURCE");
+	setenv("MBUFF_DEVMEM", "cx=4K@0x30000000", 1);
+	o = opts(0);
+	o.backend = MBUFF_BACKEND_CMA;
+	o.source = MBUFF_SOURCE_DEVMEM;
+	cr_assert_eq(mbuff_area_open("cx", 0, &o, &a), -EOPNOTSUPP);
+	cr_assert(strstr(mbuff_last_error(), "CMA"), "%s", mbuff_last_error());
+	o.source = MBUFF_SOURCE_AUTO;
+	cr_assert_eq(mbuff_area_open("cx", 0, &o, &a), -EOPNOTSUPP,
+		     "MBUFF_DEVMEM names it: the devmem source");
+	unsetenv("MBUFF_DEVMEM");
+
+	if (!access("/dev/mbuff", F_OK))
+		return;
+	o = opts(MBUFF_OPEN_CREATE);
+	o.backend = MBUFF_BACKEND_CMA;
+	cr_assert_eq(mbuff_area_open(n, 4096, &o, &a), -ENODEV);
+	cr_assert(strstr(mbuff_last_error(), "CMA") &&
+		  strstr(mbuff_last_error(), "mbuff.ko"), "%s",
+		  mbuff_last_error());
 }
 
 Test(lib, hold_destroy_list, .init = process_only)

@@ -377,7 +377,7 @@ Test(mbuffctl, help_commands)
 	}
 	CTL("create", "--help");
 	cr_assert(strstr(r.out, "--contiguous") && strstr(r.out, "--cache") &&
-		  strstr(r.out, "--mode=MODE"));
+		  strstr(r.out, "--mode=MODE") && strstr(r.out, "--cma"));
 	CTL("chmod", "--help");
 	cr_assert(strstr(r.out, "Usage: mbuffctl chmod MODE NAME\n"), "%s", r.out);
 	CTL("chown", "--help");
@@ -431,7 +431,13 @@ Test(mbuffctl, usage_options)
 	CTL("fill", name, "--pattern=1", "--stdin");
 	expect_usage("fill", "one of --pattern and --stdin");
 	CTL("create", name, "4K", "--contiguous", "--vmalloc");
-	expect_usage("create", "one of --contiguous and --vmalloc");
+	expect_usage("create", "one of --contiguous, --cma and --vmalloc");
+	CTL("create", name, "4K", "--cma", "--contiguous");
+	expect_usage("create --cma --contiguous", "one of --contiguous, --cma");
+	CTL("create", name, "4K", "--vmalloc", "--cma");
+	expect_usage("create --vmalloc --cma", "one of --contiguous, --cma");
+	CTL("create", name, "4K", "--cma=yes");
+	expect_usage("create --cma=yes", "'--cma' takes no value");
 }
 
 /* A missing NAME (or SIZE, VALUE) and a surplus argument: exit 2. */
@@ -874,6 +880,30 @@ Test(mbuffctl, create_contiguous_process)
 	cr_assert(strstr(r.err, "cached only"), "%s", r.err);
 	CTL("info", name);
 	cr_assert_eq(r.status, 1, "it was created: %s", r.out);
+}
+
+/*
+ * create --cma without the module fails clearly (exit 1), from the
+ * process source and from the devmem one, and creates nothing.
+ */
+Test(mbuffctl, create_cma_process)
+{
+	const char *name = area("cma");
+	char want[96], env[96];
+
+	CTL("create", name, "64K", "--cma");
+	cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "mbuffctl: cannot create '%s': ", name);
+	cr_assert(!strncmp(r.err, want, strlen(want)), "%s", r.err);
+	cr_assert(strstr(r.err, "CMA") && strstr(r.err, "mbuff.ko"), "%s",
+		  r.err);
+	CTL("info", name);
+	cr_assert_eq(r.status, 1, "it was created: %s", r.out);
+
+	snprintf(env, sizeof(env), "MBUFF_DEVMEM=%s=64K@0x30000000", name);
+	CTL_ENV(env, "--source=devmem", "create", name, "64K", "--cma");
+	cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+	cr_assert(strstr(r.err, "CMA"), "%s", r.err);
 }
 
 /* --source overrides MBUFF_SOURCE, before or after the command. */

@@ -52,8 +52,8 @@ static int mbuff_env_source(void)
  * The automatic choice: MBUFF_SOURCE if set; an area named in MBUFF_DEVMEM
  * comes from /dev/mem; else the module when /dev/mbuff exists; else
  * process-only memory - but never for a request of contiguous memory,
- * which only the module or /dev/mem can give, nor of an imported dma-buf,
- * which only the module can.  *@dev is whether
+ * which only the module or /dev/mem can give, nor of a CMA area or an
+ * imported dma-buf, which only the module can.  *@dev is whether
  * /dev/mbuff exists, -1 until that was looked at.
  * Return: the source, or -errno with the reason recorded.
  */
@@ -87,6 +87,9 @@ static int mbuff_pick(const char *name, unsigned int source,
 				  name ? name : "");
 	if (backend == MBUFF_BACKEND_DMABUF)
 		return mbuff_fail(ENODEV, "dma-buf area '%s' needs mbuff.ko (/dev/mbuff)",
+				  name ? name : "");
+	if (backend == MBUFF_BACKEND_CMA)
+		return mbuff_fail(ENODEV, "CMA area '%s' needs mbuff.ko (/dev/mbuff)",
 				  name ? name : "");
 	return MBUFF_SOURCE_PROCESS;
 }
@@ -192,7 +195,7 @@ MBUFF_EXPORT int mbuff_area_open(const char *name, size_t size,
 	ret = mbuff_name_check(name);
 	if (ret)
 		return ret;
-	if (o.flags & ~MBUFF_OPEN_FLAGS || o.backend > MBUFF_BACKEND_DMABUF ||
+	if (o.flags & ~MBUFF_OPEN_FLAGS || o.backend > MBUFF_BACKEND_CMA ||
 	    o.memtype > MBUFF_MEM_UNCACHED || o.source > MBUFF_SOURCE_PROCESS ||
 	    (o.align & (o.align - 1)))
 		return mbuff_fail(EINVAL, "cannot open '%s': bad options", name);
@@ -452,7 +455,8 @@ MBUFF_EXPORT size_t mbuff_area_size(const struct mbuff_area *area)
 MBUFF_EXPORT int mbuff_area_phys(const struct mbuff_area *area, uint64_t *phys)
 {
 	if (!area->phys && area->source == MBUFF_SOURCE_MODULE &&
-	    area->backend == MBUFF_BACKEND_CONTIG)
+	    (area->backend == MBUFF_BACKEND_CONTIG ||
+	     area->backend == MBUFF_BACKEND_CMA))
 		return mbuff_fail(EPERM, "the physical address of '%s' is only for CAP_SYS_RAWIO",
 				  area->name);
 	if (!area->phys)

@@ -46,11 +46,12 @@ enum mbuff_source {
 /**
  * struct mbuff_opts - options of mbuff_area_open()
  * @sz: sizeof(struct mbuff_opts), so the struct can grow
- * @backend: MBUFF_BACKEND_ANY, _VMALLOC, _CONTIG or, to open an existing
- *	imported area, _DMABUF (module source)
+ * @backend: MBUFF_BACKEND_ANY, _VMALLOC, _CONTIG, _CMA (module source) or,
+ *	to open an existing imported area, _DMABUF (module source)
  * @memtype: MBUFF_MEM_CACHED, _WC or _UNCACHED for a new area
  * @flags: MBUFF_OPEN_CREATE, _EXCL, _HOLD, and _MODE for @mode
- * @align: physical alignment of a new contiguous area, 0 or a power of 2
+ * @align: physical alignment of a new contiguous or CMA area, 0 or a power
+ *	of 2
  * @source: enum mbuff_source
  * @mode: with MBUFF_OPEN_MODE, the permission bits of a new area (within
  *	MBUFF_MODE_MASK, 0666); since 0.2
@@ -76,11 +77,11 @@ struct mbuff_opts {
  * @sz: in: sizeof(struct mbuff_area_info); out: the bytes filled
  * @name: the area's name
  * @size: its size in bytes
- * @phys_addr: physical base (contiguous and devmem areas), else 0; also
- *	0 for a module area when the caller lacks CAP_SYS_RAWIO
+ * @phys_addr: physical base (contiguous, CMA and devmem areas), else 0;
+ *	also 0 for a module area when the caller lacks CAP_SYS_RAWIO
  * @source: enum mbuff_source
- * @backend: MBUFF_BACKEND_VMALLOC, _CONTIG or _DMABUF (module source),
- *	_CONTIG (devmem source), 0 (process source)
+ * @backend: MBUFF_BACKEND_VMALLOC, _CONTIG, _DMABUF or _CMA (module
+ *	source), _CONTIG (devmem source), 0 (process source)
  * @memtype: MBUFF_MEM_*
  * @users: user counts; @kernel_users: kernel counts; @files: open files
  *	and @maps: mappings held by others than this handle, or by anyone

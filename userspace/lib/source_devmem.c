@@ -49,6 +49,9 @@ static int mbuff_devmem_open(struct mbuff_area *area, size_t size,
 	    opts->backend == MBUFF_BACKEND_DMABUF)
 		return mbuff_fail(EINVAL, "area '%s' from MBUFF_DEVMEM is contiguous memory",
 				  area->name);
+	if (opts->backend == MBUFF_BACKEND_CMA)
+		return mbuff_fail(EOPNOTSUPP, "area '%s' from MBUFF_DEVMEM is a fixed range, no CMA area (that needs mbuff.ko)",
+				  area->name);
 	if (opts->memtype == MBUFF_MEM_WC)
 		return mbuff_fail(EOPNOTSUPP, "/dev/mem cannot map '%s' write-combined",
 				  area->name);

@@ -197,19 +197,39 @@ err_unhold:
 	return ret;
 }
 
+/* The message of a refused MBUFF_IOC_OPEN, and -@err. */
+static int mbuff_open_fail(const char *name, const struct mbuff_opts *opts,
+			   int err)
+{
+	if (opts->backend == MBUFF_BACKEND_CMA && err == ENOMEM)
+		return mbuff_fail(err, "cannot create CMA area '%s': no CMA area has a free run of its size",
+				  name);
+	if (opts->backend == MBUFF_BACKEND_CMA && err == EOPNOTSUPP)
+		return mbuff_fail(err, "cannot create CMA area '%s': CMA areas are cached only on this architecture",
+				  name);
+	return mbuff_fail(err, "cannot open area '%s'", name);
+}
+
 static int mbuff_module_open(struct mbuff_area *area, size_t size,
 			     const struct mbuff_opts *opts)
 {
 	int oflags = area->writable ? O_RDWR : O_RDONLY;
 	struct mbuff_open req;
+	struct mbuff_info info;
 	int fd;
 
 	if (opts->align > UINT32_MAX)
 		return mbuff_fail(EINVAL, "cannot open '%s': alignment too large",
 				  area->name);
-	fd = mbuff_ctl_open(area->name, oflags);
+	fd = mbuff_ctl_open_info(area->name, oflags, &info);
 	if (fd < 0)
 		return fd;
+	if (opts->backend == MBUFF_BACKEND_CMA &&
+	    !(info.features & MBUFF_FEAT_CMA)) {
+		close(fd);
+		return mbuff_fail(EOPNOTSUPP, "cannot open CMA area '%s': this mbuff.ko has no CMA areas (a kernel without CONFIG_DMA_CMA, or an older module)",
+				  area->name);
+	}
 	memset(&req, 0, sizeof(req));
 	req.argsz = sizeof(req);
 	req.flags = opts->flags;
@@ -221,7 +241,7 @@ static int mbuff_module_open(struct mbuff_area *area, size_t size,
 	if (opts->flags & MBUFF_OPEN_MODE)
 		req.mode = (uint32_t)opts->mode;
 	if (ioctl(fd, MBUFF_IOC_OPEN, &req) < 0) {
-		int ret = mbuff_fail(errno, "cannot open area '%s'", area->name);
+		int ret = mbuff_open_fail(area->name, opts, errno);
 
 		close(fd);
 		return ret;

@@ -218,6 +218,10 @@ static int mbuff_process_open(struct mbuff_area *area, size_t size,
 		return mbuff_fail(EOPNOTSUPP,
 				  "process-only memory has no dma-buf area '%s' (mbuff_import() needs mbuff.ko)",
 				  area->name);
+	if (opts->backend == MBUFF_BACKEND_CMA)
+		return mbuff_fail(EOPNOTSUPP,
+				  "process-only memory cannot give CMA area '%s' (that needs mbuff.ko)",
+				  area->name);
 	if (opts->memtype != MBUFF_MEM_CACHED)
 		return mbuff_fail(EOPNOTSUPP, "process-only area '%s' is cached only",
 				  area->name);

@@ -20,6 +20,8 @@
  * @memtype: @info.memtype is known
  * @users: @info.users is known
  * @counts: @info.kernel_users, .files and .maps are known
+ * @cma: where a CMA area's memory came from (its sysfs file cma:
+ *	"default" or a reserved-memory node), "" when not known
  *
  * A devmem area is known by its name, size, physical address and backend
  * only (what MBUFF_DEVMEM says); an area this process may not read, by
@@ -30,6 +32,7 @@ struct mbuffctl_row {
 	bool memtype;
 	bool users;
 	bool counts;
+	char cma[64];
 };
 
 static const char *mbuffctl_count(char *buf, size_t len, bool known,
@@ -98,6 +101,8 @@ static void mbuffctl_info_text(const struct mbuffctl_row *r)
 	mbuffctl_line("memtype:", mbuffctl_or_dash(mbuffctl_row_memtype(r)));
 	mbuffctl_line("phys_addr:", mbuffctl_phys(buf, sizeof(buf),
 						  i->phys_addr));
+	if (i->backend == MBUFF_BACKEND_CMA)
+		mbuffctl_line("cma:", r->cma[0] ? r->cma : "-");
 	mbuffctl_line("owner:", mbuffctl_id_long(id, sizeof(id),
 		      mbuffctl_user_name(name, sizeof(name), i->uid), i->uid));
 	mbuffctl_line("group:", mbuffctl_id_long(id, sizeof(id),
@@ -152,6 +157,8 @@ static void mbuffctl_info_json(const struct mbuffctl_row *r)
 	mbuffctl_json_key_str("backend", mbuffctl_backend_name(i->backend));
 	mbuffctl_json_key_str("memtype", mbuffctl_row_memtype(r));
 	mbuffctl_json_key_u64("phys_addr", i->phys_addr, i->phys_addr);
+	if (i->backend == MBUFF_BACKEND_CMA)
+		mbuffctl_json_key_str("cma", r->cma[0] ? r->cma : NULL);
 	mbuffctl_json_key_u64("uid", uid, i->uid);
 	mbuffctl_json_key_str("owner",
 			      mbuffctl_user_name(name, sizeof(name), i->uid));
@@ -349,6 +356,7 @@ static int mbuffctl_sysfs_row(const char *name, struct mbuffctl_row *row)
 	if (!mbuffctl_sysfs_str(name, "backend", buf, sizeof(buf)))
 		i->backend = !strcmp(buf, "contiguous") ? MBUFF_BACKEND_CONTIG :
 			     !strcmp(buf, "dma-buf") ? MBUFF_BACKEND_DMABUF :
+			     !strcmp(buf, "cma") ? MBUFF_BACKEND_CMA :
 			     MBUFF_BACKEND_VMALLOC;
 	if (!mbuffctl_sysfs_str(name, "memtype", buf, sizeof(buf))) {
 		for (k = 0; k < ARRAY_SIZE(memtypes); k++) {
@@ -358,7 +366,7 @@ static int mbuffctl_sysfs_row(const char *name, struct mbuffctl_row *row)
 			}
 		}
 	}
-	/* Only for CAP_SYS_RAWIO, and only contiguous areas have it. */
+	/* CAP_SYS_RAWIO only; contiguous and CMA areas have it. */
 	if (!mbuffctl_sysfs_num(name, "phys_addr", 0, &v))
 		i->phys_addr = v;
 	if (!mbuffctl_sysfs_num(name, "owner", 10, &v))
@@ -401,6 +409,16 @@ static int mbuffctl_shm_row(const char *name, struct mbuffctl_row *row)
 	return 1;
 }
 
+/* A module CMA area's source, which sysfs shows everyone. */
+static void mbuffctl_row_cma(struct mbuffctl_row *row)
+{
+	if (row->info.source == MBUFF_SOURCE_MODULE &&
+	    row->info.backend == MBUFF_BACKEND_CMA &&
+	    mbuffctl_sysfs_str(row->info.name, "cma", row->cma,
+			       sizeof(row->cma)))
+		row->cma[0] = '\0';
+}
+
 /* Nothing known yet; no owner, group or mode. */
 static void mbuffctl_row_init(struct mbuffctl_row *row)
 {
@@ -435,8 +453,10 @@ static int mbuffctl_row(struct mbuff_stat_batch *batch, const char *name,
 	    ((mbuffctl_source != MBUFF_SOURCE_PROCESS &&
 	      mbuffctl_sysfs_row(name, row)) ||
 	     (mbuffctl_source != MBUFF_SOURCE_MODULE &&
-	      mbuffctl_shm_row(name, row))))
+	      mbuffctl_shm_row(name, row)))) {
+		mbuffctl_row_cma(row);
 		return 1;
+	}
 	if (ret) {
 		mbuffctl_fail(ret, "cannot open '%s'", name);
 		return ret;
@@ -445,6 +465,7 @@ static int mbuffctl_row(struct mbuff_stat_batch *batch, const char *name,
 	row->memtype = row->info.source != MBUFF_SOURCE_DEVMEM;
 	row->users = row->info.source != MBUFF_SOURCE_DEVMEM;
 	row->counts = row->info.source == MBUFF_SOURCE_MODULE;
+	mbuffctl_row_cma(row);
 	return 1;
 }
 
@@ -564,6 +585,7 @@ int mbuffctl_create(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "contiguous", no_argument, NULL, MBUFFCTL_OPT_CONTIG },
 		{ "vmalloc", no_argument, NULL, MBUFFCTL_OPT_VMALLOC },
+		{ "cma", no_argument, NULL, MBUFFCTL_OPT_CMA },
 		{ "cache", required_argument, NULL, MBUFFCTL_OPT_CACHE },
 		{ "align", required_argument, NULL, MBUFFCTL_OPT_ALIGN },
 		{ "excl", no_argument, NULL, MBUFFCTL_OPT_EXCL },
@@ -583,12 +605,14 @@ int mbuffctl_create(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 		switch (c) {
 		case MBUFFCTL_OPT_CONTIG:
 		case MBUFFCTL_OPT_VMALLOC:
+		case MBUFFCTL_OPT_CMA:
 			if (o.backend) {
-				mbuffctl_usage_error(cmd, "give one of --contiguous and --vmalloc");
+				mbuffctl_usage_error(cmd, "give one of --contiguous, --cma and --vmalloc");
 				return MBUFFCTL_EXIT_USAGE;
 			}
-			o.backend = c == MBUFFCTL_OPT_CONTIG ?
-				    MBUFF_BACKEND_CONTIG : MBUFF_BACKEND_VMALLOC;
+			o.backend = c == MBUFFCTL_OPT_CONTIG ? MBUFF_BACKEND_CONTIG :
+				    c == MBUFFCTL_OPT_CMA ? MBUFF_BACKEND_CMA :
+				    MBUFF_BACKEND_VMALLOC;
 			break;
 		case MBUFFCTL_OPT_CACHE:
 			if (mbuffctl_parse_cache(optarg, &o.memtype)) {

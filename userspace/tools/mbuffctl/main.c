@@ -25,13 +25,14 @@ static const struct mbuffctl_cmd mbuffctl_cmds[] = {
 	  "show everything known about one area",
 	  NULL, MBUFFCTL_HELP_JSON("a JSON object"), mbuffctl_info },
 	{ "create",
-	  "NAME SIZE [--contiguous|--vmalloc] [--cache=TYPE]\n"
+	  "NAME SIZE [--contiguous|--cma|--vmalloc] [--cache=TYPE]\n"
 	  "                       [--align=N] [--excl] [--mode=MODE]",
 	  "create an area (or take a user count of an existing one)",
 	  "SIZE is in bytes, with an optional K, M, G or T suffix; 0x for hex.\n"
 	  "MODE is octal (0640) or symbolic from no permission (u=rw,g=r); it\n"
 	  "applies to a new area only, which is else private to its creator.",
 	  "      --contiguous      physically contiguous memory from a pool\n"
+	  "      --cma             physically contiguous memory from CMA\n"
 	  "      --vmalloc         virtually contiguous kernel memory\n"
 	  "      --cache=TYPE      cached (default), wc or uncached\n"
 	  "      --align=N         physical alignment, a power of two\n"

@@ -126,6 +126,8 @@ const char *mbuffctl_backend_name(unsigned int backend)
 		return "contiguous";
 	case MBUFF_BACKEND_DMABUF:
 		return "dma-buf";
+	case MBUFF_BACKEND_CMA:
+		return "cma";
 	default:
 		return NULL;
 	}
