@@ -710,10 +710,8 @@ int mbuff_area_map(struct mbuff_area *area, struct vm_area_struct *vma)
 	ret = mbuff_area_ref(area, MBUFF_REF_MAP);
 	if (ret)
 		return ret;
-	if (area->backend == MBUFF_BACKEND_CONTIG)
+	if (mbuff_area_contiguous(area))
 		ret = mbuff_reserved_mmap(area, vma, vma->vm_pgoff);
-	else if (area->backend == MBUFF_BACKEND_CMA)
-		ret = mbuff_cma_mmap(area, vma, vma->vm_pgoff);
 	else
 		ret = mbuff_vmalloc_mmap(area, vma, vma->vm_pgoff);
 	if (ret) {
@@ -721,8 +719,8 @@ int mbuff_area_map(struct mbuff_area *area, struct vm_area_struct *vma)
 		return ret;
 	}
 	vma->vm_private_data = area;
-	vma->vm_ops = area->backend == MBUFF_BACKEND_CONTIG ? &mbuff_vm_ops_pfn :
-							      &mbuff_vm_ops;
+	vma->vm_ops = mbuff_area_contiguous(area) ? &mbuff_vm_ops_pfn :
+						    &mbuff_vm_ops;
 	return 0;
 }
 

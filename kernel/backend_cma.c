@@ -24,7 +24,9 @@
  * cached alias is cleaned and invalidated, as the DMA API does for its
  * own non-coherent allocations; x86 would need the linear mapping's type
  * changed as well, so there only cached areas are made.  User mappings
- * insert the pages as ordinary pages, in the area's memory type.
+ * are those of the contiguous backend: pfns in the area's memory type,
+ * never pinned for long by get_user_pages() (which would try to migrate
+ * them out of CMA, and cannot).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -93,7 +95,8 @@ static struct page *mbuff_cma_take(struct mbuff_cma *cma, size_t size,
 	if (!page || !cma->size)
 		return page;
 	phys = page_to_phys(page);
-	if (phys >= cma->base && phys - cma->base <= cma->size - size)
+	if (phys >= cma->base && size <= cma->size &&
+	    phys - cma->base <= cma->size - size)
 		return page;
 	dma_free_pages(cma->dev, size, page, *dma, DMA_BIDIRECTIONAL);
 	return NULL;
@@ -128,6 +131,9 @@ int mbuff_cma_create(struct mbuff_area *area, size_t align)
 	if (align && (!is_power_of_2(align) ||
 		      align > mbuff_cma_max_align(area->size)))
 		return -EINVAL;
+	/* Bigger than the RAM is never there (and no page array for it). */
+	if (n > totalram_pages())
+		return -ENOMEM;
 	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
@@ -169,14 +175,6 @@ void mbuff_cma_destroy(struct mbuff_area *area)
 	area->pages = NULL;
 	area->vaddr = NULL;
 	area->cma = NULL;
-}
-
-int mbuff_cma_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
-		   unsigned long pgoff)
-{
-	vma->vm_page_prot = mbuff_pgprot(area->memtype, vma->vm_page_prot);
-	/* Ordinary pages, inserted at fault time like a vmalloc area's. */
-	return mbuff_vmalloc_mmap(area, vma, pgoff);
 }
 
 static int mbuff_cma_add(struct mbuff_cma *cma)

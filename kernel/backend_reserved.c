@@ -8,7 +8,8 @@
  * same at any size: a fault maps an aligned run of MBUFF_FAULT_AROUND
  * pages, or one 2 MiB entry where the kernel can map pfns so and the
  * physical and virtual addresses are aligned alike.  Areas of 2 MiB and
- * more are placed 2 MiB-aligned in the pools when they fit so.
+ * more are placed 2 MiB-aligned in the pools when they fit so.  CMA
+ * areas (backend_cma.c) are mapped to user space by the same functions.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

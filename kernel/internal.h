@@ -263,8 +263,6 @@ vm_fault_t mbuff_reserved_huge_fault(struct vm_fault *vmf, unsigned int order);
 #ifdef CONFIG_DMA_CMA
 int mbuff_cma_create(struct mbuff_area *area, size_t align);
 void mbuff_cma_destroy(struct mbuff_area *area);
-int mbuff_cma_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
-		   unsigned long pgoff);
 const char *mbuff_cma_name(const struct mbuff_area *area);
 int mbuff_cma_add_region(struct device *parent, struct device_node *np,
 			 int idx, const char *name, phys_addr_t base,
@@ -281,13 +279,6 @@ static inline int mbuff_cma_create(struct mbuff_area *area, size_t align)
 
 static inline void mbuff_cma_destroy(struct mbuff_area *area)
 {
-}
-
-static inline int mbuff_cma_mmap(struct mbuff_area *area,
-				 struct vm_area_struct *vma,
-				 unsigned long pgoff)
-{
-	return -ENODEV;
 }
 
 static inline const char *mbuff_cma_name(const struct mbuff_area *area)
