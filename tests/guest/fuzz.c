@@ -984,6 +984,13 @@ static void uio_area(int minor, char *name, size_t size)
 	}
 }
 
+/* A backend an area made by OPEN can have. */
+static bool made_backend(uint32_t b)
+{
+	return b == MBUFF_BACKEND_VMALLOC || b == MBUFF_BACKEND_CONTIG ||
+	       b == MBUFF_BACKEND_CMA;
+}
+
 /* --- operations on /dev/mbuff ------------------------------------------ */
 
 static void op_open(void)
@@ -1016,7 +1023,9 @@ static void op_open(void)
 	if (chance(3))
 		o.flags |= 1U << (4 + below(28));
 	o.size = pick_size();
-	o.backend = chance(94) ? below(3) : rnd32() % 8;
+	/* CMA areas where the kernel has CMA (the debug kernel) */
+	o.backend = chance(90) ? below(3) : chance(50) ? MBUFF_BACKEND_CMA :
+		    rnd32() % 8;
 	o.memtype = chance(70) ? 0 : chance(90) ? below(3) : rnd32();
 	o.align = chance(80) ? 0 : aligns[below(ARRAY_SIZE(aligns))];
 	o.mode = chance(80) ? rnd32() & 0666 : rnd32() & 07777;
@@ -1056,9 +1065,7 @@ static void op_open(void)
 	if (!s.back)
 		return;
 	expect(INV_OPEN_TYPES,
-	       (o.backend == MBUFF_BACKEND_VMALLOC ||
-		o.backend == MBUFF_BACKEND_CONTIG) &&
-	       o.memtype <= MBUFF_MEM_UNCACHED &&
+	       made_backend(o.backend) && o.memtype <= MBUFF_MEM_UNCACHED &&
 	       (in.backend == MBUFF_BACKEND_ANY || o.backend == in.backend),
 	       "returned backend %u memtype %u (%#x %#x)", o.backend,
 	       o.memtype, o.backend, o.memtype);
@@ -1148,9 +1155,8 @@ static void op_info(void)
 	if (!i.size)
 		return;
 	expect(INV_INFO,
-	       (i.backend == MBUFF_BACKEND_VMALLOC ||
-		i.backend == MBUFF_BACKEND_CONTIG) &&
-	       i.memtype <= MBUFF_MEM_UNCACHED && !(i.size % (uint64_t)page) &&
+	       made_backend(i.backend) && i.memtype <= MBUFF_MEM_UNCACHED &&
+	       !(i.size % (uint64_t)page) &&
 	       counts_sane(&i) && !(i.mode & ~0666U) &&
 	       mbuff_name_valid_in(i.name, sizeof(i.name)) &&
 	       (!in.name[0] || !memchr(in.name, 0, sizeof(in.name)) ||
@@ -1755,7 +1761,7 @@ static void op_uio(void)
 
 static const char *const area_attrs[] = {
 	"size", "backend", "memtype", "phys_addr", "uio", "doorbells", "users",
-	"kernel_users", "files", "maps", "owner", "group", "mode",
+	"kernel_users", "files", "maps", "owner", "group", "mode", "cma",
 };
 
 static void op_sysfs(void)
@@ -1868,9 +1874,7 @@ static void race_open(struct racer *t)
 	if (ioctl(t->fd, MBUFF_IOC_OPEN, &o))
 		return;
 	expect(INV_OPEN_TYPES,
-	       (o.backend == MBUFF_BACKEND_VMALLOC ||
-		o.backend == MBUFF_BACKEND_CONTIG) &&
-	       o.memtype <= MBUFF_MEM_UNCACHED,
+	       made_backend(o.backend) && o.memtype <= MBUFF_MEM_UNCACHED,
 	       "returned backend %u (%#x) memtype %u (%#x) with threads racing on the fd",
 	       o.backend, o.backend, o.memtype, o.memtype);
 	expect(INV_OPEN_SIZE, o.size >= asked && !(o.size % (uint64_t)page) &&
@@ -1902,7 +1906,7 @@ static void race_info(struct racer *t)
 	describe("racer %d: INFO of the file's area", t->id);
 	if (ioctl(t->fd, MBUFF_IOC_INFO, &i) || !i.size)
 		return;
-	expect(INV_INFO, i.backend >= 1 && i.backend <= 2 && i.memtype <= 2 &&
+	expect(INV_INFO, made_backend(i.backend) && i.memtype <= 2 &&
 	       counts_sane(&i) && !(i.size % (uint64_t)page),
 	       "size %llu backend %u memtype %u users %u files %u maps %u with threads racing",
 	       (unsigned long long)i.size, i.backend, i.memtype, i.users,
