@@ -92,7 +92,14 @@ static struct page *mbuff_cma_take(struct mbuff_cma *cma, size_t size,
 
 	page = dma_alloc_pages(cma->dev, size, dma, DMA_BIDIRECTIONAL,
 			       GFP_KERNEL | __GFP_NOWARN);
-	if (!page || !cma->size)
+	if (!page)
+		return NULL;
+	/* Never an error with a page; DMA-API debugging wants it asked. */
+	if (dma_mapping_error(cma->dev, *dma)) {
+		dma_free_pages(cma->dev, size, page, *dma, DMA_BIDIRECTIONAL);
+		return NULL;
+	}
+	if (!cma->size)
 		return page;
 	phys = page_to_phys(page);
 	if (phys >= cma->base && size <= cma->size &&
