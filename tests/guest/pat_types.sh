@@ -36,11 +36,19 @@ check() {
 	phys=$(cat /sys/class/misc/mbuff/areas/$1/phys_addr)
 	start=$(printf '0x%016x' $((phys)))
 	end=$(printf '0x%016x' $((phys + 1048576)))
-	area_poke --hold 2 $1 check 0 4096 0 &
+	area_poke --hold 4 $1 check 0 4096 0 &
 	a=$!
-	area_poke --uio --hold 2 $1 check 0 4096 0 &
+	area_poke --uio --hold 4 $1 check 0 4096 0 &
 	b=$!
-	sleep 1
+	# Until both have mapped the area (a loaded debug kernel is slow).
+	i=0
+	while { ! grep -q /dev/mbuff /proc/$a/maps ||
+		! grep -q /dev/uio /proc/$b/maps; } 2>/dev/null &&
+		[ $i -lt 40 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 0.2	# and read its first page
 	grep -F "[mem $start-$end]" $pat >/tmp/pat.$1
 	ua=$(usertype $a mbuff)
 	ub=$(usertype $b uio)
