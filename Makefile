@@ -44,6 +44,10 @@ Q := @
 MAKEFLAGS += --no-print-directory
 endif
 
+# Kbuild compiles the module's files in parallel, unless this make was
+# given -j itself (its jobserver is passed on then).
+KBUILD_JOBS := $(if $(filter -j% j%,$(MAKEFLAGS))$(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 1))
+
 # pipefail: the quiet module build filters Kbuild's output through grep.
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
@@ -180,7 +184,7 @@ kmod-src:
 	$(Q)cp -p --parents $(KSRC) $(KOBJ)/
 
 module: kmod-src
-	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) $(if $(filter 1,$(V)),V=1) modules \
+	$(Q)$(MAKE) $(KBUILD_JOBS) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) $(if $(filter 1,$(V)),V=1) modules \
 		$(if $(filter 1,$(V)),,2>&1 | { grep -v -e '^  [A-Z]' -e 'Skipping BTF' -e 'Entering directory' -e 'Leaving directory' || true; })
 	$(Q)test -f $(KOBJ)/mbuff.ko
 
