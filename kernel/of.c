@@ -96,55 +96,41 @@ static int mbuff_of_pools(struct device *dev)
 	return 0;
 }
 
-static int mbuff_of_memtype(struct device *dev, struct device_node *child,
-			    unsigned int *memtype)
+/*
+ * A string property that names one of @names (indexes by value, "" for a
+ * value it may not name); @value keeps its default when it is absent.
+ */
+static int mbuff_of_choice(struct device *dev, struct device_node *child,
+			   const char *prop, const char * const *names,
+			   size_t n, const char *hint, unsigned int *value)
 {
-	static const char * const names[] = {
-		[MBUFF_MEM_CACHED] = "cached",
-		[MBUFF_MEM_WC] = "write-combined",
-		[MBUFF_MEM_UNCACHED] = "uncached",
-	};
 	const char *s;
 	int i;
 
-	*memtype = MBUFF_MEM_CACHED;
-	if (of_property_read_string(child, "mbuff,memtype", &s))
+	if (of_property_read_string(child, prop, &s))
 		return 0;
-	i = match_string(names, ARRAY_SIZE(names), s);
+	i = *s ? match_string(names, n, s) : -EINVAL;
 	if (i < 0) {
-		dev_err(dev, "%pOF: mbuff,memtype \"%s\": use cached, write-combined or uncached\n",
-			child, s);
+		dev_err(dev, "%pOF: %s \"%s\": use %s\n", child, prop, s, hint);
 		return -EINVAL;
 	}
-	*memtype = i;
+	*value = i;
 	return 0;
 }
 
-static int mbuff_of_backend(struct device *dev, struct device_node *child,
-			    unsigned int *backend)
-{
-	static const char * const names[] = {
-		[MBUFF_BACKEND_ANY] = "",
-		[MBUFF_BACKEND_VMALLOC] = "vmalloc",
-		[MBUFF_BACKEND_CONTIG] = "contiguous",
-		[MBUFF_BACKEND_DMABUF] = "",
-		[MBUFF_BACKEND_CMA] = "cma",
-	};
-	const char *s;
-	int i;
+static const char * const mbuff_of_memtypes[] = {
+	[MBUFF_MEM_CACHED] = "cached",
+	[MBUFF_MEM_WC] = "write-combined",
+	[MBUFF_MEM_UNCACHED] = "uncached",
+};
 
-	*backend = MBUFF_BACKEND_CONTIG;
-	if (of_property_read_string(child, "mbuff,backend", &s))
-		return 0;
-	i = *s ? match_string(names, ARRAY_SIZE(names), s) : -EINVAL;
-	if (i < 0) {
-		dev_err(dev, "%pOF: mbuff,backend \"%s\": use contiguous, cma or vmalloc\n",
-			child, s);
-		return -EINVAL;
-	}
-	*backend = i;
-	return 0;
-}
+static const char * const mbuff_of_backends[] = {
+	[MBUFF_BACKEND_ANY] = "",
+	[MBUFF_BACKEND_VMALLOC] = "vmalloc",
+	[MBUFF_BACKEND_CONTIG] = "contiguous",
+	[MBUFF_BACKEND_DMABUF] = "",
+	[MBUFF_BACKEND_CMA] = "cma",
+};
 
 static int mbuff_of_area(struct device *dev, struct device_node *child,
 			 struct mbuff_of *priv)
@@ -171,9 +157,17 @@ static int mbuff_of_area(struct device *dev, struct device_node *child,
 	}
 	ret = mbuff_check_name(args.name);
 	if (!ret)
-		ret = mbuff_of_memtype(dev, child, &args.memtype);
+		ret = mbuff_of_choice(dev, child, "mbuff,memtype",
+				      mbuff_of_memtypes,
+				      ARRAY_SIZE(mbuff_of_memtypes),
+				      "cached, write-combined or uncached",
+				      &args.memtype);
 	if (!ret)
-		ret = mbuff_of_backend(dev, child, &args.backend);
+		ret = mbuff_of_choice(dev, child, "mbuff,backend",
+				      mbuff_of_backends,
+				      ARRAY_SIZE(mbuff_of_backends),
+				      "contiguous, cma or vmalloc",
+				      &args.backend);
 	if (ret)
 		return ret;
 	of_property_read_u32(child, "mbuff,align", &align);

@@ -421,8 +421,10 @@ int main(int argc, char **argv)
 	if (dt) {
 		test_dt_area();
 		tap_ok(!system("dmesg | grep -q 'mbuff-nocompat@58000000 is reusable: it needs compatible'") &&
-		       !system("dmesg | grep -q 'mbuff-plain@58400000 needs no-map (a pool) or reusable'"),
-		       "device-tree nodes naming a reusable region without shared-dma-pool, or a region neither no-map nor reusable, are refused");
+		       !system("dmesg | grep -q 'mbuff-plain@58400000 needs no-map (a pool) or reusable'") &&
+		       !system("dmesg | grep -q 'mbuff,backend \"pool\": use contiguous, cma or vmalloc'") &&
+		       mb_exists("never") == 0,
+		       "device-tree nodes naming a reusable region without shared-dma-pool, a region neither no-map nor reusable, or an area of an unknown backend are refused");
 	}
 	test_first_area();
 	test_wc();
