@@ -658,23 +658,31 @@ static const struct vm_operations_struct mbuff_vm_ops_pfn = {
  * -EACCES when the area's mode does not let the caller map it so,
  * -ENODEV if the area is being torn down.
  */
-int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
-		    unsigned long pgoff)
+static int mbuff_area_mmap_check(struct mbuff_area *area, vm_flags_t flags,
+				 unsigned long pgoff, unsigned long len)
 {
-	unsigned long len = vma->vm_end - vma->vm_start;
-	int ret;
-
 	/*
 	 * VM_MAYSHARE: a MAP_SHARED mapping of a file not open for writing
 	 * has VM_SHARED cleared.
 	 */
-	if (!(vma->vm_flags & VM_MAYSHARE) || pgoff != vma->vm_pgoff)
+	if (!(flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (pgoff >= area->size >> PAGE_SHIFT ||
 	    len > area->size - (pgoff << PAGE_SHIFT))
 		return -EINVAL;
-	ret = mbuff_area_permission(area, vma->vm_flags & VM_WRITE ?
-				   MAY_READ | MAY_WRITE : MAY_READ);
+	return mbuff_area_permission(area, flags & VM_WRITE ?
+				    MAY_READ | MAY_WRITE : MAY_READ);
+}
+
+int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
+		    unsigned long pgoff)
+{
+	int ret;
+
+	if (pgoff != vma->vm_pgoff)
+		return -EINVAL;
+	ret = mbuff_area_mmap_check(area, vma->vm_flags, pgoff,
+				    vma->vm_end - vma->vm_start);
 	if (ret)
 		return ret;
 	/* A mapping the caller may not write can never become writable. */
@@ -723,6 +731,47 @@ int mbuff_area_map(struct mbuff_area *area, struct vm_area_struct *vma)
 						    &mbuff_vm_ops;
 	return 0;
 }
+
+#ifdef MBUFF_HAVE_UIO_MMAP_PREPARE
+/**
+ * mbuff_area_mmap_prepare() - map an area, from a VMA descriptor
+ * @area: the area, held by the caller
+ * @desc: the mapping to be, at desc->pgoff pages into the area
+ *
+ * mbuff_area_mmap() for UIO, which describes a mapping before it exists
+ * in newer kernels (kernel/compat.h).  An imported area cannot be mapped
+ * so: its exporter's mmap wants the VMA itself.
+ *
+ * Return: as mbuff_area_mmap(), and -EOPNOTSUPP for an imported area.
+ */
+int mbuff_area_mmap_prepare(struct mbuff_area *area,
+			    struct vm_area_desc *desc)
+{
+	vm_flags_t flags = vma_flags_to_legacy(desc->vma_flags);
+	bool contig = mbuff_area_contiguous(area);
+	int ret;
+
+	ret = mbuff_area_mmap_check(area, flags, desc->pgoff,
+				    desc->end - desc->start);
+	if (ret)
+		return ret;
+	if (area->backend == MBUFF_BACKEND_DMABUF)
+		return -EOPNOTSUPP;
+	ret = mbuff_area_ref(area, MBUFF_REF_MAP);
+	if (ret)
+		return ret;
+	/* A mapping the caller may not write can never become writable. */
+	if (mbuff_area_permission(area, MAY_WRITE))
+		flags &= ~VM_MAYWRITE;
+	if (contig)
+		desc->page_prot = mbuff_pgprot(area->memtype, desc->page_prot);
+	flags |= contig ? MBUFF_RESERVED_VM_FLAGS : MBUFF_VMALLOC_VM_FLAGS;
+	vma_flags_overwrite_word(&desc->vma_flags, flags);
+	desc->private_data = area;
+	desc->vm_ops = contig ? &mbuff_vm_ops_pfn : &mbuff_vm_ops;
+	return 0;
+}
+#endif
 
 /**
  * mbuff_areas_names() - copy the names of all areas

@@ -160,7 +160,7 @@ int mbuff_cma_create(struct mbuff_area *area, size_t align)
 	/* The DMA API zeroed the pages. */
 	mbuff_stat_zeroed(area->size, ktime_get_ns() - t0);
 	for (i = 0; i < n; i++)
-		pages[i] = nth_page(page, i);
+		pages[i] = pfn_to_page(page_to_pfn(page) + i);
 	area->pages = pages;
 	area->phys = page_to_phys(page);
 	area->cma_dma = dma;

@@ -17,7 +17,6 @@
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
-#include <linux/pfn_t.h>
 
 #include "compat.h"
 #include "internal.h"
@@ -146,8 +145,8 @@ vm_fault_t mbuff_reserved_huge_fault(struct vm_fault *vmf, unsigned int order)
 	pfn = PHYS_PFN(area->phys) + pgoff;
 	if (!IS_ALIGNED(pfn, PMD_SIZE >> PAGE_SHIFT))
 		return VM_FAULT_FALLBACK;
-	return vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV),
-				  vmf->flags & FAULT_FLAG_WRITE);
+	return mbuff_vmf_insert_pfn_pmd(vmf, pfn,
+					vmf->flags & FAULT_FLAG_WRITE);
 }
 #endif
 
@@ -155,8 +154,6 @@ int mbuff_reserved_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 			unsigned long pgoff)
 {
 	vma->vm_page_prot = mbuff_pgprot(area->memtype, vma->vm_page_prot);
-	/* What remap_pfn_range() would set; the pages come at fault time. */
-	mbuff_vma_set_flags(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
-			    VM_DONTDUMP);
+	mbuff_vma_set_flags(vma, MBUFF_RESERVED_VM_FLAGS);
 	return 0;
 }

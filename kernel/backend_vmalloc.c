@@ -91,7 +91,6 @@ vm_fault_t mbuff_vmalloc_fault(struct vm_fault *vmf)
 int mbuff_vmalloc_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 		       unsigned long pgoff)
 {
-	/* Ordinary pages, inserted at fault time. */
-	mbuff_vma_set_flags(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	mbuff_vma_set_flags(vma, MBUFF_VMALLOC_VM_FLAGS);
 	return 0;
 }

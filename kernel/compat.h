@@ -10,6 +10,9 @@
 #include <linux/libnvdimm.h>
 #include <linux/mm.h>
 #include <linux/mbuff.h>
+#ifdef MBUFF_HAVE_PFN_T
+#include <linux/pfn_t.h>
+#endif
 
 /*
  * The user page protection for a memory type.  "Uncached" is UC- on x86
@@ -101,5 +104,60 @@ static inline void mbuff_vma_set_flags(struct vm_area_struct *vma,
 	vma->vm_flags |= flags;
 #endif
 }
+
+/*
+ * A 2 MiB mapping of pfns no struct page stands for.  6.12 takes the pfn
+ * as a pfn_t carrying PFN_DEV; newer kernels (7.2) have no pfn_t and take
+ * the plain pfn.  Kbuild defines MBUFF_HAVE_PFN_T when the kernel
+ * has <linux/pfn_t.h>.
+ */
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+static inline vm_fault_t mbuff_vmf_insert_pfn_pmd(struct vm_fault *vmf,
+						  unsigned long pfn, bool write)
+{
+#ifdef MBUFF_HAVE_PFN_T
+	return vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV), write);
+#else
+	return vmf_insert_pfn_pmd(vmf, pfn, write);
+#endif
+}
+#endif
+
+/*
+ * UIO asks a driver to map a region through uio_info.mmap with the VMA
+ * (6.1, 6.12), through uio_info.mmap_prepare with a VMA descriptor (the
+ * mapping before it exists) in newer kernels (7.2); mbuff_uio_mmap()
+ * takes the one the kernel has.  Kbuild defines
+ * MBUFF_HAVE_UIO_MMAP_PREPARE when <linux/uio_driver.h> has it.
+ */
+#ifdef MBUFF_HAVE_UIO_MMAP_PREPARE
+#define mbuff_uio_set_mmap(info, fn) ((info)->mmap_prepare = (fn))
+#else
+#define mbuff_uio_set_mmap(info, fn) ((info)->mmap = (fn))
+#endif
+
+/*
+ * A workqueue is per-CPU or unbound; newer kernels (7.2) warn unless
+ * alloc_workqueue() is told which (WQ_PERCPU or WQ_UNBOUND).  Kbuild
+ * defines MBUFF_HAVE_WQ_PERCPU when <linux/workqueue.h> has WQ_PERCPU;
+ * without it per-CPU is what no flag means.
+ */
+#ifdef MBUFF_HAVE_WQ_PERCPU
+#define MBUFF_WQ_PERCPU WQ_PERCPU
+#else
+#define MBUFF_WQ_PERCPU 0
+#endif
+
+/*
+ * Symbol namespaces are named by a string literal since 6.13, by a bare
+ * word before: MBUFF_IMPORT_NS(DMA_BUF) is MODULE_IMPORT_NS("DMA_BUF") or
+ * MODULE_IMPORT_NS(DMA_BUF).  Kbuild defines MBUFF_HAVE_NS_LITERAL when
+ * <linux/module.h> passes the namespace on as it is.
+ */
+#ifdef MBUFF_HAVE_NS_LITERAL
+#define MBUFF_IMPORT_NS(ns) MODULE_IMPORT_NS(#ns)
+#else
+#define MBUFF_IMPORT_NS(ns) MODULE_IMPORT_NS(ns)
+#endif
 
 #endif /* _MBUFF_COMPAT_H */

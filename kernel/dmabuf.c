@@ -25,9 +25,10 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "internal.h"
 
-MODULE_IMPORT_NS(DMA_BUF);
+MBUFF_IMPORT_NS(DMA_BUF);
 
 static struct sg_table *mbuff_dmabuf_map(struct dma_buf_attachment *attach,
 					 enum dma_data_direction dir)

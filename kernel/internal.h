@@ -228,6 +228,10 @@ static inline unsigned int mbuff_area_count(const struct mbuff_area *area,
 int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 		    unsigned long pgoff);
 int mbuff_area_map(struct mbuff_area *area, struct vm_area_struct *vma);
+#ifdef MBUFF_HAVE_UIO_MMAP_PREPARE
+int mbuff_area_mmap_prepare(struct mbuff_area *area,
+			    struct vm_area_desc *desc);
+#endif
 size_t mbuff_areas_names(char *buf, size_t capacity, size_t *count);
 
 /* perm.c: owners, modes and per-user quotas */
@@ -244,6 +248,13 @@ void mbuff_quota_uncharge(struct mbuff_area *area);
 bool mbuff_may_see_phys(void);
 
 /* backend_vmalloc.c, backend_reserved.c */
+/*
+ * The VMA flags of their user mappings: ordinary pages, or what
+ * remap_pfn_range() would set; either way the pages come at fault time.
+ */
+#define MBUFF_VMALLOC_VM_FLAGS	(VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP)
+#define MBUFF_RESERVED_VM_FLAGS	(VM_IO | VM_PFNMAP | VM_DONTEXPAND | \
+				 VM_DONTDUMP)
 int mbuff_vmalloc_create(struct mbuff_area *area);
 void mbuff_vmalloc_destroy(struct mbuff_area *area);
 int mbuff_vmalloc_mmap(struct mbuff_area *area, struct vm_area_struct *vma,

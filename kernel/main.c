@@ -15,6 +15,7 @@
 #include <linux/build_bug.h>
 #include <linux/mbuff_ring.h>
 
+#include "compat.h"
 #include "internal.h"
 
 static char *mbuff_param_pools;
@@ -125,7 +126,7 @@ static int __init mbuff_init(void)
 	if (ret)
 		return ret;
 	mbuff_events_init();
-	mbuff_wq = alloc_workqueue("mbuff", 0, 0);
+	mbuff_wq = alloc_workqueue("mbuff", MBUFF_WQ_PERCPU, 0);
 	if (!mbuff_wq)
 		return -ENOMEM;
 	ret = mbuff_ctl_init();

@@ -17,6 +17,7 @@
 #include <linux/mm.h>
 #include <linux/uio_driver.h>
 
+#include "../kernel/compat.h"
 #include "../kernel/internal.h"
 
 #define to_area(info) container_of(info, struct mbuff_area, uio)
@@ -46,11 +47,18 @@ static int mbuff_uio_release(struct uio_info *info, struct inode *inode)
 	return 0;
 }
 
+/* UIO has checked that vm_pgoff selects map 0 and the length fits. */
+#ifdef MBUFF_HAVE_UIO_MMAP_PREPARE
+static int mbuff_uio_mmap(struct uio_info *info, struct vm_area_desc *desc)
+{
+	return mbuff_area_mmap_prepare(to_area(info), desc);
+}
+#else
 static int mbuff_uio_mmap(struct uio_info *info, struct vm_area_struct *vma)
 {
-	/* UIO has checked that vm_pgoff selects map 0 and the length fits. */
 	return mbuff_area_mmap(to_area(info), vma, 0);
 }
+#endif
 
 static int mbuff_uio_irqcontrol(struct uio_info *info, s32 value)
 {
@@ -77,7 +85,7 @@ int mbuff_uio_add(struct mbuff_area *area, struct device *parent)
 	info->irq = UIO_IRQ_CUSTOM;
 	info->open = mbuff_uio_open;
 	info->release = mbuff_uio_release;
-	info->mmap = mbuff_uio_mmap;
+	mbuff_uio_set_mmap(info, mbuff_uio_mmap);
 	info->irqcontrol = mbuff_uio_irqcontrol;
 
 	mem->name = "area";

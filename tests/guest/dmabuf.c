@@ -224,10 +224,18 @@ static void test_import(void)
 	tap_ok(m && same(m, SIZE, 9), "OPEN by name maps the dma-buf's bytes");
 	fu = mb_uio_open("dx-imp");
 	u = fu < 0 ? NULL : map(fu, SIZE, PROT_READ);
+	/*
+	 * Where UIO hands the module a VMA descriptor, not the VMA (7.2),
+	 * the exporter's mmap cannot be called: EOPNOTSUPP, only then.
+	 */
+	r = u ? 0 : -errno;
 	if (m)
 		m[7] = 0x5a;
-	tap_ok(u && u[7] == 0x5a && a[7] == 0x5a,
-	       "its /dev/uioN maps them too, and a write is the exporter's");
+	if (fu >= 0 && r == -EOPNOTSUPP)
+		tap_skip("its /dev/uioN: this kernel's UIO maps by VMA descriptor, which an exporter cannot map (EOPNOTSUPP)");
+	else
+		tap_ok(u && u[7] == 0x5a && a[7] == 0x5a,
+		       "its /dev/uioN maps them too, and a write is the exporter's");
 	tap_ok(!kctl("get dx-imp 0 any cached 0") &&
 	       !kctl("check dx-imp 7 1 0x5a") && !kctl("put dx-imp"),
 	       "kernel code reaches it by name, through the kernel mapping");

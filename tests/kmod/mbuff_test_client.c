@@ -174,9 +174,12 @@ static const char *mbuff_test_cachemode(pgprot_t prot)
 	unsigned int idx = (v & _PAGE_PWT ? 1 : 0) | (v & _PAGE_PCD ? 2 : 0) |
 			   (v & _PAGE_PAT ? 4 : 0);
 	const char *name;
+	u32 lo, hi;
 	u64 pat;
 
-	rdmsrl(MSR_IA32_CR_PAT, pat);
+	/* rdmsr(), not rdmsrl() (rdmsrq() since 6.16): in every kernel. */
+	rdmsr(MSR_IA32_CR_PAT, lo, hi);
+	pat = (u64)hi << 32 | lo;
 	name = names[(pat >> (8 * idx)) & 7];
 	return name ? name : "unknown";
 }
