@@ -4,7 +4,8 @@
  * memory of any size, created on demand.  Its pages are charged to the
  * creator's memory cgroup (__GFP_ACCOUNT: vmalloc_user() charges nobody,
  * and a group's limit would not see the areas its tasks create) and
- * mapped into the kernel with vmap().  User mappings take the pages on
+ * mapped into the kernel with vmap() (so a 32-bit kernel takes them from
+ * high memory first, as vmalloc() does).  User mappings take the pages on
  * first touch (mmap costs the same at any size; a caller that wants them
  * all at once passes MAP_POPULATE), a fault mapping the faulting page and
  * the ones after it up to an aligned run of MBUFF_FAULT_AROUND, as
@@ -40,8 +41,9 @@ int mbuff_vmalloc_create(struct mbuff_area *area)
 		return -ENOMEM;
 	t0 = ktime_get_ns();
 	for (i = 0; i < n; i++) {
-		pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO |
-				      __GFP_NOWARN);
+		/* Reached through vmap() only: high memory serves too. */
+		pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_HIGHMEM |
+				      __GFP_ZERO | __GFP_NOWARN);
 		if (!pages[i])
 			goto err_pages;
 		cond_resched();

@@ -15,6 +15,17 @@
 #endif
 
 /*
+ * A device table for module autoloading, left out where the build
+ * machine's modpost cannot read it (Kbuild: a 32-bit kernel built on a
+ * 64-bit machine with Debian's kbuild).
+ */
+#ifdef MBUFF_NO_DEVICE_TABLE
+#define MBUFF_MODULE_DEVICE_TABLE(type, name)
+#else
+#define MBUFF_MODULE_DEVICE_TABLE(type, name) MODULE_DEVICE_TABLE(type, name)
+#endif
+
+/*
  * The user page protection for a memory type.  "Uncached" is UC- on x86
  * (what pgprot_noncached gives and ioremap uses, so PAT sees one type).
  * Elsewhere it is Normal non-cacheable, the same as write-combined: on

@@ -48,7 +48,11 @@ static struct sg_table *mbuff_dmabuf_map(struct dma_buf_attachment *attach,
 	if (!sgt)
 		return ERR_PTR(-ENOMEM);
 	if (area->backend == MBUFF_BACKEND_CONTIG) {
-		ret = sg_alloc_table(sgt, DIV_ROUND_UP(area->size, seg),
+		/*
+		 * Not DIV_ROUND_UP(): size + seg - 1 wraps where size_t is
+		 * 32 bits and seg near 4 GiB (no limit on the device).
+		 */
+		ret = sg_alloc_table(sgt, (area->size - 1) / seg + 1,
 				     GFP_KERNEL);
 		if (ret)
 			goto err_free;

@@ -19,6 +19,7 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "internal.h"
 
 #define MBUFF_OF_MAX_AREAS	32
@@ -226,7 +227,8 @@ static const struct of_device_id mbuff_of_match[] = {
 	{ .compatible = "mbuff,shared-memory" },
 	{ }
 };
-MODULE_DEVICE_TABLE(of, mbuff_of_match);
+
+MBUFF_MODULE_DEVICE_TABLE(of, mbuff_of_match);
 
 static struct platform_driver mbuff_of_driver = {
 	.probe = mbuff_of_probe,

@@ -51,13 +51,14 @@ static ssize_t cma_show(struct kobject *kobj, struct kobj_attribute *attr,
 /*
  * Physical addresses: the files are 0400, and the reader must also have
  * CAP_SYS_RAWIO, the rule MBUFF_IOC_INFO and MBUFF_IOC_SGLIST follow.
+ * Always 16 hex digits (%pa prints 8 where phys_addr_t is 32 bits wide).
  */
 static ssize_t phys_addr_show(struct kobject *kobj,
 			      struct kobj_attribute *attr, char *buf)
 {
 	if (!mbuff_may_see_phys())
 		return -EPERM;
-	return sysfs_emit(buf, "%pa\n", &to_area(kobj)->phys);
+	return sysfs_emit(buf, "0x%016llx\n", (u64)to_area(kobj)->phys);
 }
 
 enum mbuff_perm_field { MBUFF_PERM_OWNER, MBUFF_PERM_GROUP, MBUFF_PERM_BITS };
@@ -233,7 +234,7 @@ static ssize_t pool_phys_addr_show(struct kobject *kobj,
 
 	if (!mbuff_may_see_phys())
 		return -EPERM;
-	return p ? sysfs_emit(buf, "%pa\n", &p->phys) : -ENODEV;
+	return p ? sysfs_emit(buf, "0x%016llx\n", (u64)p->phys) : -ENODEV;
 }
 
 static ssize_t pool_size_show(struct kobject *kobj,

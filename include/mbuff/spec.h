@@ -51,15 +51,21 @@ static inline int mbuff_spec_number(const char **sp, __u64 *val)
 {
 	const char *s = *sp;
 	unsigned int base = 10, shift = 0;
-	__u64 v = 0;
-	int d, n = 0;
+	/*
+	 * v * base + d overflows past lim, or at lim past rem; constants,
+	 * so that no 64-bit division is left for a 32-bit kernel.
+	 */
+	__u64 lim = ~(__u64)0 / 10, v = 0;
+	int d, n = 0, rem = 5;
 
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
+		lim = ~(__u64)0 >> 4;
+		rem = 15;
 		s += 2;
 	}
 	while ((d = mbuff_spec_digit(*s, base)) >= 0) {
-		if (v > (~(__u64)0 - (__u64)d) / base)
+		if (v > lim || (v == lim && d > rem))
 			return -ERANGE;
 		v = v * base + (__u64)d;
 		s++;

@@ -267,7 +267,11 @@ static const struct pci_device_id edu_ids[] = {
 	{ PCI_DEVICE(0x1234, 0x11e8) },
 	{ }
 };
+
+/* See MBUFF_NO_DEVICE_TABLE in Kbuild. */
+#ifndef MBUFF_NO_DEVICE_TABLE
 MODULE_DEVICE_TABLE(pci, edu_ids);
+#endif
 
 static struct pci_driver edu_driver = {
 	.name = "mbuff_edu_dma",

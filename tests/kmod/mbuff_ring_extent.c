@@ -559,7 +559,11 @@ static const struct pci_device_id rext_edu_ids[] = {
 	{ PCI_DEVICE(REXT_EDU_VENDOR, REXT_EDU_DEVICE) },
 	{ }
 };
+
+/* See MBUFF_NO_DEVICE_TABLE in Kbuild. */
+#ifndef MBUFF_NO_DEVICE_TABLE
 MODULE_DEVICE_TABLE(pci, rext_edu_ids);
+#endif
 
 static struct pci_driver rext_edu_driver = {
 	.name = KBUILD_MODNAME,
@@ -587,7 +591,7 @@ static u64 rext_fit(u64 bytes, u64 stride)
 
 	if (bytes < used || bytes - used < record_size)
 		return 0;
-	return (bytes - used - record_size) / stride + 1;
+	return div64_u64(bytes - used - record_size, stride) + 1;
 }
 
 /*

@@ -22,6 +22,8 @@ Test(spec, numbers_and_suffixes)
 		{ "1G", 1ull << 30 }, { "2T", 2ull << 40 },
 		{ "0x10M", 16ull << 20 },
 		{ "18446744073709551615", ~0ull },
+		{ "0xffffffffffffffff", ~0ull },
+		{ "1844674407370955161", ~0ull / 10 },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -38,7 +40,8 @@ Test(spec, numbers_and_suffixes)
 Test(spec, number_errors)
 {
 	const char *bad[] = { "", "M", "x10", "0x", "@1" };
-	const char *big[] = { "18446744073709551616", "0x10000000000000000",
+	const char *big[] = { "18446744073709551616", "18446744073709551619",
+			      "0x10000000000000000", "0x1fffffffffffffff0",
 			      "16777216T", "99999999999999999999" };
 	__u64 v;
 
