@@ -63,7 +63,7 @@ int main(int argc, char **argv)
 	tap_ok(mbuff_area_open(argv[1], 0, &o, &a) == -EOPNOTSUPP,
 	       "write-combined through /dev/mem: EOPNOTSUPP");
 	o.memtype = MBUFF_MEM_CACHED;
-	tap_ok(mbuff_area_open(argv[1], 1ULL << 40, &o, &a) == -EINVAL,
+	tap_ok(mbuff_area_open(argv[1], (size_t)1 << 30, &o, &a) == -EINVAL,
 	       "asking for more than the range: EINVAL");
 	tap_exit();
 }

@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 		r = kctl("fill %s %u %d %#x", name, order[k] * PAGE, PAGE,
 			 (unsigned int)(0x30 + k));
 		i = mbuff_pagemark_find(&pm);
-		if (r || i != order[k] || mem_check(p + i * PAGE, PAGE, 0x30 + k) >= 0) {
+		if (r || i != (long)order[k] || mem_check(p + i * PAGE, PAGE, 0x30 + k) >= 0) {
 			tap_diag("after the kernel filled page %u: found %ld", order[k], i);
 			r = -1;
 			break;

@@ -33,25 +33,32 @@ static const char *const params[] = {
 };
 static char saved[4][32];
 
+/* What op_create_n() creates: set before the fork of ax_as(). */
+static struct {
+	int n;
+	size_t size;
+	unsigned int backend;
+} create_req;
+
 /*
- * Create areas @prefix0 .. @prefix<n-1> of @size bytes with HOLD, on
- * @backend, one after the other: how many were created, or -errno of the
- * first failure when none was.  ax_res[1]: -errno of the first failure.
+ * Create areas @prefix0 .. @prefix<n-1> of create_req's size with HOLD,
+ * on its backend, one after the other: how many were created, or -errno
+ * of the first failure when none was.  ax_res[1]: -errno of the first
+ * failure.
  */
 static long op_create_n(const char *prefix, long arg)
 {
-	unsigned int backend = (unsigned int)(arg >> 56);
-	size_t size = (size_t)(arg >> 8) & ((1UL << 48) - 1);
-	int i, n = (int)(arg & 0xff), fd = ax_dev(O_RDWR);
+	int i, fd = ax_dev(O_RDWR);
 	char name[MBUFF_NAME_SIZE];
 	long ret = 0;
 
+	(void)arg;
 	if (fd < 0)
 		return fd;
 	ax_res[1] = 0;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < create_req.n; i++) {
 		snprintf(name, sizeof(name), "%s%d", prefix, i);
-		ret = ax_open(fd, name, size, backend,
+		ret = ax_open(fd, name, create_req.size, create_req.backend,
 			      MBUFF_OPEN_CREATE | MBUFF_OPEN_EXCL |
 			      MBUFF_OPEN_HOLD, 0, NULL);
 		if (ret) {
@@ -63,11 +70,6 @@ static long op_create_n(const char *prefix, long arg)
 	return i ? i : ret;
 }
 
-static long create_arg(int n, size_t size, unsigned int backend)
-{
-	return (long)((unsigned long)backend << 56 | size << 8 | (unsigned long)n);
-}
-
 #define VM MBUFF_BACKEND_VMALLOC
 #define CONTIG MBUFF_BACKEND_CONTIG
 
@@ -75,7 +77,10 @@ static long create_arg(int n, size_t size, unsigned int backend)
 static long create_n(const struct ax_cred *c, const char *prefix, int n,
 		     size_t size, unsigned int backend)
 {
-	return ax_as(c, op_create_n, prefix, create_arg(n, size, backend));
+	create_req.n = n;
+	create_req.size = size;
+	create_req.backend = backend;
+	return ax_as(c, op_create_n, prefix, 0);
 }
 
 /* One area, without HOLD: it lives as long as the child's file. */

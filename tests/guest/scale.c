@@ -166,6 +166,8 @@ static void on_fault(int sig)
 /* Read (or write @v to) the word at @p: 0, or the signal it raised. */
 static int touch(volatile uint64_t *p, int write, uint64_t v, uint64_t *got)
 {
+	/* Not kept in a register sigsetjmp() would not restore. */
+	volatile uint64_t val = v;
 	struct sigaction sa, old_segv, old_bus;
 	int sig = 0;
 
@@ -176,7 +178,7 @@ static int touch(volatile uint64_t *p, int write, uint64_t v, uint64_t *got)
 	fault_sig = 0;
 	if (!sigsetjmp(fault_env, 1)) {
 		if (write)
-			*p = v;
+			*p = val;
 		else if (got)
 			*got = *p;
 		else

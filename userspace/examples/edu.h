@@ -45,20 +45,39 @@ struct edu {
 	int verbose;			/* edu_transfer() prints each transfer */
 };
 
+/*
+ * The DMA registers are 64 bits wide, but a 32-bit CPU splits a 64-bit
+ * access into two, and edu answers only the one at the register's
+ * address (the upper half reads as all ones, writes to it are dropped).
+ * Its DMA addresses are 32-bit (dma_mask=0xffffffff): there the lower
+ * half is the register, and writing it clears the upper one.
+ */
+#if UINTPTR_MAX == 0xffffffff
 static inline uint64_t edu_rd(const struct edu *e, unsigned int reg)
-{
-	return e->regs[reg / 8];
-}
-
-/* The registers below 0x80 answer 32-bit reads only. */
-static inline uint32_t edu_rd32(const struct edu *e, unsigned int reg)
 {
 	return ((volatile uint32_t *)e->regs)[reg / 4];
 }
 
 static inline void edu_wr(struct edu *e, unsigned int reg, uint64_t v)
 {
+	((volatile uint32_t *)e->regs)[reg / 4] = (uint32_t)v;
+}
+#else
+static inline uint64_t edu_rd(const struct edu *e, unsigned int reg)
+{
+	return e->regs[reg / 8];
+}
+
+static inline void edu_wr(struct edu *e, unsigned int reg, uint64_t v)
+{
 	e->regs[reg / 8] = v;
+}
+#endif
+
+/* The registers below 0x80 answer 32-bit reads only. */
+static inline uint32_t edu_rd32(const struct edu *e, unsigned int reg)
+{
+	return ((volatile uint32_t *)e->regs)[reg / 4];
 }
 
 static inline double edu_now(void)
