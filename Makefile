@@ -6,7 +6,8 @@
 #   make                 build everything for the default kernel
 #   make GUEST_ARCH=arm64  cross-build the module, libmbuff, the tools and
 #                        the guest tests for the arm64 guest (also: make
-#                        guest-arm64; make KVER=<an arm64 version>)
+#                        guest-arm64; make KVER=<an arm64 version>); the
+#                        same for armhf (32-bit ARM, Debian's armmp)
 #   make matrix          build for every kernel `make test` boots (the
 #                        first time, this builds the debug kernel)
 #   make test            unit tests, static checks, runner self-tests, guest
@@ -20,9 +21,10 @@
 #   make install         install module, headers (DESTDIR=, PREFIX=)
 #
 # Variables: KVER= (kernel version, default: the Debian 12 kernel of
-# GUEST_ARCH; boot/kernels list), GUEST_ARCH= (x86_64 or arm64, default: the
-# architecture of KVER), KDIR= (its headers), CROSS_COMPILE= (arm64 default:
-# aarch64-linux-gnu-), V=1 (show commands), CC=, CFLAGS=.
+# GUEST_ARCH; boot/kernels list), GUEST_ARCH= (x86_64, arm64 or armhf,
+# default: the architecture of KVER), KDIR= (its headers), CROSS_COMPILE=
+# (arm64 default: aarch64-linux-gnu-, armhf: arm-linux-gnueabihf-), V=1
+# (show commands), CC=, CFLAGS=.
 
 # The first pass only makes sure the Debian packages are installed (the
 # kernel version is discovered from them), then runs the real build.
@@ -57,7 +59,7 @@ B := $(TOP)/build
 # The guest architecture follows KVER when only KVER is given; the kernel
 # is the default one of the architecture when only GUEST_ARCH is.
 ifeq ($(origin GUEST_ARCH),undefined)
-GUEST_ARCH := $(if $(filter %-arm64,$(KVER)),arm64,x86_64)
+GUEST_ARCH := $(if $(filter %-arm64,$(KVER)),arm64,$(if $(filter %-armmp %-armmp-lpae,$(KVER)),armhf,x86_64))
 endif
 ifeq ($(KVER),)
 override KVER := $(shell boot/kernels default $(GUEST_ARCH))
@@ -66,26 +68,32 @@ KDIR ?= $(shell boot/kernels kdir $(KVER))
 KOBJ := $(B)/kmod/$(KVER)
 
 # x86_64 is the host: its libmbuff, tools and unit tests live in build/lib,
-# build/bin and build/unit, its guest programs in build/guest.  arm64 is
-# cross-built: Kbuild gets ARCH= and CROSS_COMPILE=, and libmbuff, the tools
-# and the static guest programs go to build/lib-arm64, build/bin-arm64 and
-# build/guest-arm64.
+# build/bin and build/unit, its guest programs in build/guest.  arm64 and
+# armhf are cross-built: Kbuild gets ARCH= and CROSS_COMPILE=, and
+# libmbuff, the tools and the static guest programs go to build/lib-ARCH,
+# build/bin-ARCH and build/guest-ARCH.
+CROSS_ARCHES := arm64 armhf
+ifneq ($(filter $(CROSS_ARCHES),$(GUEST_ARCH)),)
 ifeq ($(GUEST_ARCH),arm64)
 CROSS_COMPILE ?= aarch64-linux-gnu-
 KBUILD_ARCH := ARCH=arm64 CROSS_COMPILE=$(CROSS_COMPILE)
+else
+CROSS_COMPILE ?= arm-linux-gnueabihf-
+KBUILD_ARCH := ARCH=arm CROSS_COMPILE=$(CROSS_COMPILE)
+endif
 ifeq ($(origin CC),default)
 CC := $(CROSS_COMPILE)gcc
 endif
-LB := $(B)/lib-arm64
-BB := $(B)/bin-arm64
-GB := $(B)/guest-arm64
+LB := $(B)/lib-$(GUEST_ARCH)
+BB := $(B)/bin-$(GUEST_ARCH)
+GB := $(B)/guest-$(GUEST_ARCH)
 else ifeq ($(GUEST_ARCH),x86_64)
 KBUILD_ARCH :=
 LB := $(B)/lib
 BB := $(B)/bin
 GB := $(B)/guest
 else
-$(error GUEST_ARCH=$(GUEST_ARCH): x86_64 or arm64)
+$(error GUEST_ARCH=$(GUEST_ARCH): x86_64, arm64 or armhf)
 endif
 
 PREFIX ?= /usr/local
@@ -138,7 +146,7 @@ STRESS_SAN := tsan asan
 STRESS_BIN := $(B)/unit/ring_stress $(foreach s,$(STRESS_SAN),$(B)/unit-$(s)/ring_stress)
 
 .PHONY: all module kmod-src sparse-kbuild lib tools guest unit test check \
-	demo deps install clean distclean help bench bench-build guest-arm64 matrix
+	demo deps install clean distclean help bench bench-build guest-arm64 guest-armhf matrix
 
 ifeq ($(GUEST_ARCH),x86_64)
 all: module lib tools guest unit
@@ -199,9 +207,11 @@ sparse-kbuild: kmod-src
 
 guest: module $(GUEST_BIN) $(GUEST_TOOLS)
 
-# The arm64 guest's module, libmbuff, tools and tests, from any build.
+# An ARM guest's module, libmbuff, tools and tests, from any build.
 guest-arm64:
 	$(Q)$(MAKE) GUEST_ARCH=arm64 KVER=$(if $(filter %-arm64,$(KVER)),$(KVER)) guest
+guest-armhf:
+	$(Q)$(MAKE) GUEST_ARCH=armhf KVER=$(if $(filter %-armmp %-armmp-lpae,$(KVER)),$(KVER)) guest
 
 # Every kernel of the test matrix: the module per kernel (build/kmod/KVER),
 # the guest programs per architecture.  The debug kernel's KDIR is its
@@ -295,14 +305,14 @@ $(GB)/bench/%.sh: bench/guest/%.sh
 # Without KVER= or GUEST_ARCH=, the guest suites run on every kernel of the
 # matrix; with either, on that kernel only (the host parts are x86_64's).
 ifneq ($(filter command line,$(origin KVER) $(origin GUEST_ARCH)),)
-test: all $(if $(filter arm64,$(GUEST_ARCH)),host)
+test: all $(if $(filter $(CROSS_ARCHES),$(GUEST_ARCH)),host)
 	$(Q)scripts/run-tests --kernel $(KVER)
 else
 test: matrix
 	$(Q)scripts/run-tests
 endif
 
-# The host's build, from an arm64 one.
+# The host's build, from an ARM one.
 host:
 	$(Q)$(MAKE) GUEST_ARCH=x86_64 KVER=$(shell boot/kernels default x86_64) all
 
@@ -341,7 +351,7 @@ install: module lib tools
 
 clean:
 	$(Q)rm -rf $(B)/kmod $(B)/guest $(B)/unit $(B)/runs $(B)/tests $(B)/lib $(B)/bin \
-		$(B)/guest-arm64 $(B)/lib-arm64 $(B)/bin-arm64 \
+		$(foreach a,arm64 armhf,$(B)/guest-$(a) $(B)/lib-$(a) $(B)/bin-$(a)) \
 		$(addprefix $(B)/unit-,$(STRESS_SAN)) $(B)/bench
 
 distclean:
