@@ -102,13 +102,18 @@ DESTDIR ?=
 CC ?= gcc
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-# include/uapi first: <linux/mbuff.h> is the ABI header in user space.
+# include/uapi first: <mbuff/mbuff.h> is the ABI header, as installed.
 UCFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I$(TOP)/include/uapi -I$(TOP)/include
 
 # Kernel sources, copied per kernel version (cp -p keeps their times, so
 # Kbuild rebuilds only what changed).
 KSRC := Kbuild $(wildcard kernel/*.[ch] uio/*.[ch] tests/kmod/*.[ch]) \
 	$(shell find include -name '*.h')
+
+# The headers a program includes: the ABI (<mbuff/mbuff.h>,
+# <mbuff/mbuff_ring.h>) and what <mbuff.h> and the page markers need;
+# name.h and spec.h are the tree's own.
+PUBLIC_H := $(wildcard include/uapi/mbuff/*.h) include/mbuff/ring.h include/mbuff/pagemark.h
 
 LIBDIR ?= $(PREFIX)/lib
 MANDIR ?= $(PREFIX)/share/man
@@ -331,11 +336,9 @@ install: module lib tools
 	$(Q)install -D -m 644 $(KOBJ)/mbuff.ko \
 		$(DESTDIR)/lib/modules/$(KVER)/updates/mbuff.ko
 	$(Q)$(if $(DESTDIR),:,depmod $(KVER))
-	$(Q)install -d $(DESTDIR)$(PREFIX)/include/mbuff \
-		$(DESTDIR)$(PREFIX)/include/linux $(DESTDIR)$(LIBDIR)/pkgconfig \
+	$(Q)install -d $(DESTDIR)$(PREFIX)/include/mbuff $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(PREFIX)/bin
-	$(Q)install -m 644 include/mbuff/*.h $(DESTDIR)$(PREFIX)/include/mbuff/
-	$(Q)install -m 644 include/uapi/linux/*.h $(DESTDIR)$(PREFIX)/include/linux/
+	$(Q)install -m 644 $(PUBLIC_H) $(DESTDIR)$(PREFIX)/include/mbuff/
 	$(Q)install -m 644 userspace/lib/mbuff.h $(DESTDIR)$(PREFIX)/include/
 	$(Q)install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/
 	$(Q)install -m 755 $(LIBSO) $(DESTDIR)$(LIBDIR)/

@@ -2,7 +2,7 @@
 /*
  * /dev/mbuff: the control device.  Each open file selects at most one area
  * (the one it maps, reads and reports on) and holds it while selected.
- * The modern ioctls (include/uapi/linux/mbuff.h) and the mbuff 0.7.2 ones
+ * The modern ioctls (include/uapi/mbuff/mbuff.h) and the mbuff 0.7.2 ones
  * (raw numbers 0 to 3, legacy.c) share the device.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

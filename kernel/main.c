@@ -13,7 +13,7 @@
 #include <linux/workqueue.h>
 
 #include <linux/build_bug.h>
-#include <linux/mbuff_ring.h>
+#include <mbuff/mbuff_ring.h>
 
 #include "compat.h"
 #include "internal.h"

@@ -13,7 +13,7 @@
 #define _LINUX_MBUFF_H
 
 #include <linux/types.h>
-#include <uapi/linux/mbuff.h>
+#include <uapi/mbuff/mbuff.h>
 
 struct mbuff_area;
 

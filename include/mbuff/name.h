@@ -7,7 +7,7 @@
 #ifndef _MBUFF_NAME_H
 #define _MBUFF_NAME_H
 
-#include <linux/mbuff.h>
+#include <mbuff/mbuff.h>
 
 /**
  * mbuff_name_valid() - check an area name

@@ -58,7 +58,7 @@
 #define _MBUFF_RING_H
 
 #include <linux/types.h>
-#include <linux/mbuff_ring.h>
+#include <mbuff/mbuff_ring.h>
 
 #ifdef __KERNEL__
 #include <linux/atomic.h>

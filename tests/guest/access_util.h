@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include <linux/capability.h>
-#include <linux/mbuff.h>
+#include <mbuff/mbuff.h>
 
 #include "mbuff_util.h"
 #include "tap.h"

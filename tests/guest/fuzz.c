@@ -49,7 +49,7 @@
 #include <sys/wait.h>
 
 #include <linux/futex.h>
-#include <linux/mbuff.h>
+#include <mbuff/mbuff.h>
 #include <mbuff/name.h>
 
 #include "tap.h"

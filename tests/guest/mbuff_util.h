@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/mbuff.h>
+#include <mbuff/mbuff.h>
 
 #define MB (1024UL * 1024UL)
 

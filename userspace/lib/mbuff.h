@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include <linux/mbuff.h>
+#include <mbuff/mbuff.h>
 #include <mbuff/ring.h>
 
 #ifdef __cplusplus
