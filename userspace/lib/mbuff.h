@@ -163,6 +163,8 @@ int mbuff_chmod(const char *name, mode_t mode, unsigned int source);
 int mbuff_chown(const char *name, uid_t uid, gid_t gid, unsigned int source);
 int mbuff_list(char (**names)[MBUFF_NAME_SIZE], size_t *count,
 	       unsigned int source);
+/* since 0.5: the names in a row, NUL-terminated, as listxattr(2) */
+ssize_t mbuff_list_names(char *buf, size_t len, unsigned int source);
 int mbuff_pools(struct mbuff_pool_info *pools, size_t capacity);
 
 int mbuff_name_check(const char *name);
