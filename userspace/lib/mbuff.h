@@ -171,6 +171,7 @@ int mbuff_name_check(const char *name);
 int mbuff_devmem_lookup(const char *spec, const char *name, uint64_t *size,
 			uint64_t *phys);
 const char *mbuff_last_error(void);
+const char *mbuff_version(void);	/* since 0.5 */
 
 #ifdef __cplusplus
 }
