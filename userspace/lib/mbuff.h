@@ -10,6 +10,15 @@
  * Sources: the mbuff.ko module (/dev/mbuff),
  * physical ranges through /dev/mem (MBUFF_DEVMEM="name=SIZE@PHYS,..."), and
  * process-only shared memory for machines without the module.
+ *
+ * Every struct of this header that the library fills or reads starts
+ * with its size (@sz), so that it can grow: a caller's older or newer
+ * struct gets what both know.  The others are fixed by something else:
+ * struct mbuff_sg_entry is the kernel's ABI, and the views of
+ * <mbuff/ring.h> and <mbuff/pagemark.h> (struct mbuff_ring, struct
+ * mbuff_pagemark) belong to inline code compiled into the caller, so a
+ * change of their layout takes new symbol versions of the functions that
+ * fill them, as mbuff_area_ring_attach() had in release 0.3.
  */
 #ifndef _MBUFF_H
 #define _MBUFF_H
