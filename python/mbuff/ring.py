@@ -36,6 +36,12 @@ class Ring:
         flags = _lib.RING_VIEW_DOUBLED if doubled else 0
         lib.mbuff_area_ring_attach(self._handle.ptr,
                                    ctypes.byref(self._view), flags)
+        v = self._view
+        if v.area != area.address or v.area_size != area.size or \
+                v.mask & (v.mask + 1) or (not doubled and v.ctl != v.area):
+            # struct mbuff_ring is not laid out as RingView declares it.
+            raise error(errno.EPROTO, "libmbuff's struct mbuff_ring is not "
+                        "the one this binding knows")
         self._ring = ctypes.byref(self._view)
         self.name = area.name
         self.data_size = self._view.mask + 1

@@ -171,3 +171,11 @@ def test_stream_to_another_process(area_name):
                 child.kill()
         assert child.returncode == 0
         assert int(out) == crc
+
+
+def test_doubled_view(area_name):
+    with ring_area(area_name) as a:
+        p, c = a.ring(), a.ring(doubled=True)
+        for i in range(500):
+            p.write(record(i), timeout=0)
+            assert c.read(timeout=0) == record(i)
