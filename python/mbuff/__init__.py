@@ -8,7 +8,9 @@ A binding of libmbuff through ctypes, no compiler needed:
     with mbuff.Area("adc", 1 << 20, create=True) as area:
         area.memory[:5] = b"hello"          # a writable memoryview
         samples = area.array("int16", 1024, offset=4096)    # numpy
-        area.format_ring()
+
+    with mbuff.Area("adc-ring", 4096 + 65536, create=True) as area:
+        area.format_ring()                  # once, before both sides
         ring = area.ring()
         ring.write(b"a record")
         print(ring.read())
