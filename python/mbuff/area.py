@@ -4,6 +4,7 @@ names (stat, destroy, list)."""
 
 import ctypes
 import errno
+import math
 from collections import namedtuple
 
 from . import _lib
@@ -160,7 +161,7 @@ class Area:
         Returns the event counter, or None on a timeout.  Raises
         mbuff.NotSupportedError when the source has no notifications
         (devmem)."""
-        ms = -1 if timeout is None else max(0, int(timeout * 1000))
+        ms = -1 if timeout is None else max(0, math.ceil(timeout * 1000))
         ret = lib.mbuff_area_wait(self._ptr(), ms)
         if ret == -errno.ETIMEDOUT:
             return None

@@ -18,6 +18,7 @@ from . import _lib
 from ._lib import lib, error
 
 _POLL = 0.001   # seconds between looks without notifications
+_BUF = 65536    # bytes try_read() copies a record through
 
 
 class Ring:
@@ -131,10 +132,14 @@ class Ring:
 
         Raises mbuff.Error EIO when the ring is corrupt."""
         if self._buf is None:
-            self._buf = ctypes.create_string_buffer(self.max_record or 1)
+            self._buf = ctypes.create_string_buffer(
+                max(1, min(self.max_record, _BUF)))
         ret = lib.mbuff_ring_read(self._ring, self._buf, len(self._buf))
         if ret == -errno.EAGAIN:
             return None
+        if ret == -errno.EMSGSIZE:
+            # Longer than the buffer: copied from where it lies.
+            return self.read_batch(1)[0]
         if ret < 0:
             raise error(-ret, f"ring of '{self.name}': "
                         f"{errno.errorcode[-ret]} reading a record")

@@ -179,3 +179,16 @@ def test_doubled_view(area_name):
         for i in range(500):
             p.write(record(i), timeout=0)
             assert c.read(timeout=0) == record(i)
+
+
+def test_records_longer_than_the_copy_buffer(area_name):
+    data = 256 * 1024
+    with ring_area(area_name, data) as a:
+        p, c = a.ring(), a.ring()
+        big = [bytes([i]) * (70000 + i) for i in range(8)]
+        for i, rec in enumerate(big):
+            p.write(rec, timeout=0)
+            p.write(record(i), timeout=0)
+            assert c.try_read() == rec
+            assert c.try_read() == record(i)
+        assert c.try_read() is None
