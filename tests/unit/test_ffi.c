@@ -18,6 +18,11 @@
 
 #include <mbuff.h>
 #include <mbuff/pagemark.h>
+#if defined(__has_include)
+#if __has_include(<mbuff/version.h>)
+#include <mbuff/version.h>
+#endif
+#endif
 
 #define PAGE	4096
 #define DATA	4096
@@ -188,6 +193,10 @@ Test(ffi, version_is_a_release)
 	cr_assert_eq(sscanf(mbuff_version(), "%u.%u.%u", &maj, &min, &pat), 3,
 		     "%s", mbuff_version());
 	cr_assert(maj > 0 || min >= 5, "%s", mbuff_version());
+#ifdef MBUFF_VERSION_STRING
+	/* The build's version, when it generates <mbuff/version.h>. */
+	cr_assert_str_eq(mbuff_version(), MBUFF_VERSION_STRING);
+#endif
 	dlclose(f.h);
 }
 
