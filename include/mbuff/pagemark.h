@@ -43,6 +43,11 @@
 #define mbuff_pm_read_once(p)		__atomic_load_n(p, __ATOMIC_RELAXED)
 #endif
 
+/* "MBUFF_STATIC inline": static inline, or exported: see <mbuff/ring.h>. */
+#ifndef MBUFF_STATIC
+#define MBUFF_STATIC static
+#endif
+
 #define MBUFF_PAGEMARK_MAGIC0	0x74706d6566667562ULL	/* "buffempt" */
 #define MBUFF_PAGEMARK_MAGIC1	0x8b8f929a99998a9dULL	/* ~MAGIC0 */
 #define MBUFF_PAGEMARK_MIN	64	/* smallest page: markers apart */
@@ -79,7 +84,8 @@ static inline __u64 *mbuff_pm_tail(const struct mbuff_pagemark *pm, __u32 i)
  * Call only for a page the producer will not write until it is told
  * (e.g. after the page was taken, before it is handed back to a device).
  */
-static inline void mbuff_pagemark_empty(struct mbuff_pagemark *pm, __u32 i)
+MBUFF_STATIC inline void mbuff_pagemark_empty(struct mbuff_pagemark *pm,
+					      __u32 i)
 {
 	__u64 *h = mbuff_pm_head(pm, i), *t = mbuff_pm_tail(pm, i);
 
@@ -103,8 +109,9 @@ static inline void mbuff_pagemark_empty(struct mbuff_pagemark *pm, __u32 i)
  * Return: 0, or -1 for no pages, or a page size or base that cannot carry
  * markers.
  */
-static inline int mbuff_pagemark_init(struct mbuff_pagemark *pm, void *base,
-				      __u32 page_size, __u32 npages)
+MBUFF_STATIC inline int mbuff_pagemark_init(struct mbuff_pagemark *pm,
+					    void *base, __u32 page_size,
+					    __u32 npages)
 {
 	__u32 i;
 
@@ -130,7 +137,8 @@ static inline int mbuff_pagemark_init(struct mbuff_pagemark *pm, void *base,
  *
  * Return: true once the last word and the head marker are overwritten.
  */
-static inline int mbuff_pagemark_full(const struct mbuff_pagemark *pm, __u32 i)
+MBUFF_STATIC inline int mbuff_pagemark_full(const struct mbuff_pagemark *pm,
+					    __u32 i)
 {
 	const __u64 *h = mbuff_pm_head(pm, i), *t = mbuff_pm_tail(pm, i);
 	/* Read the last word first (acquire), then the head. */
@@ -153,8 +161,8 @@ static inline int mbuff_pagemark_full(const struct mbuff_pagemark *pm, __u32 i)
  *
  * Return: true once all four marker words are in place.
  */
-static inline int mbuff_pagemark_is_empty(const struct mbuff_pagemark *pm,
-					  __u32 i)
+MBUFF_STATIC inline int mbuff_pagemark_is_empty(const struct mbuff_pagemark *pm,
+						__u32 i)
 {
 	const __u64 *h = mbuff_pm_head(pm, i), *t = mbuff_pm_tail(pm, i);
 	/* Written last by mbuff_pagemark_empty(): read it first (acquire). */
@@ -174,7 +182,7 @@ static inline int mbuff_pagemark_is_empty(const struct mbuff_pagemark *pm,
  *
  * Return: the page's index, or -1 when it is not full yet.
  */
-static inline long mbuff_pagemark_next(struct mbuff_pagemark *pm)
+MBUFF_STATIC inline long mbuff_pagemark_next(struct mbuff_pagemark *pm)
 {
 	return mbuff_pagemark_full(pm, pm->next) ? (long)pm->next : -1;
 }
@@ -187,7 +195,7 @@ static inline long mbuff_pagemark_next(struct mbuff_pagemark *pm)
  *
  * Return: the index of a full page, or -1 when there is none.
  */
-static inline long mbuff_pagemark_find(struct mbuff_pagemark *pm)
+MBUFF_STATIC inline long mbuff_pagemark_find(struct mbuff_pagemark *pm)
 {
 	__u32 n, i;
 
@@ -204,7 +212,7 @@ static inline long mbuff_pagemark_find(struct mbuff_pagemark *pm)
  * @pm: the view
  * @i: the page, as mbuff_pagemark_next() or _find() returned it
  */
-static inline void mbuff_pagemark_done(struct mbuff_pagemark *pm, __u32 i)
+MBUFF_STATIC inline void mbuff_pagemark_done(struct mbuff_pagemark *pm, __u32 i)
 {
 	mbuff_pagemark_empty(pm, i);
 	if (i == pm->next)

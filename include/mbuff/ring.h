@@ -82,6 +82,17 @@
 #define mbuff_ring_read_once(p)		__atomic_load_n(p, __ATOMIC_RELAXED)
 #endif
 
+/*
+ * The functions a program calls are "MBUFF_STATIC inline": static inline,
+ * unless the includer defines MBUFF_STATIC first.  libmbuff's ffi.c does,
+ * to compile them once more as exported functions of the same names, for
+ * bindings that cannot call an inline (ctypes, cffi, other languages).
+ * The helpers they use stay static inline.
+ */
+#ifndef MBUFF_STATIC
+#define MBUFF_STATIC static
+#endif
+
 /**
  * struct mbuff_ring - one side's view of a ring
  * @ctl: the control page, at the start of the area
@@ -140,7 +151,7 @@ static inline __u32 mbuff_ring_round(__u32 len)
 }
 
 /* Bytes a record of @len payload bytes takes in the ring. */
-static inline __u32 mbuff_ring_footprint(__u32 len)
+MBUFF_STATIC inline __u32 mbuff_ring_footprint(__u32 len)
 {
 	return sizeof(struct mbuff_ring_rec) + mbuff_ring_round(len);
 }
@@ -159,8 +170,8 @@ static inline __u32 mbuff_ring_footprint(__u32 len)
  * Return: the data size, or -EINVAL when the area is too small or
  * @data_size is not a power of two of at least MBUFF_RING_CTL_SIZE.
  */
-static inline long mbuff_ring_format_size(void *area, __u64 area_size,
-					  __u32 data_size)
+MBUFF_STATIC inline long mbuff_ring_format_size(void *area, __u64 area_size,
+						__u32 data_size)
 {
 	struct mbuff_ring_ctl *ctl = (struct mbuff_ring_ctl *)area;
 	__u64 room, size = MBUFF_RING_CTL_SIZE;
@@ -197,7 +208,7 @@ static inline long mbuff_ring_format_size(void *area, __u64 area_size,
  *
  * Return: the data size, or -EINVAL when the area is too small.
  */
-static inline long mbuff_ring_format(void *area, __u64 area_size)
+MBUFF_STATIC inline long mbuff_ring_format(void *area, __u64 area_size)
 {
 	return mbuff_ring_format_size(area, area_size, 0);
 }
@@ -215,8 +226,8 @@ static inline long mbuff_ring_format(void *area, __u64 area_size)
  * has another format (MBUFF_RING_VERSION), -EINVAL when the control page
  * does not describe a ring that fits the area or its indices are corrupt.
  */
-static inline int mbuff_ring_attach(struct mbuff_ring *ring, void *area,
-				    __u64 area_size)
+MBUFF_STATIC inline int mbuff_ring_attach(struct mbuff_ring *ring, void *area,
+					  __u64 area_size)
 {
 	struct mbuff_ring_ctl *ctl = (struct mbuff_ring_ctl *)area;
 	__u32 version, size, data_offset, prod, cons;
@@ -275,7 +286,7 @@ static inline __u32 mbuff_ring_room(const struct mbuff_ring *ring)
  * consumer's index is more than a ring behind the producer's, or ahead
  * of it (corrupt).
  */
-static inline __u32 mbuff_ring_free_bytes(const struct mbuff_ring *ring)
+MBUFF_STATIC inline __u32 mbuff_ring_free_bytes(const struct mbuff_ring *ring)
 {
 	return mbuff_ring_room(ring);
 }
@@ -332,7 +343,7 @@ static inline void mbuff_ring_put_header(struct mbuff_ring *ring, __u32 len,
  *
  * One release store of the producer's index, however many records.
  */
-static inline void mbuff_ring_commit(struct mbuff_ring *ring)
+MBUFF_STATIC inline void mbuff_ring_commit(struct mbuff_ring *ring)
 {
 	if (!ring->pending)
 		return;
@@ -413,8 +424,8 @@ static inline int mbuff_ring_reserve_flags(struct mbuff_ring *ring, __u32 len,
  * Return: 0, -EAGAIN when there is no room now, -EMSGSIZE when the
  * record can never fit.
  */
-static inline int mbuff_ring_reserve(struct mbuff_ring *ring, __u32 len,
-				     void **payload)
+MBUFF_STATIC inline int mbuff_ring_reserve(struct mbuff_ring *ring, __u32 len,
+					   void **payload)
 {
 	return mbuff_ring_reserve_flags(ring, len, 0, payload);
 }
@@ -430,8 +441,8 @@ static inline int mbuff_ring_reserve(struct mbuff_ring *ring, __u32 len,
  * Return: 0, -EAGAIN when there is no room now, -EMSGSIZE when the record
  * can never fit.
  */
-static inline int mbuff_ring_write(struct mbuff_ring *ring, const void *buf,
-				   __u32 len)
+MBUFF_STATIC inline int mbuff_ring_write(struct mbuff_ring *ring,
+					 const void *buf, __u32 len)
 {
 	void *p;
 	int ret = mbuff_ring_reserve(ring, len, &p);
@@ -463,8 +474,8 @@ static inline int mbuff_ring_write(struct mbuff_ring *ring, const void *buf,
  * are not past the ring's data and inside the area, -EMSGSIZE when the
  * data is too small to hold an extent record at all (under 24 bytes).
  */
-static inline int mbuff_ring_put_extent(struct mbuff_ring *ring, __u64 offset,
-					__u64 len)
+MBUFF_STATIC inline int mbuff_ring_put_extent(struct mbuff_ring *ring,
+					      __u64 offset, __u64 len)
 {
 	struct mbuff_ring_extent *e;
 	void *p;
@@ -491,7 +502,7 @@ static inline int mbuff_ring_put_extent(struct mbuff_ring *ring, __u64 offset,
  * read); more than the data size when the producer's index is corrupt
  * (mbuff_ring_read() then says -EIO).
  */
-static inline __u32 mbuff_ring_used_bytes(const struct mbuff_ring *ring)
+MBUFF_STATIC inline __u32 mbuff_ring_used_bytes(const struct mbuff_ring *ring)
 {
 	/* C1: pairs with the producer's release of prod (P1). */
 	return mbuff_ring_load_acquire(&ring->ctl->prod) - ring->cons;
@@ -559,7 +570,7 @@ static inline long mbuff_ring_next(struct mbuff_ring *ring, __u32 *len,
  * Call once the records mbuff_ring_peek() returned are used; one release
  * store of the consumer's index, however many records.
  */
-static inline void mbuff_ring_consume(struct mbuff_ring *ring)
+MBUFF_STATIC inline void mbuff_ring_consume(struct mbuff_ring *ring)
 {
 	if (!ring->pending)
 		return;
@@ -586,7 +597,8 @@ static inline void mbuff_ring_consume(struct mbuff_ring *ring)
  * there is no record (*@len = 0) or the ring is corrupt (*@len =
  * MBUFF_RING_CORRUPT).
  */
-static inline const void *mbuff_ring_peek(struct mbuff_ring *ring, __u32 *len)
+MBUFF_STATIC inline const void *mbuff_ring_peek(struct mbuff_ring *ring,
+						__u32 *len)
 {
 	__u32 rlen, rflags, off, before = ring->pending;
 	long need = mbuff_ring_next(ring, &rlen, &rflags);
@@ -621,9 +633,9 @@ static inline const void *mbuff_ring_peek(struct mbuff_ring *ring, __u32 *len)
  * Return: the bytes' first, or NULL when the record is not an extent or
  * names bytes outside that room (corrupt).
  */
-static inline void *mbuff_ring_extent(const struct mbuff_ring *ring,
-				      const void *payload, __u32 len,
-				      __u64 *bytes)
+MBUFF_STATIC inline void *mbuff_ring_extent(const struct mbuff_ring *ring,
+					    const void *payload, __u32 len,
+					    __u64 *bytes)
 {
 	const struct mbuff_ring_extent *e =
 		(const struct mbuff_ring_extent *)payload;
@@ -653,8 +665,8 @@ static inline void *mbuff_ring_extent(const struct mbuff_ring *ring,
  * when the record is longer than @cap (it stays in the ring), -EIO when
  * the ring is corrupt.
  */
-static inline long mbuff_ring_read(struct mbuff_ring *ring, void *buf,
-				   __u32 cap)
+MBUFF_STATIC inline long mbuff_ring_read(struct mbuff_ring *ring, void *buf,
+					 __u32 cap)
 {
 	__u32 rlen, rflags;
 	long need = mbuff_ring_next(ring, &rlen, &rflags);
@@ -685,7 +697,7 @@ static inline long mbuff_ring_read(struct mbuff_ring *ring, void *buf,
  *
  * Return: true when the ring is still empty.
  */
-static inline int mbuff_ring_consumer_sleep(struct mbuff_ring *ring)
+MBUFF_STATIC inline int mbuff_ring_consumer_sleep(struct mbuff_ring *ring)
 {
 	__u32 *waiting = &ring->ctl->cons_waiting;
 
@@ -705,7 +717,7 @@ static inline int mbuff_ring_consumer_sleep(struct mbuff_ring *ring)
  * Return: true when the consumer sleeps and must be woken (the flag is
  * cleared here, so one wake-up is sent per sleep).
  */
-static inline int mbuff_ring_wake_consumer(struct mbuff_ring *ring)
+MBUFF_STATIC inline int mbuff_ring_wake_consumer(struct mbuff_ring *ring)
 {
 	__u32 *waiting = &ring->ctl->cons_waiting;
 
@@ -726,7 +738,7 @@ static inline int mbuff_ring_wake_consumer(struct mbuff_ring *ring)
  *
  * Return: true when the consumer should wake up.
  */
-static inline int mbuff_ring_consumer_woken(const struct mbuff_ring *ring)
+MBUFF_STATIC inline int mbuff_ring_consumer_woken(const struct mbuff_ring *ring)
 {
 	return mbuff_ring_used_bytes(ring) ||
 	       !mbuff_ring_load_acquire(&ring->ctl->cons_waiting);
@@ -743,8 +755,8 @@ static inline int mbuff_ring_consumer_woken(const struct mbuff_ring *ring)
  *
  * Return: true when there is still no room for @need bytes.
  */
-static inline int mbuff_ring_producer_sleep(struct mbuff_ring *ring,
-					    __u32 need)
+MBUFF_STATIC inline int mbuff_ring_producer_sleep(struct mbuff_ring *ring,
+						  __u32 need)
 {
 	__u32 *waiting = &ring->ctl->prod_waiting;
 
@@ -763,7 +775,7 @@ static inline int mbuff_ring_producer_sleep(struct mbuff_ring *ring,
  *
  * Return: true when the producer sleeps for room and must be woken.
  */
-static inline int mbuff_ring_wake_producer(struct mbuff_ring *ring)
+MBUFF_STATIC inline int mbuff_ring_wake_producer(struct mbuff_ring *ring)
 {
 	__u32 *waiting = &ring->ctl->prod_waiting;
 
@@ -781,8 +793,8 @@ static inline int mbuff_ring_wake_producer(struct mbuff_ring *ring)
  *
  * Return: true when there is room, or the consumer cleared the flag.
  */
-static inline int mbuff_ring_producer_woken(const struct mbuff_ring *ring,
-					    __u32 need)
+MBUFF_STATIC inline int mbuff_ring_producer_woken(const struct mbuff_ring *ring,
+						  __u32 need)
 {
 	return mbuff_ring_free_bytes(ring) >= mbuff_ring_want(ring, need) ||
 	       !mbuff_ring_load_acquire(&ring->ctl->prod_waiting);

@@ -10,6 +10,15 @@
  * Sources: the mbuff.ko module (/dev/mbuff),
  * physical ranges through /dev/mem (MBUFF_DEVMEM="name=SIZE@PHYS,..."), and
  * process-only shared memory for machines without the module.
+ *
+ * Every struct of this header that the library fills or reads starts
+ * with its size (@sz), so that it can grow: a caller's older or newer
+ * struct gets what both know.  The others are fixed by something else:
+ * struct mbuff_sg_entry is the kernel's ABI, and the views of
+ * <mbuff/ring.h> and <mbuff/pagemark.h> (struct mbuff_ring, struct
+ * mbuff_pagemark) belong to inline code compiled into the caller, so a
+ * change of their layout takes new symbol versions of the functions that
+ * fill them, as mbuff_area_ring_attach() had in release 0.3.
  */
 #ifndef _MBUFF_H
 #define _MBUFF_H
@@ -163,12 +172,15 @@ int mbuff_chmod(const char *name, mode_t mode, unsigned int source);
 int mbuff_chown(const char *name, uid_t uid, gid_t gid, unsigned int source);
 int mbuff_list(char (**names)[MBUFF_NAME_SIZE], size_t *count,
 	       unsigned int source);
+/* since 0.5: the names in a row, NUL-terminated, as listxattr(2) */
+ssize_t mbuff_list_names(char *buf, size_t len, unsigned int source);
 int mbuff_pools(struct mbuff_pool_info *pools, size_t capacity);
 
 int mbuff_name_check(const char *name);
 int mbuff_devmem_lookup(const char *spec, const char *name, uint64_t *size,
 			uint64_t *phys);
 const char *mbuff_last_error(void);
+const char *mbuff_version(void);	/* since 0.5 */
 
 #ifdef __cplusplus
 }
