@@ -26,16 +26,18 @@
 # (arm64 default: aarch64-linux-gnu-, armhf: arm-linux-gnueabihf-), V=1
 # (show commands), CC=, CFLAGS=.
 
-# The first pass only makes sure the Debian packages are installed (the
-# kernel version is discovered from them), then runs the real build.
+# The first pass makes sure the Debian packages are installed before the
+# goals that boot kernels or build for all of them (the kernel versions
+# are discovered from what it installed), then runs the real build.  A
+# plain build, install and deb never run apt: they use what is there.
 ifeq ($(MBUFF_INNER),)
 goals := $(or $(MAKECMDGOALS),all)
-nodeps := clean distclean deps help
+withdeps := test demo bench matrix
 .PHONY: $(goals) mbuff-outer
 $(goals): mbuff-outer
 	@:
 mbuff-outer:
-	@$(if $(filter-out $(nodeps),$(goals)),scripts/deps)
+	@$(if $(filter $(withdeps),$(goals)),scripts/deps)
 	@$(MAKE) --no-print-directory MBUFF_INNER=1 $(goals)
 else
 
