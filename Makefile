@@ -58,6 +58,8 @@ SHELL := /bin/bash
 
 TOP := $(CURDIR)
 B := $(TOP)/build
+# The one version of everything (module, library, packages): VERSION.
+MBUFF_VERSION := $(shell cat $(TOP)/VERSION)
 # The guest architecture follows KVER when only KVER is given; the kernel
 # is the default one of the architecture when only GUEST_ARCH is.
 ifeq ($(origin GUEST_ARCH),undefined)
@@ -104,27 +106,31 @@ DESTDIR ?=
 CC ?= gcc
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-# include/uapi first: <mbuff/mbuff.h> is the ABI header, as installed.
-UCFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I$(TOP)/include/uapi -I$(TOP)/include
+# include/uapi first: <mbuff/mbuff.h> is the ABI header, as installed;
+# build/include has the generated <mbuff/version.h>.  CPPFLAGS and
+# LDFLAGS are dpkg-buildflags' (hardening) in a package build.
+UCFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) -I$(TOP)/include/uapi \
+	-I$(TOP)/include -I$(B)/include
 
 # Kernel sources, copied per kernel version (cp -p keeps their times, so
 # Kbuild rebuilds only what changed).
-KSRC := Kbuild $(wildcard kernel/*.[ch] uio/*.[ch] tests/kmod/*.[ch]) \
+KSRC := Kbuild VERSION $(wildcard kernel/*.[ch] uio/*.[ch] tests/kmod/*.[ch]) \
 	$(shell find include -name '*.h')
 
 # The headers a program includes: the ABI (<mbuff/mbuff.h>,
 # <mbuff/mbuff_ring.h>) and what <mbuff.h> and the page markers need;
 # name.h and spec.h are the tree's own.
 PUBLIC_H := $(wildcard include/uapi/mbuff/*.h) include/mbuff/ring.h include/mbuff/pagemark.h
+# <mbuff/version.h>: VERSION, for C.
+VERSION_H := $(B)/include/mbuff/version.h
 
 LIBDIR ?= $(PREFIX)/lib
 MANDIR ?= $(PREFIX)/share/man
-LIB_VERSION := 0.4
 LIB_SRC := $(wildcard userspace/lib/*.c)
 LIB_OBJ := $(patsubst userspace/lib/%.c,$(LB)/obj/%.o,$(LIB_SRC))
 LIB_H := userspace/lib/mbuff.h userspace/lib/internal.h
 LIBA := $(LB)/libmbuff.a
-LIBSO := $(LB)/libmbuff.so.$(LIB_VERSION)
+LIBSO := $(LB)/libmbuff.so.$(MBUFF_VERSION)
 # Programs built on the library see <mbuff.h> and link it statically.
 LIBCFLAGS := -I$(TOP)/userspace/lib
 # One directory per tool: userspace/tools/NAME/*.c builds NAME.
@@ -146,7 +152,7 @@ GUEST_BIN += $(GB)/tests/fuzz32
 endif
 UNIT_C := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_C))
-SHARED_H := $(shell find include -name '*.h') $(wildcard tests/guest/*.h tests/guest/*/*.h) \
+SHARED_H := $(VERSION_H) $(shell find include -name '*.h') $(wildcard tests/guest/*.h tests/guest/*/*.h) \
 	$(wildcard tests/kmod/*.h tests/unit/*.h) $(LIB_H)
 # The ring's stress test, plain and under each sanitizer (see unit-%).
 STRESS_SAN := tsan asan
@@ -161,8 +167,31 @@ else
 all: module lib guest
 endif
 
+# MBUFF_VERSION_CODE compares like KERNEL_VERSION(): (major << 16) |
+# (minor << 8) | patch.  Rewritten only when VERSION changed.
+$(VERSION_H): VERSION
+	@mkdir -p $(@D)
+	$(Q)set -- $$(tr '.' ' ' <VERSION); { \
+		echo '/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */'; \
+		echo '/* Generated from VERSION by the Makefile: do not edit. */'; \
+		echo '#ifndef MBUFF_VERSION_H'; \
+		echo '#define MBUFF_VERSION_H'; \
+		echo; \
+		echo "#define MBUFF_VERSION_MAJOR $$1"; \
+		echo "#define MBUFF_VERSION_MINOR $$2"; \
+		echo "#define MBUFF_VERSION_PATCH $$3"; \
+		echo '#define MBUFF_VERSION_STRING "$(MBUFF_VERSION)"'; \
+		echo "#define MBUFF_VERSION_CODE (($$1 << 16) | ($$2 << 8) | $$3)"; \
+		echo; \
+		echo '#endif /* MBUFF_VERSION_H */'; \
+	} >$@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; touch $@; else mv $@.tmp $@; fi
+
 # libmbuff: one set of PIC objects, hidden unless exported, for both the
-# shared library (with its symbol version map) and the static one.
+# shared library (with its symbol version map) and the static one.  Every
+# program's rule has the generated header among its prerequisites
+# (SHARED_H), so it exists before anything compiles, and a new VERSION
+# rebuilds what includes it.
 lib: $(LIBA) $(LIBSO)
 
 $(LB)/obj/%.o: userspace/lib/%.c $(SHARED_H)
@@ -175,9 +204,9 @@ $(LIBA): $(LIB_OBJ)
 
 $(LIBSO): $(LIB_OBJ) userspace/lib/libmbuff.map
 	$(if $(Q),@echo "  LD [lib]   libmbuff.so")
-	$(Q)$(CC) -shared -o $@ $(LIB_OBJ) -Wl,-soname,libmbuff.so.0 \
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -o $@ $(LIB_OBJ) -Wl,-soname,libmbuff.so.0 \
 		-Wl,--version-script=userspace/lib/libmbuff.map
-	$(Q)ln -sf libmbuff.so.$(LIB_VERSION) $(LB)/libmbuff.so.0
+	$(Q)ln -sf libmbuff.so.$(MBUFF_VERSION) $(LB)/libmbuff.so.0
 	$(Q)ln -sf libmbuff.so.0 $(LB)/libmbuff.so
 
 tools: $(TOOL_BIN)
@@ -185,7 +214,7 @@ tools: $(TOOL_BIN)
 $(BB)/%: $(LIBA) $(SHARED_H) $(wildcard userspace/tools/*/*.[ch])
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC [tool]  $*")
-	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -o $@ $(call TOOL_SRC,$*) $(LIBA)
+	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) $(LDFLAGS) -o $@ $(call TOOL_SRC,$*) $(LIBA)
 
 $(GB)/bin/%: $(LIBA) $(SHARED_H) $(wildcard userspace/tools/*/*.[ch])
 	@mkdir -p $(@D)
@@ -199,7 +228,8 @@ kmod-src:
 	$(Q)cp -p --parents $(KSRC) $(KOBJ)/
 
 module: kmod-src
-	$(Q)$(MAKE) $(KBUILD_JOBS) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) $(if $(filter 1,$(V)),V=1) modules \
+	$(Q)$(MAKE) $(KBUILD_JOBS) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) $(if $(filter 1,$(V)),V=1) \
+		MBUFF_TEST_MODULES=1 modules \
 		$(if $(filter 1,$(V)),,2>&1 | { grep -v -e '^  [A-Z]' -e 'Skipping BTF' -e 'Entering directory' -e 'Leaving directory' || true; })
 	$(Q)test -f $(KOBJ)/mbuff.ko
 
@@ -210,7 +240,8 @@ module: kmod-src
 SPARSE_CF := -Wsparse-error
 
 sparse-kbuild: kmod-src
-	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) V=0 C=2 CF="$(SPARSE_CF)" -k modules
+	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) V=0 C=2 CF="$(SPARSE_CF)" \
+		MBUFF_TEST_MODULES=1 -k modules
 
 guest: module $(GUEST_BIN) $(GUEST_TOOLS)
 
@@ -340,14 +371,14 @@ install: module lib tools
 	$(Q)$(if $(DESTDIR),:,depmod $(KVER))
 	$(Q)install -d $(DESTDIR)$(PREFIX)/include/mbuff $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(PREFIX)/bin
-	$(Q)install -m 644 $(PUBLIC_H) $(DESTDIR)$(PREFIX)/include/mbuff/
+	$(Q)install -m 644 $(PUBLIC_H) $(VERSION_H) $(DESTDIR)$(PREFIX)/include/mbuff/
 	$(Q)install -m 644 userspace/lib/mbuff.h $(DESTDIR)$(PREFIX)/include/
 	$(Q)install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/
 	$(Q)install -m 755 $(LIBSO) $(DESTDIR)$(LIBDIR)/
-	$(Q)ln -sf libmbuff.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/libmbuff.so.0
+	$(Q)ln -sf libmbuff.so.$(MBUFF_VERSION) $(DESTDIR)$(LIBDIR)/libmbuff.so.0
 	$(Q)ln -sf libmbuff.so.0 $(DESTDIR)$(LIBDIR)/libmbuff.so
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(PREFIX)/include|' -e 's|@VERSION@|$(LIB_VERSION)|' \
+		-e 's|@INCLUDEDIR@|$(PREFIX)/include|' -e 's|@VERSION@|$(MBUFF_VERSION)|' \
 		userspace/lib/mbuff.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/mbuff.pc
 	$(Q)$(if $(TOOL_BIN),install -m 755 $(TOOL_BIN) $(DESTDIR)$(PREFIX)/bin/)
 	$(Q)for f in $(wildcard userspace/man/*.[0-9]); do \
@@ -357,12 +388,12 @@ install: module lib tools
 clean:
 	$(Q)rm -rf $(B)/kmod $(B)/guest $(B)/unit $(B)/runs $(B)/tests $(B)/lib $(B)/bin \
 		$(foreach a,arm64 armhf,$(B)/guest-$(a) $(B)/lib-$(a) $(B)/bin-$(a)) \
-		$(addprefix $(B)/unit-,$(STRESS_SAN)) $(B)/bench
+		$(addprefix $(B)/unit-,$(STRESS_SAN)) $(B)/bench $(B)/include
 
 distclean:
 	$(Q)rm -rf $(B)
 
 help:
-	@sed -n '3,25s/^# \{0,1\}//p' Makefile
+	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile
 
 endif
