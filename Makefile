@@ -18,7 +18,11 @@
 #                        memory and its own scale (ratios, a plot)
 #   make demo            boot a guest and show mbuff at work
 #   make deps            install the Debian packages all of this needs
-#   make install         install module, headers (DESTDIR=, PREFIX=)
+#   make install         install the module, libmbuff, headers, mbuffctl, man
+#                        pages, the udev rule and sysusers file (DESTDIR=,
+#                        PREFIX=, LIBDIR=, UDEVDIR=, SYSUSERSDIR=); also
+#                        install-user (all but the module), install-dkms
+#                        (the module's source for dkms, in DKMSDIR)
 #
 # Variables: KVER= (kernel version, default: the Debian 12 kernel of
 # GUEST_ARCH; boot/kernels list), GUEST_ARCH= (x86_64, arm64 or armhf,
@@ -124,8 +128,28 @@ PUBLIC_H := $(wildcard include/uapi/mbuff/*.h) include/mbuff/ring.h include/mbuf
 # <mbuff/version.h>: VERSION, for C.
 VERSION_H := $(B)/include/mbuff/version.h
 
+# /usr gets Debian's layout: the multiarch library directory, udev rules
+# and sysusers files under /usr/lib; the module's configuration samples
+# go to /etc then.
+ifeq ($(PREFIX),/usr)
+ifeq ($(origin LIBDIR),undefined)
+LIBDIR := $(PREFIX)/lib/$(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch)
+endif
+SYSCONFDIR ?= /etc
+else
 LIBDIR ?= $(PREFIX)/lib
+SYSCONFDIR ?= $(PREFIX)/etc
+endif
+INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
+UDEVDIR ?= $(PREFIX)/lib/udev/rules.d
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# dkms looks for a module's source in /usr/src/NAME-VERSION.
+DKMSDIR ?= /usr/src
+# What dkms builds mbuff.ko from: no test module, no user space.
+DKMS_SRC := Kbuild VERSION $(wildcard kernel/*.[ch] uio/*.[ch]) \
+	$(shell find include -name '*.h')
 LIB_SRC := $(wildcard userspace/lib/*.c)
 LIB_OBJ := $(patsubst userspace/lib/%.c,$(LB)/obj/%.o,$(LIB_SRC))
 LIB_H := userspace/lib/mbuff.h userspace/lib/internal.h
@@ -159,7 +183,8 @@ STRESS_SAN := tsan asan
 STRESS_BIN := $(B)/unit/ring_stress $(foreach s,$(STRESS_SAN),$(B)/unit-$(s)/ring_stress)
 
 .PHONY: all module kmod-src sparse-kbuild lib tools guest unit test check \
-	demo deps install clean distclean help bench bench-build guest-arm64 guest-armhf matrix
+	demo deps install install-module install-user install-dkms clean distclean help bench \
+	bench-build guest-arm64 guest-armhf matrix
 
 ifeq ($(GUEST_ARCH),x86_64)
 all: module lib tools guest unit
@@ -365,25 +390,54 @@ demo: all
 deps:
 	$(Q)scripts/deps
 
-install: module lib tools
+# install: the module for KVER, and install-user.  Never a test module.
+install: install-module install-user
+
+install-module: module
 	$(Q)install -D -m 644 $(KOBJ)/mbuff.ko \
 		$(DESTDIR)/lib/modules/$(KVER)/updates/mbuff.ko
 	$(Q)$(if $(DESTDIR),:,depmod $(KVER))
-	$(Q)install -d $(DESTDIR)$(PREFIX)/include/mbuff $(DESTDIR)$(LIBDIR)/pkgconfig \
-		$(DESTDIR)$(PREFIX)/bin
-	$(Q)install -m 644 $(PUBLIC_H) $(VERSION_H) $(DESTDIR)$(PREFIX)/include/mbuff/
-	$(Q)install -m 644 userspace/lib/mbuff.h $(DESTDIR)$(PREFIX)/include/
+
+# Everything but the module (what the Debian packages but mbuff-dkms
+# hold).  The configuration samples in SYSCONFDIR are all comments; an
+# existing one is the administrator's and is kept.
+install-user: lib tools
+	$(Q)install -d $(DESTDIR)$(INCLUDEDIR)/mbuff $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(BASHCOMPDIR)
+	$(Q)install -m 644 $(PUBLIC_H) $(VERSION_H) $(DESTDIR)$(INCLUDEDIR)/mbuff/
+	$(Q)install -m 644 userspace/lib/mbuff.h $(DESTDIR)$(INCLUDEDIR)/
 	$(Q)install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/
-	$(Q)install -m 755 $(LIBSO) $(DESTDIR)$(LIBDIR)/
+	$(Q)install -m 644 $(LIBSO) $(DESTDIR)$(LIBDIR)/
 	$(Q)ln -sf libmbuff.so.$(MBUFF_VERSION) $(DESTDIR)$(LIBDIR)/libmbuff.so.0
 	$(Q)ln -sf libmbuff.so.0 $(DESTDIR)$(LIBDIR)/libmbuff.so
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(PREFIX)/include|' -e 's|@VERSION@|$(MBUFF_VERSION)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(MBUFF_VERSION)|' \
 		userspace/lib/mbuff.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/mbuff.pc
 	$(Q)$(if $(TOOL_BIN),install -m 755 $(TOOL_BIN) $(DESTDIR)$(PREFIX)/bin/)
 	$(Q)for f in $(wildcard userspace/man/*.[0-9]); do \
 		s=$${f##*.}; install -D -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; \
 	done
+	$(Q)install -m 644 packaging/udev/60-mbuff.rules $(DESTDIR)$(UDEVDIR)/
+	$(Q)install -m 644 packaging/sysusers.d/mbuff.conf $(DESTDIR)$(SYSUSERSDIR)/
+	$(Q)install -m 644 packaging/bash-completion/mbuffctl $(DESTDIR)$(BASHCOMPDIR)/
+	$(Q)for d in modprobe.d modules-load.d; do \
+		f=$(DESTDIR)$(SYSCONFDIR)/$$d/mbuff.conf; \
+		[ -e $$f ] || install -D -m 644 packaging/$$d/mbuff.conf $$f; \
+	done
+
+# The module's source as dkms builds it, in DKMSDIR/mbuff-VERSION: Kbuild,
+# the kernel code and headers, VERSION and dkms.conf; no test module.
+# Then: dkms install mbuff/VERSION.
+DKMS_DEST = $(DESTDIR)$(DKMSDIR)/mbuff-$(MBUFF_VERSION)
+
+install-dkms:
+	$(Q)rm -rf $(DKMS_DEST)
+	$(Q)install -d $(DKMS_DEST)
+	$(Q)cp --parents $(DKMS_SRC) $(DKMS_DEST)/
+	$(Q)chmod -R u=rwX,go=rX $(DKMS_DEST)
+	$(Q)sed 's/#MODULE_VERSION#/$(MBUFF_VERSION)/' packaging/dkms/dkms.conf \
+		>$(DKMS_DEST)/dkms.conf
 
 clean:
 	$(Q)rm -rf $(B)/kmod $(B)/guest $(B)/unit $(B)/runs $(B)/tests $(B)/lib $(B)/bin \
