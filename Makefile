@@ -23,6 +23,7 @@
 #                        PREFIX=, LIBDIR=, UDEVDIR=, SYSUSERSDIR=); also
 #                        install-user (all but the module), install-dkms
 #                        (the module's source for dkms, in DKMSDIR)
+#   make deb             the Debian packages, in build/deb/
 #
 # Variables: KVER= (kernel version, default: the Debian 12 kernel of
 # GUEST_ARCH; boot/kernels list), GUEST_ARCH= (x86_64, arm64 or armhf,
@@ -183,7 +184,7 @@ STRESS_SAN := tsan asan
 STRESS_BIN := $(B)/unit/ring_stress $(foreach s,$(STRESS_SAN),$(B)/unit-$(s)/ring_stress)
 
 .PHONY: all module kmod-src sparse-kbuild lib tools guest unit test check \
-	demo deps install install-module install-user install-dkms clean distclean help bench \
+	demo deps install install-module install-user install-dkms deb clean distclean help bench \
 	bench-build guest-arm64 guest-armhf matrix
 
 ifeq ($(GUEST_ARCH),x86_64)
@@ -439,10 +440,28 @@ install-dkms:
 	$(Q)sed 's/#MODULE_VERSION#/$(MBUFF_VERSION)/' packaging/dkms/dkms.conf \
 		>$(DKMS_DEST)/dkms.conf
 
+# The Debian packages (debian/), built from a copy of the tree in
+# build/deb/src, so that nothing is left in the source tree (a package
+# build writes in debian/ and in the parent directory).  The .debs and
+# .buildinfo/.changes land in build/deb/.
+DEB_DIR := $(B)/deb
+DEB_SRC := $(DEB_DIR)/src/mbuff-$(MBUFF_VERSION)
+
+deb:
+	$(Q)rm -rf $(DEB_DIR)
+	$(Q)mkdir -p $(DEB_SRC)
+	$(Q)tar -C $(TOP) --exclude=./build --exclude=./.git -cf - . | tar -C $(DEB_SRC) -xf -
+	$(Q)cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b >$(DEB_DIR)/build.log 2>&1 || \
+		{ tail -n 40 $(DEB_DIR)/build.log; echo "make deb: failed, see $(DEB_DIR)/build.log"; exit 1; }
+	$(Q)mv $(DEB_DIR)/src/*.deb $(DEB_DIR)/src/*.buildinfo $(DEB_DIR)/src/*.changes $(DEB_DIR)/
+	$(Q)rm -rf $(DEB_DIR)/src
+	$(Q)$(if $(Q),ls $(DEB_DIR)/*.deb | sed 's|^$(TOP)/|  DEB       |')
+
 clean:
 	$(Q)rm -rf $(B)/kmod $(B)/guest $(B)/unit $(B)/runs $(B)/tests $(B)/lib $(B)/bin \
 		$(foreach a,arm64 armhf,$(B)/guest-$(a) $(B)/lib-$(a) $(B)/bin-$(a)) \
-		$(addprefix $(B)/unit-,$(STRESS_SAN)) $(B)/bench $(B)/include
+		$(addprefix $(B)/unit-,$(STRESS_SAN)) $(B)/bench $(B)/include $(B)/deb
 
 distclean:
 	$(Q)rm -rf $(B)
