@@ -18,7 +18,12 @@
 #                        memory and its own scale (ratios, a plot)
 #   make demo            boot a guest and show mbuff at work
 #   make deps            install the Debian packages all of this needs
-#   make install         install module, headers (DESTDIR=, PREFIX=)
+#   make install         install the module, libmbuff, headers, mbuffctl, man
+#                        pages, the udev rule and sysusers file (DESTDIR=,
+#                        PREFIX=, LIBDIR=, UDEVDIR=, SYSUSERSDIR=); also
+#                        install-user (all but the module), install-dkms
+#                        (the module's source for dkms, in DKMSDIR)
+#   make deb             the Debian packages, in build/deb/
 #
 # Variables: KVER= (kernel version, default: the Debian 12 kernel of
 # GUEST_ARCH; boot/kernels list), GUEST_ARCH= (x86_64, arm64 or armhf,
@@ -26,16 +31,18 @@
 # (arm64 default: aarch64-linux-gnu-, armhf: arm-linux-gnueabihf-), V=1
 # (show commands), CC=, CFLAGS=.
 
-# The first pass only makes sure the Debian packages are installed (the
-# kernel version is discovered from them), then runs the real build.
+# The first pass makes sure the Debian packages are installed before the
+# goals that boot kernels or build for all of them (the kernel versions
+# are discovered from what it installed), then runs the real build.  A
+# plain build, install and deb never run apt: they use what is there.
 ifeq ($(MBUFF_INNER),)
 goals := $(or $(MAKECMDGOALS),all)
-nodeps := clean distclean deps help
+withdeps := test demo bench matrix
 .PHONY: $(goals) mbuff-outer
 $(goals): mbuff-outer
 	@:
 mbuff-outer:
-	@$(if $(filter-out $(nodeps),$(goals)),scripts/deps)
+	@$(if $(filter $(withdeps),$(goals)),scripts/deps)
 	@$(MAKE) --no-print-directory MBUFF_INNER=1 $(goals)
 else
 
@@ -56,6 +63,8 @@ SHELL := /bin/bash
 
 TOP := $(CURDIR)
 B := $(TOP)/build
+# The one version of everything (module, library, packages): VERSION.
+MBUFF_VERSION := $(shell cat $(TOP)/VERSION)
 # The guest architecture follows KVER when only KVER is given; the kernel
 # is the default one of the architecture when only GUEST_ARCH is.
 ifeq ($(origin GUEST_ARCH),undefined)
@@ -102,27 +111,51 @@ DESTDIR ?=
 CC ?= gcc
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-# include/uapi first: <mbuff/mbuff.h> is the ABI header, as installed.
-UCFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I$(TOP)/include/uapi -I$(TOP)/include
+# include/uapi first: <mbuff/mbuff.h> is the ABI header, as installed;
+# build/include has the generated <mbuff/version.h>.  CPPFLAGS and
+# LDFLAGS are dpkg-buildflags' (hardening) in a package build.
+UCFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) -I$(TOP)/include/uapi \
+	-I$(TOP)/include -I$(B)/include
 
 # Kernel sources, copied per kernel version (cp -p keeps their times, so
 # Kbuild rebuilds only what changed).
-KSRC := Kbuild $(wildcard kernel/*.[ch] uio/*.[ch] tests/kmod/*.[ch]) \
+KSRC := Kbuild VERSION $(wildcard kernel/*.[ch] uio/*.[ch] tests/kmod/*.[ch]) \
 	$(shell find include -name '*.h')
 
 # The headers a program includes: the ABI (<mbuff/mbuff.h>,
 # <mbuff/mbuff_ring.h>) and what <mbuff.h> and the page markers need;
 # name.h and spec.h are the tree's own.
 PUBLIC_H := $(wildcard include/uapi/mbuff/*.h) include/mbuff/ring.h include/mbuff/pagemark.h
+# <mbuff/version.h>: VERSION, for C.
+VERSION_H := $(B)/include/mbuff/version.h
 
+# /usr gets Debian's layout: the multiarch library directory, udev rules
+# and sysusers files under /usr/lib; the module's configuration samples
+# go to /etc then.
+ifeq ($(PREFIX),/usr)
+ifeq ($(origin LIBDIR),undefined)
+LIBDIR := $(PREFIX)/lib/$(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch)
+endif
+SYSCONFDIR ?= /etc
+else
 LIBDIR ?= $(PREFIX)/lib
+SYSCONFDIR ?= $(PREFIX)/etc
+endif
+INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
-LIB_VERSION := 0.4
+UDEVDIR ?= $(PREFIX)/lib/udev/rules.d
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# dkms looks for a module's source in /usr/src/NAME-VERSION.
+DKMSDIR ?= /usr/src
+# What dkms builds mbuff.ko from: no test module, no user space.
+DKMS_SRC := Kbuild VERSION $(wildcard kernel/*.[ch] uio/*.[ch]) \
+	$(shell find include -name '*.h')
 LIB_SRC := $(wildcard userspace/lib/*.c)
 LIB_OBJ := $(patsubst userspace/lib/%.c,$(LB)/obj/%.o,$(LIB_SRC))
 LIB_H := userspace/lib/mbuff.h userspace/lib/internal.h
 LIBA := $(LB)/libmbuff.a
-LIBSO := $(LB)/libmbuff.so.$(LIB_VERSION)
+LIBSO := $(LB)/libmbuff.so.$(MBUFF_VERSION)
 # Programs built on the library see <mbuff.h> and link it statically.
 LIBCFLAGS := -I$(TOP)/userspace/lib
 # One directory per tool: userspace/tools/NAME/*.c builds NAME.
@@ -144,14 +177,15 @@ GUEST_BIN += $(GB)/tests/fuzz32
 endif
 UNIT_C := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_C))
-SHARED_H := $(shell find include -name '*.h') $(wildcard tests/guest/*.h tests/guest/*/*.h) \
+SHARED_H := $(VERSION_H) $(shell find include -name '*.h') $(wildcard tests/guest/*.h tests/guest/*/*.h) \
 	$(wildcard tests/kmod/*.h tests/unit/*.h) $(LIB_H)
 # The ring's stress test, plain and under each sanitizer (see unit-%).
 STRESS_SAN := tsan asan
 STRESS_BIN := $(B)/unit/ring_stress $(foreach s,$(STRESS_SAN),$(B)/unit-$(s)/ring_stress)
 
 .PHONY: all module kmod-src sparse-kbuild lib tools guest unit test check \
-	demo deps install clean distclean help bench bench-build guest-arm64 guest-armhf matrix
+	demo deps install install-module install-user install-dkms deb clean distclean help bench \
+	bench-build guest-arm64 guest-armhf matrix
 
 ifeq ($(GUEST_ARCH),x86_64)
 all: module lib tools guest unit
@@ -159,8 +193,31 @@ else
 all: module lib guest
 endif
 
+# MBUFF_VERSION_CODE compares like KERNEL_VERSION(): (major << 16) |
+# (minor << 8) | patch.  Rewritten only when VERSION changed.
+$(VERSION_H): VERSION
+	@mkdir -p $(@D)
+	$(Q)set -- $$(tr '.' ' ' <VERSION); { \
+		echo '/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */'; \
+		echo '/* Generated from VERSION by the Makefile: do not edit. */'; \
+		echo '#ifndef MBUFF_VERSION_H'; \
+		echo '#define MBUFF_VERSION_H'; \
+		echo; \
+		echo "#define MBUFF_VERSION_MAJOR $$1"; \
+		echo "#define MBUFF_VERSION_MINOR $$2"; \
+		echo "#define MBUFF_VERSION_PATCH $$3"; \
+		echo '#define MBUFF_VERSION_STRING "$(MBUFF_VERSION)"'; \
+		echo "#define MBUFF_VERSION_CODE (($$1 << 16) | ($$2 << 8) | $$3)"; \
+		echo; \
+		echo '#endif /* MBUFF_VERSION_H */'; \
+	} >$@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; touch $@; else mv $@.tmp $@; fi
+
 # libmbuff: one set of PIC objects, hidden unless exported, for both the
-# shared library (with its symbol version map) and the static one.
+# shared library (with its symbol version map) and the static one.  Every
+# program's rule has the generated header among its prerequisites
+# (SHARED_H), so it exists before anything compiles, and a new VERSION
+# rebuilds what includes it.
 lib: $(LIBA) $(LIBSO)
 
 $(LB)/obj/%.o: userspace/lib/%.c $(SHARED_H)
@@ -173,9 +230,9 @@ $(LIBA): $(LIB_OBJ)
 
 $(LIBSO): $(LIB_OBJ) userspace/lib/libmbuff.map
 	$(if $(Q),@echo "  LD [lib]   libmbuff.so")
-	$(Q)$(CC) -shared -o $@ $(LIB_OBJ) -Wl,-soname,libmbuff.so.0 \
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -o $@ $(LIB_OBJ) -Wl,-soname,libmbuff.so.0 \
 		-Wl,--version-script=userspace/lib/libmbuff.map
-	$(Q)ln -sf libmbuff.so.$(LIB_VERSION) $(LB)/libmbuff.so.0
+	$(Q)ln -sf libmbuff.so.$(MBUFF_VERSION) $(LB)/libmbuff.so.0
 	$(Q)ln -sf libmbuff.so.0 $(LB)/libmbuff.so
 
 tools: $(TOOL_BIN)
@@ -183,7 +240,7 @@ tools: $(TOOL_BIN)
 $(BB)/%: $(LIBA) $(SHARED_H) $(wildcard userspace/tools/*/*.[ch])
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC [tool]  $*")
-	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) -o $@ $(call TOOL_SRC,$*) $(LIBA)
+	$(Q)$(CC) $(UCFLAGS) $(LIBCFLAGS) $(LDFLAGS) -o $@ $(call TOOL_SRC,$*) $(LIBA)
 
 $(GB)/bin/%: $(LIBA) $(SHARED_H) $(wildcard userspace/tools/*/*.[ch])
 	@mkdir -p $(@D)
@@ -197,7 +254,8 @@ kmod-src:
 	$(Q)cp -p --parents $(KSRC) $(KOBJ)/
 
 module: kmod-src
-	$(Q)$(MAKE) $(KBUILD_JOBS) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) $(if $(filter 1,$(V)),V=1) modules \
+	$(Q)$(MAKE) $(KBUILD_JOBS) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) $(if $(filter 1,$(V)),V=1) \
+		MBUFF_TEST_MODULES=1 modules \
 		$(if $(filter 1,$(V)),,2>&1 | { grep -v -e '^  [A-Z]' -e 'Skipping BTF' -e 'Entering directory' -e 'Leaving directory' || true; })
 	$(Q)test -f $(KOBJ)/mbuff.ko
 
@@ -208,7 +266,8 @@ module: kmod-src
 SPARSE_CF := -Wsparse-error
 
 sparse-kbuild: kmod-src
-	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) V=0 C=2 CF="$(SPARSE_CF)" -k modules
+	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) V=0 C=2 CF="$(SPARSE_CF)" \
+		MBUFF_TEST_MODULES=1 -k modules
 
 guest: module $(GUEST_BIN) $(GUEST_TOOLS)
 
@@ -332,35 +391,82 @@ demo: all
 deps:
 	$(Q)scripts/deps
 
-install: module lib tools
+# install: the module for KVER, and install-user.  Never a test module.
+install: install-module install-user
+
+install-module: module
 	$(Q)install -D -m 644 $(KOBJ)/mbuff.ko \
 		$(DESTDIR)/lib/modules/$(KVER)/updates/mbuff.ko
 	$(Q)$(if $(DESTDIR),:,depmod $(KVER))
-	$(Q)install -d $(DESTDIR)$(PREFIX)/include/mbuff $(DESTDIR)$(LIBDIR)/pkgconfig \
-		$(DESTDIR)$(PREFIX)/bin
-	$(Q)install -m 644 $(PUBLIC_H) $(DESTDIR)$(PREFIX)/include/mbuff/
-	$(Q)install -m 644 userspace/lib/mbuff.h $(DESTDIR)$(PREFIX)/include/
+
+# Everything but the module (what the Debian packages but mbuff-dkms
+# hold).  The configuration samples in SYSCONFDIR are all comments; an
+# existing one is the administrator's and is kept.
+install-user: lib tools
+	$(Q)install -d $(DESTDIR)$(INCLUDEDIR)/mbuff $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(BASHCOMPDIR)
+	$(Q)install -m 644 $(PUBLIC_H) $(VERSION_H) $(DESTDIR)$(INCLUDEDIR)/mbuff/
+	$(Q)install -m 644 userspace/lib/mbuff.h $(DESTDIR)$(INCLUDEDIR)/
 	$(Q)install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/
-	$(Q)install -m 755 $(LIBSO) $(DESTDIR)$(LIBDIR)/
-	$(Q)ln -sf libmbuff.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/libmbuff.so.0
+	$(Q)install -m 644 $(LIBSO) $(DESTDIR)$(LIBDIR)/
+	$(Q)ln -sf libmbuff.so.$(MBUFF_VERSION) $(DESTDIR)$(LIBDIR)/libmbuff.so.0
 	$(Q)ln -sf libmbuff.so.0 $(DESTDIR)$(LIBDIR)/libmbuff.so
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(PREFIX)/include|' -e 's|@VERSION@|$(LIB_VERSION)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(MBUFF_VERSION)|' \
 		userspace/lib/mbuff.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/mbuff.pc
 	$(Q)$(if $(TOOL_BIN),install -m 755 $(TOOL_BIN) $(DESTDIR)$(PREFIX)/bin/)
 	$(Q)for f in $(wildcard userspace/man/*.[0-9]); do \
 		s=$${f##*.}; install -D -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; \
 	done
+	$(Q)install -m 644 packaging/udev/60-mbuff.rules $(DESTDIR)$(UDEVDIR)/
+	$(Q)install -m 644 packaging/sysusers.d/mbuff.conf $(DESTDIR)$(SYSUSERSDIR)/
+	$(Q)install -m 644 packaging/bash-completion/mbuffctl $(DESTDIR)$(BASHCOMPDIR)/
+	$(Q)for d in modprobe.d modules-load.d; do \
+		f=$(DESTDIR)$(SYSCONFDIR)/$$d/mbuff.conf; \
+		[ -e $$f ] || install -D -m 644 packaging/$$d/mbuff.conf $$f; \
+	done
+
+# The module's source as dkms builds it, in DKMSDIR/mbuff-VERSION: Kbuild,
+# the kernel code and headers, VERSION and dkms.conf; no test module.
+# Then: dkms install mbuff/VERSION.
+DKMS_DEST = $(DESTDIR)$(DKMSDIR)/mbuff-$(MBUFF_VERSION)
+
+install-dkms:
+	$(Q)rm -rf $(DKMS_DEST)
+	$(Q)install -d $(DKMS_DEST)
+	$(Q)cp --parents $(DKMS_SRC) $(DKMS_DEST)/
+	$(Q)chmod -R u=rwX,go=rX $(DKMS_DEST)
+	$(Q)sed 's/#MODULE_VERSION#/$(MBUFF_VERSION)/' packaging/dkms/dkms.conf \
+		>$(DKMS_DEST)/dkms.conf
+
+# The Debian packages (debian/), built from a copy of the tree in
+# build/deb/src, so that nothing is left in the source tree (a package
+# build writes in debian/ and in the parent directory).  The .debs and
+# .buildinfo/.changes land in build/deb/.
+DEB_DIR := $(B)/deb
+DEB_SRC := $(DEB_DIR)/src/mbuff-$(MBUFF_VERSION)
+
+deb:
+	$(Q)rm -rf $(DEB_DIR)
+	$(Q)mkdir -p $(DEB_SRC)
+	$(Q)tar -C $(TOP) --exclude=./build --exclude=./.git -cf - . | tar -C $(DEB_SRC) -xf -
+	$(Q)cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b >$(DEB_DIR)/build.log 2>&1 || \
+		{ tail -n 40 $(DEB_DIR)/build.log; echo "make deb: failed, see $(DEB_DIR)/build.log"; exit 1; }
+	$(Q)mv $(DEB_DIR)/src/*.deb $(DEB_DIR)/src/*.buildinfo $(DEB_DIR)/src/*.changes $(DEB_DIR)/
+	$(Q)rm -rf $(DEB_DIR)/src
+	$(Q)$(if $(Q),ls $(DEB_DIR)/*.deb | sed 's|^$(TOP)/|  DEB       |')
 
 clean:
 	$(Q)rm -rf $(B)/kmod $(B)/guest $(B)/unit $(B)/runs $(B)/tests $(B)/lib $(B)/bin \
 		$(foreach a,arm64 armhf,$(B)/guest-$(a) $(B)/lib-$(a) $(B)/bin-$(a)) \
-		$(addprefix $(B)/unit-,$(STRESS_SAN)) $(B)/bench
+		$(addprefix $(B)/unit-,$(STRESS_SAN)) $(B)/bench $(B)/include $(B)/deb
 
 distclean:
 	$(Q)rm -rf $(B)
 
 help:
-	@sed -n '3,25s/^# \{0,1\}//p' Makefile
+	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile
 
 endif

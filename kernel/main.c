@@ -181,3 +181,4 @@ module_exit(mbuff_exit);
 
 MODULE_DESCRIPTION("Named shared memory between kernel and user space");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(MBUFF_VERSION);
