@@ -28,13 +28,15 @@
 #include <sys/types.h>
 #include <mbuff/mbuff.h>
 #include <mbuff/ring.h>
+#include <mbuff/version.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define MBUFF_LIB_VERSION_MAJOR	0
-#define MBUFF_LIB_VERSION_MINOR	4
+/* The release of this header (mbuff_version(): of the library in use). */
+#define MBUFF_LIB_VERSION_MAJOR	MBUFF_VERSION_MAJOR
+#define MBUFF_LIB_VERSION_MINOR	MBUFF_VERSION_MINOR
 
 /* The classic calls (mbuff 0.7.2); name NULL means "default". */
 void *mbuff_alloc(const char *name, int size);

@@ -184,8 +184,7 @@ int main(int argc, char **argv)
 			mbuffctl_help(stdout);
 			return mbuffctl_flush();
 		case MBUFFCTL_OPT_VERSION:
-			printf("mbuffctl (mbuff) %d.%d\n", MBUFF_LIB_VERSION_MAJOR,
-			       MBUFF_LIB_VERSION_MINOR);
+			printf("mbuffctl (mbuff) %s\n", MBUFF_VERSION_STRING);
 			return mbuffctl_flush();
 		case MBUFFCTL_OPT_SOURCE:
 			if (mbuffctl_parse_source(optarg, &mbuffctl_source)) {
