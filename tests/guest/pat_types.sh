@@ -36,15 +36,15 @@ check() {
 	phys=$(cat /sys/class/misc/mbuff/areas/$1/phys_addr)
 	start=$(printf '0x%016x' $((phys)))
 	end=$(printf '0x%016x' $((phys + 1048576)))
-	area_poke --hold 4 $1 check 0 4096 0 &
+	area_poke --hold 6 $1 check 0 4096 0 &
 	a=$!
-	area_poke --uio --hold 4 $1 check 0 4096 0 &
+	area_poke --uio --hold 6 $1 check 0 4096 0 &
 	b=$!
 	# Until both have mapped the area (a loaded debug kernel is slow).
 	i=0
 	while { ! grep -q /dev/mbuff /proc/$a/maps ||
 		! grep -q /dev/uio /proc/$b/maps; } 2>/dev/null &&
-		[ $i -lt 40 ]; do
+		[ $i -lt 50 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -76,9 +76,16 @@ case $(uname -r) in
 *) want=2M ;;
 esac
 huge() {
-	area_poke --hold 2 pat-huge check 0 4096 0 &
+	area_poke --hold 6 pat-huge check 0 4096 0 &
 	a=$!
-	sleep 1
+	# Until it has mapped the area and read its first page (a debug
+	# kernel on a loaded machine can take seconds).
+	i=0
+	while ! grep -q /dev/mbuff /proc/$a/maps 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 0.5
 	u=$(usertype $a mbuff)
 	wait $a
 	tap_diag "pat-huge, huge_map=$(cat /sys/module/mbuff/parameters/huge_map): '$u'"
