@@ -57,6 +57,18 @@ endif
 # given -j itself (its jobserver is passed on then).
 KBUILD_JOBS := $(if $(filter -j% j%,$(MAKEFLAGS))$(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 1))
 
+# Module builds go through ccache when it is there and its cache can be
+# written: make test builds the same sources for nine kernels on every
+# run.  MBUFF_CCACHE=0 turns it off.
+MBUFF_CCACHE ?= 1
+CCACHE_DIR ?= $(or $(MBUFF_CACHE),/var/cache/mbuff)/ccache
+ifeq ($(MBUFF_CCACHE),1)
+ifneq ($(shell command -v ccache >/dev/null && mkdir -p $(CCACHE_DIR) 2>/dev/null && test -w $(CCACHE_DIR) && echo y),)
+KBUILD_CCACHE = CC="ccache $(CROSS_COMPILE)gcc"
+export CCACHE_DIR
+endif
+endif
+
 # pipefail: the quiet module build filters Kbuild's output through grep.
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
@@ -109,6 +121,12 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 CC ?= gcc
+# User-space objects through ccache as well, unless CC was given.
+ifneq ($(KBUILD_CCACHE),)
+ifneq ($(filter default file,$(origin CC)),)
+CC := ccache $(CC)
+endif
+endif
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 # include/uapi first: <mbuff/mbuff.h> is the ABI header, as installed;
@@ -254,7 +272,7 @@ kmod-src:
 	$(Q)cp -p --parents $(KSRC) $(KOBJ)/
 
 module: kmod-src
-	$(Q)$(MAKE) $(KBUILD_JOBS) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) $(if $(filter 1,$(V)),V=1) \
+	$(Q)$(MAKE) $(KBUILD_JOBS) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) $(KBUILD_CCACHE) $(if $(filter 1,$(V)),V=1) \
 		MBUFF_TEST_MODULES=1 modules \
 		$(if $(filter 1,$(V)),,2>&1 | { grep -v -e '^  [A-Z]' -e 'Skipping BTF' -e 'Entering directory' -e 'Leaving directory' || true; })
 	$(Q)test -f $(KOBJ)/mbuff.ko
