@@ -18,6 +18,8 @@
 
 #include <mbuff.h>
 #include <mbuff/pagemark.h>
+
+#include "libso.h"
 #if defined(__has_include)
 #if __has_include(<mbuff/version.h>)
 #include <mbuff/version.h>
@@ -28,38 +30,6 @@
 #define DATA	4096
 /* The control page, the data, two pages for extents. */
 #define AREA	(4 * PAGE)
-
-/* The shared library of this build, as test_ring_lib.c finds it. */
-static void *libso(void)
-{
-	const char *env = getenv("MBUFF_LIBSO");
-	char exe[PATH_MAX], path[PATH_MAX + 32], *slash;
-	ssize_t len;
-	void *h;
-
-	if (env && *env) {
-		h = dlopen(env, RTLD_NOW);
-		cr_assert_not_null(h, "%s", dlerror());
-		return h;
-	}
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len > 0) {
-		exe[len] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		snprintf(path, sizeof(path), "%s/../lib/libmbuff.so.0", exe);
-		if (access(path, F_OK))
-			snprintf(path, sizeof(path), "build/lib/libmbuff.so.0");
-	} else {
-		snprintf(path, sizeof(path), "build/lib/libmbuff.so.0");
-	}
-	if (access(path, F_OK))
-		cr_skip_test("no libmbuff.so.0 (make lib) and no MBUFF_LIBSO");
-	h = dlopen(path, RTLD_NOW);
-	cr_assert_not_null(h, "%s", dlerror());
-	return h;
-}
 
 static void *sym(void *h, const char *name)
 {

@@ -20,6 +20,7 @@
 
 #include <mbuff.h>
 
+#include "libso.h"
 #include "ring_area.h"
 
 #define PAGE	4096
@@ -254,42 +255,6 @@ Test(lib_ring, attach_refuses_another_format, .init = process_only,
 		     "%s", mbuff_last_error());
 	mbuff_area_close(area);
 	cr_assert_eq(mbuff_destroy(n, MBUFF_SOURCE_PROCESS), 0);
-}
-
-/*
- * The shared library of this build: $MBUFF_LIBSO, else build/lib next to
- * build/unit where this test lives, else build/lib under the current
- * directory (scripts/run-tests runs from the top of the tree).
- */
-static void *libso(void)
-{
-	const char *env = getenv("MBUFF_LIBSO");
-	char exe[PATH_MAX], path[PATH_MAX + 32], *slash;
-	ssize_t len;
-	void *h;
-
-	if (env && *env) {
-		h = dlopen(env, RTLD_NOW);
-		cr_assert_not_null(h, "%s", dlerror());
-		return h;
-	}
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len > 0) {
-		exe[len] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		snprintf(path, sizeof(path), "%s/../lib/libmbuff.so.0", exe);
-		if (access(path, F_OK))
-			snprintf(path, sizeof(path), "build/lib/libmbuff.so.0");
-	} else {
-		snprintf(path, sizeof(path), "build/lib/libmbuff.so.0");
-	}
-	if (access(path, F_OK))
-		cr_skip_test("no libmbuff.so.0 (make lib) and no MBUFF_LIBSO");
-	h = dlopen(path, RTLD_NOW);
-	cr_assert_not_null(h, "%s", dlerror());
-	return h;
 }
 
 /* struct mbuff_ring of release 0.1, which the 0.1 attach fills. */
