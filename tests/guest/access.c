@@ -366,7 +366,7 @@ static char *area_path(const char *name, const char *attr)
 	static int i;
 
 	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), AX_SYSFS "/areas/%s/%s", name, attr);
+	snprintf(buf[i], sizeof(buf[i]), AX_AREAS "/%s/%s", name, attr);
 	return buf[i];
 }
 

@@ -30,6 +30,7 @@
 #include "tap.h"
 
 #define AX_SYSFS "/sys/class/misc/mbuff"
+#define AX_AREAS "/sys/class/mbuff"
 #define AX_PARAMS "/sys/module/mbuff/parameters"
 
 /*
@@ -332,7 +333,7 @@ static inline int ax_remove(const char *name)
 
 	for (i = 0; i < 70000 && !ax_root_name(MBUFF_IOC_DESTROY, name); i++)
 		;
-	snprintf(path, sizeof(path), AX_SYSFS "/areas/%s", name);
+	snprintf(path, sizeof(path), AX_AREAS "/%s", name);
 	for (i = 0; i < 300; i++) {
 		if (access(path, F_OK) && mb_uio_index(name) < 0 &&
 		    ax_root_info(name, &info) == -ENOENT)

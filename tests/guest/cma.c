@@ -61,7 +61,7 @@ static void area_str(const char *name, const char *attr, char *buf,
 {
 	char path[160];
 
-	snprintf(path, sizeof(path), SYS "/areas/%s/%s", name, attr);
+	snprintf(path, sizeof(path), "/sys/class/mbuff/%s/%s", name, attr);
 	if (read_file(path, buf, size))
 		snprintf(buf, size, "(none)");
 }

@@ -11,7 +11,7 @@
 # Usage: mbuffctl.sh PHYS-OF-POOL
 . "$(dirname "$0")/tap.sh"
 pool=$(($1))
-areas=/sys/class/misc/mbuff/areas
+areas=/sys/class/mbuff
 tap_plan 31
 
 tap_skip() {
@@ -44,7 +44,7 @@ echo "$out" | grep -q '^c1 ' && echo "$out" | grep -q '^v1 '
 tap_ok $? "list shows both"
 info=$(mbuffctl info c1 --json)
 echo "$info" | grep -q '"memtype": *"wc"' &&
-	echo "$info" | grep -q "\"phys_addr\": *$(($(cat /sys/class/misc/mbuff/areas/c1/phys_addr)))[,}]"
+	echo "$info" | grep -q "\"phys_addr\": *$(($(cat /sys/class/mbuff/c1/phys_addr)))[,}]"
 tap_ok $? "info --json gives the memory type and the physical base sysfs shows ($info)"
 
 printf 'hello, kernel' | mbuffctl fill c1 --stdin --offset 4096 &&
@@ -70,7 +70,7 @@ mbuffctl wait v1 --timeout 200 2>/tmp/wait.err
 tap_ok $? "wait --timeout with nothing to wait for exits 1 ($(cat /tmp/wait.err))"
 
 mbuffctl ring c1 7 && mbuffctl ring c1 -- -1 &&
-	[ "$(cat /sys/class/misc/mbuff/areas/c1/doorbells)" = 2 ]
+	[ "$(cat /sys/class/mbuff/c1/doorbells)" = 2 ]
 tap_ok $? "two rings are counted by the kernel"
 
 # dma-bufs: a command maps the area's dma-buf on descriptor 3.

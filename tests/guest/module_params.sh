@@ -10,11 +10,11 @@ pools=$1
 
 gone() {
 	n=0
-	while [ -n "$(ls /sys/class/misc/mbuff/areas 2>/dev/null)" ] && [ $n -lt 100 ]; do
+	while [ -n "$(ls /sys/class/mbuff 2>/dev/null)" ] && [ $n -lt 100 ]; do
 		sleep 0.05
 		n=$((n + 1))
 	done
-	[ -z "$(ls /sys/class/misc/mbuff/areas 2>/dev/null)" ]
+	[ -z "$(ls /sys/class/mbuff 2>/dev/null)" ]
 }
 
 tap_plan 9
@@ -35,9 +35,9 @@ tap_ok $? "cleaned up and unloaded"
 # A 0.7.2 area lives as long as its mapping: look while the program holds it.
 insmod $ko pools=$pools legacy_backend=contiguous dev_mode=0660 &&
 	{ legacy_poke lg fill 0 4096 0x42 3 & } &&
-	n=0 && while [ ! -e /sys/class/misc/mbuff/areas/lg/backend ] && [ $n -lt 100 ]; do
+	n=0 && while [ ! -e /sys/class/mbuff/lg/backend ] && [ $n -lt 100 ]; do
 		sleep 0.05; n=$((n + 1)); done &&
-	[ "$(cat /sys/class/misc/mbuff/areas/lg/backend)" = contiguous ] &&
+	[ "$(cat /sys/class/mbuff/lg/backend)" = contiguous ] &&
 	[ "$(stat -c %a /dev/mbuff)" = 660 ] && wait $! && gone
 tap_ok $? "legacy_backend=contiguous puts 0.7.2 areas in the pool; dev_mode=0660 sets the node's mode; the area goes with the program"
 rmmod mbuff

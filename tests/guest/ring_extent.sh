@@ -61,11 +61,11 @@ sleep_wait() {
 # Wait up to 5 s for an area to go.
 gone() {
 	i=0
-	while [ -e "/sys/class/misc/mbuff/areas/$1" ] && [ $i -lt 100 ]; do
+	while [ -e "/sys/class/mbuff/$1" ] && [ $i -lt 100 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
-	[ ! -e "/sys/class/misc/mbuff/areas/$1" ]
+	[ ! -e "/sys/class/mbuff/$1" ]
 }
 
 # Transfers the device makes for a record of $1 bytes: each piece of at

@@ -299,7 +299,7 @@ static int mbuffctl_names(char (**namesp)[MBUFF_NAME_SIZE], size_t *countp)
 	return 0;
 }
 
-#define MBUFFCTL_AREAS_DIR "/sys/class/misc/mbuff/areas"
+#define MBUFFCTL_AREAS_DIR "/sys/class/mbuff"
 
 /* One value of an area's sysfs directory, without its newline. */
 static int mbuffctl_sysfs_str(const char *name, const char *attr, char *buf,
