@@ -332,6 +332,12 @@ void mbuff_pools_exit(void);
 unsigned int mbuff_nr_pools_claimed(void);
 struct mbuff_pool *mbuff_pool_get(unsigned int i);
 
+/* names.c: the names of backends and memory types (<mbuff/vocab.h>) */
+const char *mbuff_backend_name(unsigned int backend);
+const char *mbuff_memtype_name(unsigned int memtype);
+int mbuff_backend_from_name(const char *name, unsigned int allowed);
+int mbuff_memtype_from_name(const char *name);
+
 /* sysfs.c */
 int mbuff_sysfs_init(struct device *dev);
 void mbuff_sysfs_exit(void);
@@ -460,32 +466,6 @@ static inline bool mbuff_area_contiguous(const struct mbuff_area *area)
 {
 	return area->backend == MBUFF_BACKEND_CONTIG ||
 	       area->backend == MBUFF_BACKEND_CMA;
-}
-
-static inline const char *mbuff_backend_name(unsigned int backend)
-{
-	switch (backend) {
-	case MBUFF_BACKEND_CONTIG:
-		return "contiguous";
-	case MBUFF_BACKEND_DMABUF:
-		return "dma-buf";
-	case MBUFF_BACKEND_CMA:
-		return "cma";
-	default:
-		return "vmalloc";
-	}
-}
-
-static inline const char *mbuff_memtype_name(unsigned int memtype)
-{
-	switch (memtype) {
-	case MBUFF_MEM_WC:
-		return "write-combined";
-	case MBUFF_MEM_UNCACHED:
-		return "uncached";
-	default:
-		return "cached";
-	}
 }
 
 #endif /* _MBUFF_INTERNAL_H */

@@ -33,13 +33,14 @@ area_poke a1 destroy && area_poke a2 destroy && gone && rmmod mbuff
 tap_ok $? "cleaned up and unloaded"
 
 # A 0.7.2 area lives as long as its mapping: look while the program holds it.
-insmod $ko pools=$pools legacy_backend=contiguous dev_mode=0660 &&
+insmod $ko pools=$pools legacy_backend=contig dev_mode=0660 &&
+	[ "$(cat /sys/module/mbuff/parameters/legacy_backend)" = contiguous ] &&
 	{ legacy_poke lg fill 0 4096 0x42 3 & } &&
 	n=0 && while [ ! -e /sys/class/mbuff/lg/backend ] && [ $n -lt 100 ]; do
 		sleep 0.05; n=$((n + 1)); done &&
 	[ "$(cat /sys/class/mbuff/lg/backend)" = contiguous ] &&
 	[ "$(stat -c %a /dev/mbuff)" = 660 ] && wait $! && gone
-tap_ok $? "legacy_backend=contiguous puts 0.7.2 areas in the pool; dev_mode=0660 sets the node's mode; the area goes with the program"
+tap_ok $? "legacy_backend=contig (an alias, shown as contiguous) puts 0.7.2 areas in the pool; dev_mode=0660 sets the node's mode; the area goes with the program"
 rmmod mbuff
 dmesg -c >/dev/null
 ! insmod $ko legacy_backend=bogus 2>/dev/null && dmesg | grep -q 'legacy_backend=bogus: use vmalloc, contiguous or any'

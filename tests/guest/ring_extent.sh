@@ -168,7 +168,7 @@ refuse "bad parameter: data=2048 " data=2048 size=1M
 refuse "bad parameter: size=12K holds no buffer" size=12K data=8K
 refuse "bad parameter: slots=33, but size=136K holds 32 buffers" \
 	size=136K data=4K slots=33
-refuse "bad parameter: backend=vmalloc (device=edu needs contig)" \
+refuse "bad parameter: backend=vmalloc (device=edu needs contiguous)" \
 	device=edu backend=vmalloc
 
 if [ "$dev" = edu ]; then
