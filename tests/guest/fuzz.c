@@ -18,9 +18,9 @@
  *       $MBUFF_FUZZ_HANG, else 30)
  *   -x  leave these operations out (-h lists them), to narrow a failure
  *   -n  leave the module loaded (the last case is skipped)
- * Runs as root; workers 1, 2 (mod 3) drop to uid/gid 1000 and 1001.  Wants
- * the module loaded with dev_mode=0666 (else /dev/mbuff is made 0666), and
- * a pool for contiguous areas.  Prints TAP; exit 0 pass, 1 fail.
+ * Runs as root; workers 1, 2 (mod 3) drop to uid/gid 1000 and 1001, for
+ * whom it makes /dev/mbuff 0666 (no udev rule runs in the guest).  Wants a
+ * pool for contiguous areas.  Prints TAP; exit 0 pass, 1 fail.
  */
 #define _FILE_OFFSET_BITS 64
 
