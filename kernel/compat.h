@@ -171,4 +171,15 @@ static inline vm_fault_t mbuff_vmf_insert_pfn_pmd(struct vm_fault *vmf,
 #define MBUFF_IMPORT_NS(ns) MODULE_IMPORT_NS(ns)
 #endif
 
+/*
+ * The driver core passes uevent callbacks a const device since 6.3:
+ * static int f(MBUFF_UEVENT_CONST struct device *dev, ...).  Kbuild
+ * defines MBUFF_HAVE_CONST_UEVENT when <linux/device/class.h> says so.
+ */
+#ifdef MBUFF_HAVE_CONST_UEVENT
+#define MBUFF_UEVENT_CONST const
+#else
+#define MBUFF_UEVENT_CONST
+#endif
+
 #endif /* _MBUFF_COMPAT_H */

@@ -27,10 +27,6 @@
 /* The largest argsz taken, whatever the page size. */
 #define MBUFF_ARGSZ_MAX	4096
 
-static unsigned short mbuff_dev_mode = 0600;
-module_param_named(dev_mode, mbuff_dev_mode, ushort, 0444);
-MODULE_PARM_DESC(dev_mode, "Mode of /dev/mbuff (default: 0600)");
-
 /**
  * mbuff_file_select() - make @area the file's selected area
  * @mf: the open file
@@ -803,7 +799,10 @@ int mbuff_ctl_init(void)
 {
 	int ret;
 
-	mbuff_misc.mode = mbuff_dev_mode;
+	/*
+	 * The node is root's, 0600, until a udev rule gives it a group and a
+	 * mode; each area's owner and mode decide what an opener may do.
+	 */
 	ret = misc_register(&mbuff_misc);
 	if (ret)
 		return ret;

@@ -12,9 +12,15 @@
  *                                                 which may take mbuff_lock
  *                                                 but create no area)
  *   mbuff_lock -> mbuff_area.perm_lock, mbuff_users_lock (spinlocks)
- * mbuff_lock is a leaf among the mutexes: no UIO registration, allocation
- * or workqueue flush happens under it, because the last put of an area
- * takes it under UIO's info_lock (a /dev/uioN release).  A creation holds
+ *   mbuff_lock -> the driver core removing an area's device (sysfs, its
+ *		   remove uevent), which takes none of the module's locks
+ * mbuff_lock is a leaf among the module's mutexes: no UIO registration,
+ * allocation for an area or workqueue flush happens under it, because the
+ * last put of an area takes it under UIO's info_lock (a /dev/uioN
+ * release).  The one exception is the area's device: it leaves sysfs
+ * under mbuff_lock, with the name, so that a new area of that name never
+ * meets the old device there; its attributes and uevent callback take no
+ * lock, and the uevent's allocations reclaim nothing of ours.  A creation holds
  * no lock while it allocates, zeroes and registers, so no other creation
  * or open waits for it but one of the same name; and only a creation that
  * found too little memory flushes mbuff_wq.
@@ -31,6 +37,7 @@
 #ifndef _MBUFF_INTERNAL_H
 #define _MBUFF_INTERNAL_H
 
+#include <linux/device.h>
 #include <linux/err.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
@@ -94,7 +101,8 @@ enum mbuff_ref {
 
 /**
  * struct mbuff_area - a named shared-memory area
- * @kobj: /sys/class/misc/mbuff/areas/<name>; its release frees the area
+ * @dev: /sys/class/mbuff/<name>, registered from creation until the last
+ *	reference goes; the release of its last reference frees the area
  * @node: entry in the list of ready areas, under mbuff_lock
  * @hnode: entry in the name index from the name's reservation on, under
  *	mbuff_lock
@@ -132,7 +140,7 @@ enum mbuff_ref {
  * @charged: the quota account the area is charged to, NULL for none
  */
 struct mbuff_area {
-	struct kobject kobj;
+	struct device dev;
 	struct list_head node;
 	struct hlist_node hnode;
 	bool ready;
@@ -324,6 +332,12 @@ void mbuff_pools_exit(void);
 unsigned int mbuff_nr_pools_claimed(void);
 struct mbuff_pool *mbuff_pool_get(unsigned int i);
 
+/* names.c: the names of backends and memory types (<mbuff/vocab.h>) */
+const char *mbuff_backend_name(unsigned int backend);
+const char *mbuff_memtype_name(unsigned int memtype);
+int mbuff_backend_from_name(const char *name, unsigned int allowed);
+int mbuff_memtype_from_name(const char *name);
+
 /* sysfs.c */
 int mbuff_sysfs_init(struct device *dev);
 void mbuff_sysfs_exit(void);
@@ -452,32 +466,6 @@ static inline bool mbuff_area_contiguous(const struct mbuff_area *area)
 {
 	return area->backend == MBUFF_BACKEND_CONTIG ||
 	       area->backend == MBUFF_BACKEND_CMA;
-}
-
-static inline const char *mbuff_backend_name(unsigned int backend)
-{
-	switch (backend) {
-	case MBUFF_BACKEND_CONTIG:
-		return "contiguous";
-	case MBUFF_BACKEND_DMABUF:
-		return "dma-buf";
-	case MBUFF_BACKEND_CMA:
-		return "cma";
-	default:
-		return "vmalloc";
-	}
-}
-
-static inline const char *mbuff_memtype_name(unsigned int memtype)
-{
-	switch (memtype) {
-	case MBUFF_MEM_WC:
-		return "write-combined";
-	case MBUFF_MEM_UNCACHED:
-		return "uncached";
-	default:
-		return "cached";
-	}
 }
 
 #endif /* _MBUFF_INTERNAL_H */

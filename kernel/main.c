@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bits.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -23,10 +24,43 @@ module_param_named(pools, mbuff_param_pools, charp, 0444);
 MODULE_PARM_DESC(pools,
 		 "Boot-reserved physical ranges to claim, SIZE@PHYS[,SIZE@PHYS...], e.g. 64M@256M (default: none)");
 
-static char *mbuff_param_legacy_backend = "vmalloc";
-module_param_named(legacy_backend, mbuff_param_legacy_backend, charp, 0444);
+/* What the classic calls and the 0.7.2 ioctls may make areas of. */
+#define MBUFF_LEGACY_BACKENDS	(BIT(MBUFF_BACKEND_VMALLOC) | \
+				 BIT(MBUFF_BACKEND_CONTIG) | \
+				 BIT(MBUFF_BACKEND_ANY))
+
+unsigned int mbuff_legacy_backend = MBUFF_BACKEND_VMALLOC;
+
+static int mbuff_legacy_backend_set(const char *val,
+				    const struct kernel_param *kp)
+{
+	int backend = mbuff_backend_from_name(val, MBUFF_LEGACY_BACKENDS);
+
+	if (backend < 0) {
+		pr_err("legacy_backend=%s: use vmalloc, contiguous or any\n",
+		       val);
+		return backend;
+	}
+	*(unsigned int *)kp->arg = backend;
+	return 0;
+}
+
+/* The canonical name, whichever alias was given. */
+static int mbuff_legacy_backend_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%s\n",
+			 mbuff_backend_name(*(unsigned int *)kp->arg));
+}
+
+static const struct kernel_param_ops mbuff_legacy_backend_ops = {
+	.set = mbuff_legacy_backend_set,
+	.get = mbuff_legacy_backend_get,
+};
+
+module_param_cb(legacy_backend, &mbuff_legacy_backend_ops,
+		&mbuff_legacy_backend, 0444);
 MODULE_PARM_DESC(legacy_backend,
-		 "Backend of areas created by the classic calls and the 0.7.2 ioctls: vmalloc, contiguous or any (default: vmalloc)");
+		 "Backend of areas created by the classic calls and the 0.7.2 ioctls: vmalloc, contiguous (alias contig) or any (default: vmalloc)");
 
 unsigned int mbuff_max_areas = 65536;
 module_param_named(max_areas, mbuff_max_areas, uint, 0444);
@@ -69,32 +103,18 @@ MODULE_PARM_DESC(user_max_cma_mb,
 		 "Most MiB of CMA areas one user may have created, 0 for no limit (default: 16)");
 
 unsigned long mbuff_max_vmalloc;
-unsigned int mbuff_legacy_backend;
 struct workqueue_struct *mbuff_wq;
 
-static int mbuff_parse_params(void)
+static void mbuff_parse_params(void)
 {
-	static const char * const names[] = {
-		[MBUFF_BACKEND_ANY] = "any",
-		[MBUFF_BACKEND_VMALLOC] = "vmalloc",
-		[MBUFF_BACKEND_CONTIG] = "contiguous",
-	};
-	int i = sysfs_match_string(names, mbuff_param_legacy_backend);
 	unsigned long ram_mb;
 
-	if (i < 0) {
-		pr_err("legacy_backend=%s: use vmalloc, contiguous or any\n",
-		       mbuff_param_legacy_backend);
-		return -EINVAL;
-	}
-	mbuff_legacy_backend = i;
 	ram_mb = totalram_pages() >> (20 - PAGE_SHIFT);
 	if (mbuff_param_max_vmalloc_mb == UINT_MAX)
 		mbuff_param_max_vmalloc_mb = max(ram_mb / 4, 1UL);
 	if (mbuff_user_max_vmalloc_mb == UINT_MAX)
 		mbuff_user_max_vmalloc_mb = max(ram_mb / 16, 1UL);
 	mbuff_max_vmalloc = (unsigned long)mbuff_param_max_vmalloc_mb * SZ_1M;
-	return 0;
 }
 
 /* The ABI's layouts, the same for 32- and 64-bit programs. */
@@ -122,9 +142,7 @@ static int __init mbuff_init(void)
 
 	mbuff_check_abi();
 
-	ret = mbuff_parse_params();
-	if (ret)
-		return ret;
+	mbuff_parse_params();
 	mbuff_events_init();
 	mbuff_wq = alloc_workqueue("mbuff", MBUFF_WQ_PERCPU, 0);
 	if (!mbuff_wq)

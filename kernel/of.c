@@ -12,6 +12,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bits.h>
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/of_reserved_mem.h>
@@ -97,41 +98,42 @@ static int mbuff_of_pools(struct device *dev)
 	return 0;
 }
 
+/* What an area of the device tree may be made of. */
+#define MBUFF_OF_BACKENDS	(BIT(MBUFF_BACKEND_CONTIG) | \
+				 BIT(MBUFF_BACKEND_CMA) | \
+				 BIT(MBUFF_BACKEND_VMALLOC))
+
 /*
- * A string property that names one of @names (indexes by value, "" for a
- * value it may not name); @value keeps its default when it is absent.
+ * The memory type and backend a child node names (canonical names or
+ * their aliases, kernel/names.c); @args keeps its defaults for a property
+ * that is absent.
  */
-static int mbuff_of_choice(struct device *dev, struct device_node *child,
-			   const char *prop, const char * const *names,
-			   size_t n, const char *hint, unsigned int *value)
+static int mbuff_of_kind(struct device *dev, struct device_node *child,
+			 struct mbuff_open_args *args)
 {
 	const char *s;
-	int i;
+	int v;
 
-	if (of_property_read_string(child, prop, &s))
-		return 0;
-	i = *s ? match_string(names, n, s) : -EINVAL;
-	if (i < 0) {
-		dev_err(dev, "%pOF: %s \"%s\": use %s\n", child, prop, s, hint);
-		return -EINVAL;
+	if (!of_property_read_string(child, "mbuff,memtype", &s)) {
+		v = mbuff_memtype_from_name(s);
+		if (v < 0) {
+			dev_err(dev, "%pOF: mbuff,memtype \"%s\": use cached, write-combined or uncached\n",
+				child, s);
+			return v;
+		}
+		args->memtype = v;
 	}
-	*value = i;
+	if (!of_property_read_string(child, "mbuff,backend", &s)) {
+		v = mbuff_backend_from_name(s, MBUFF_OF_BACKENDS);
+		if (v < 0) {
+			dev_err(dev, "%pOF: mbuff,backend \"%s\": use contiguous, cma or vmalloc\n",
+				child, s);
+			return v;
+		}
+		args->backend = v;
+	}
 	return 0;
 }
-
-static const char * const mbuff_of_memtypes[] = {
-	[MBUFF_MEM_CACHED] = "cached",
-	[MBUFF_MEM_WC] = "write-combined",
-	[MBUFF_MEM_UNCACHED] = "uncached",
-};
-
-static const char * const mbuff_of_backends[] = {
-	[MBUFF_BACKEND_ANY] = "",
-	[MBUFF_BACKEND_VMALLOC] = "vmalloc",
-	[MBUFF_BACKEND_CONTIG] = "contiguous",
-	[MBUFF_BACKEND_DMABUF] = "",
-	[MBUFF_BACKEND_CMA] = "cma",
-};
 
 static int mbuff_of_area(struct device *dev, struct device_node *child,
 			 struct mbuff_of *priv)
@@ -158,17 +160,7 @@ static int mbuff_of_area(struct device *dev, struct device_node *child,
 	}
 	ret = mbuff_check_name(args.name);
 	if (!ret)
-		ret = mbuff_of_choice(dev, child, "mbuff,memtype",
-				      mbuff_of_memtypes,
-				      ARRAY_SIZE(mbuff_of_memtypes),
-				      "cached, write-combined or uncached",
-				      &args.memtype);
-	if (!ret)
-		ret = mbuff_of_choice(dev, child, "mbuff,backend",
-				      mbuff_of_backends,
-				      ARRAY_SIZE(mbuff_of_backends),
-				      "contiguous, cma or vmalloc",
-				      &args.backend);
+		ret = mbuff_of_kind(dev, child, &args);
 	if (ret)
 		return ret;
 	of_property_read_u32(child, "mbuff,align", &align);

@@ -1,9 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * sysfs: one directory per area and per pool under the control device,
- * /sys/class/misc/mbuff/{areas,pools}/.  One value per file; physical
- * addresses only for contiguous areas and pools, and only to
- * CAP_SYS_RAWIO; kernel addresses never.
+ * sysfs: one device per area in the class "mbuff", /sys/class/mbuff/<name>,
+ * so that udev sees each area come and go; one directory per pool under
+ * the control device, /sys/class/misc/mbuff/pools/poolN.  One value per
+ * file; physical addresses only for contiguous areas and pools, and only
+ * to CAP_SYS_RAWIO; kernel addresses never.
+ *
+ * The area devices have no parent: an area's name is any name its creator
+ * chose, and the control device's directory holds names of its own (dev,
+ * uevent, power, the UIO devices uioN), with which an area's could clash.
+ * Under /sys/devices/virtual/mbuff/ there are areas only, so the registry's
+ * unique names are unique there too.  Pools are not devices of the class
+ * for the same reason: "pool0" is a valid area name.
+ *
+ * /sys/class/misc/mbuff/areas/<name> is a symlink to the area's device,
+ * for scripts written before the class existed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,38 +25,37 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
+#include "compat.h"
 #include "internal.h"
 
 static struct kobject *mbuff_areas_kobj;
 static struct kobject *mbuff_pools_kobj;
 
-#define to_area(k) container_of(k, struct mbuff_area, kobj)
+#define to_area(d) container_of(d, struct mbuff_area, dev)
 
-static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t size_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	return sysfs_emit(buf, "%zu\n", to_area(kobj)->size);
+	return sysfs_emit(buf, "%zu\n", to_area(dev)->size);
 }
 
-static ssize_t backend_show(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
-	return sysfs_emit(buf, "%s\n",
-			  mbuff_backend_name(to_area(kobj)->backend));
+	return sysfs_emit(buf, "%s\n", mbuff_backend_name(to_area(dev)->backend));
 }
 
-static ssize_t memtype_show(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t memtype_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
-	return sysfs_emit(buf, "%s\n",
-			  mbuff_memtype_name(to_area(kobj)->memtype));
+	return sysfs_emit(buf, "%s\n", mbuff_memtype_name(to_area(dev)->memtype));
 }
 
 /* Where a CMA area's memory came from: "default" or a region's name. */
-static ssize_t cma_show(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t cma_show(struct device *dev, struct device_attribute *attr,
 			char *buf)
 {
-	return sysfs_emit(buf, "%s\n", mbuff_cma_name(to_area(kobj)));
+	return sysfs_emit(buf, "%s\n", mbuff_cma_name(to_area(dev)));
 }
 
 /*
@@ -53,24 +63,24 @@ static ssize_t cma_show(struct kobject *kobj, struct kobj_attribute *attr,
  * CAP_SYS_RAWIO, the rule MBUFF_IOC_INFO and MBUFF_IOC_SGLIST follow.
  * Always 16 hex digits (%pa prints 8 where phys_addr_t is 32 bits wide).
  */
-static ssize_t phys_addr_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
+static ssize_t phys_addr_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
 {
 	if (!mbuff_may_see_phys())
 		return -EPERM;
-	return sysfs_emit(buf, "0x%016llx\n", (u64)to_area(kobj)->phys);
+	return sysfs_emit(buf, "0x%016llx\n", (u64)to_area(dev)->phys);
 }
 
 enum mbuff_perm_field { MBUFF_PERM_OWNER, MBUFF_PERM_GROUP, MBUFF_PERM_BITS };
 
-static ssize_t mbuff_perm_show(struct kobject *kobj,
+static ssize_t mbuff_perm_show(struct device *dev,
 			       enum mbuff_perm_field field, char *buf)
 {
 	kuid_t uid;
 	kgid_t gid;
 	umode_t mode;
 
-	mbuff_area_perm_get(to_area(kobj), &uid, &gid, &mode);
+	mbuff_area_perm_get(to_area(dev), &uid, &gid, &mode);
 	switch (field) {
 	case MBUFF_PERM_OWNER:
 		return sysfs_emit(buf, "%u\n",
@@ -83,94 +93,94 @@ static ssize_t mbuff_perm_show(struct kobject *kobj,
 	}
 }
 
-static ssize_t owner_show(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t owner_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	return mbuff_perm_show(kobj, MBUFF_PERM_OWNER, buf);
+	return mbuff_perm_show(dev, MBUFF_PERM_OWNER, buf);
 }
 
-static ssize_t group_show(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t group_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	return mbuff_perm_show(kobj, MBUFF_PERM_GROUP, buf);
+	return mbuff_perm_show(dev, MBUFF_PERM_GROUP, buf);
 }
 
-static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t mode_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	return mbuff_perm_show(kobj, MBUFF_PERM_BITS, buf);
+	return mbuff_perm_show(dev, MBUFF_PERM_BITS, buf);
 }
 
-static ssize_t uio_show(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t uio_show(struct device *dev, struct device_attribute *attr,
 			char *buf)
 {
-	struct uio_device *idev = to_area(kobj)->uio.uio_dev;
+	struct uio_device *idev = to_area(dev)->uio.uio_dev;
 
 	return idev ? sysfs_emit(buf, "uio%d\n", idev->minor) : -ENODEV;
 }
 
-static ssize_t doorbells_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
+static ssize_t doorbells_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", atomic_read(&to_area(kobj)->rings));
+	return sysfs_emit(buf, "%d\n", atomic_read(&to_area(dev)->rings));
 }
 
-static ssize_t mbuff_ref_show(struct kobject *kobj, enum mbuff_ref ref,
+static ssize_t mbuff_ref_show(struct device *dev, enum mbuff_ref ref,
 			      char *buf)
 {
-	return sysfs_emit(buf, "%u\n", mbuff_area_count(to_area(kobj), ref));
+	return sysfs_emit(buf, "%u\n", mbuff_area_count(to_area(dev), ref));
 }
 
 #define MBUFF_REF_ATTR(_name, _ref)					\
-static ssize_t _name##_show(struct kobject *kobj,			\
-			    struct kobj_attribute *attr, char *buf)	\
+static ssize_t _name##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
 {									\
-	return mbuff_ref_show(kobj, _ref, buf);				\
+	return mbuff_ref_show(dev, _ref, buf);				\
 }									\
-static struct kobj_attribute mbuff_attr_##_name = __ATTR_RO(_name)
+static DEVICE_ATTR_RO(_name)
 
 MBUFF_REF_ATTR(users, MBUFF_REF_USER);
 MBUFF_REF_ATTR(kernel_users, MBUFF_REF_KERNEL);
 MBUFF_REF_ATTR(files, MBUFF_REF_FILE);
 MBUFF_REF_ATTR(maps, MBUFF_REF_MAP);
 
-static struct kobj_attribute mbuff_attr_size = __ATTR_RO(size);
-static struct kobj_attribute mbuff_attr_backend = __ATTR_RO(backend);
-static struct kobj_attribute mbuff_attr_memtype = __ATTR_RO(memtype);
-static struct kobj_attribute mbuff_attr_phys_addr = __ATTR_RO_MODE(phys_addr, 0400);
-static struct kobj_attribute mbuff_attr_owner = __ATTR_RO(owner);
-static struct kobj_attribute mbuff_attr_group = __ATTR_RO(group);
-static struct kobj_attribute mbuff_attr_mode = __ATTR_RO(mode);
-static struct kobj_attribute mbuff_attr_uio = __ATTR_RO(uio);
-static struct kobj_attribute mbuff_attr_doorbells = __ATTR_RO(doorbells);
-static struct kobj_attribute mbuff_attr_cma = __ATTR_RO(cma);
+static DEVICE_ATTR_RO(size);
+static DEVICE_ATTR_RO(backend);
+static DEVICE_ATTR_RO(memtype);
+static DEVICE_ATTR_ADMIN_RO(phys_addr);
+static DEVICE_ATTR_RO(owner);
+static DEVICE_ATTR_RO(group);
+static DEVICE_ATTR_RO(mode);
+static DEVICE_ATTR_RO(uio);
+static DEVICE_ATTR_RO(doorbells);
+static DEVICE_ATTR_RO(cma);
 
 static struct attribute *mbuff_area_attrs[] = {
-	&mbuff_attr_size.attr,
-	&mbuff_attr_backend.attr,
-	&mbuff_attr_memtype.attr,
-	&mbuff_attr_phys_addr.attr,
-	&mbuff_attr_cma.attr,
-	&mbuff_attr_uio.attr,
-	&mbuff_attr_doorbells.attr,
-	&mbuff_attr_users.attr,
-	&mbuff_attr_kernel_users.attr,
-	&mbuff_attr_files.attr,
-	&mbuff_attr_maps.attr,
-	&mbuff_attr_owner.attr,
-	&mbuff_attr_group.attr,
-	&mbuff_attr_mode.attr,
+	&dev_attr_size.attr,
+	&dev_attr_backend.attr,
+	&dev_attr_memtype.attr,
+	&dev_attr_phys_addr.attr,
+	&dev_attr_cma.attr,
+	&dev_attr_uio.attr,
+	&dev_attr_doorbells.attr,
+	&dev_attr_users.attr,
+	&dev_attr_kernel_users.attr,
+	&dev_attr_files.attr,
+	&dev_attr_maps.attr,
+	&dev_attr_owner.attr,
+	&dev_attr_group.attr,
+	&dev_attr_mode.attr,
 	NULL
 };
 
 static umode_t mbuff_area_attr_visible(struct kobject *kobj,
 				       struct attribute *attr, int n)
 {
-	if (attr == &mbuff_attr_phys_addr.attr &&
-	    !mbuff_area_contiguous(to_area(kobj)))
+	struct mbuff_area *area = to_area(kobj_to_dev(kobj));
+
+	if (attr == &dev_attr_phys_addr.attr && !mbuff_area_contiguous(area))
 		return 0;
-	if (attr == &mbuff_attr_cma.attr &&
-	    to_area(kobj)->backend != MBUFF_BACKEND_CMA)
+	if (attr == &dev_attr_cma.attr && area->backend != MBUFF_BACKEND_CMA)
 		return 0;
 	return attr->mode;
 }
@@ -181,37 +191,94 @@ static const struct attribute_group mbuff_area_group = {
 };
 __ATTRIBUTE_GROUPS(mbuff_area);
 
-static void mbuff_area_release(struct kobject *kobj)
+/*
+ * What udev learns of an area with its add and remove events; all of it
+ * is in sysfs for everyone to read, too.
+ */
+static int mbuff_area_uevent(MBUFF_UEVENT_CONST struct device *dev,
+			     struct kobj_uevent_env *env)
 {
-	kfree(to_area(kobj));
+	const struct mbuff_area *area = to_area(dev);
+
+	return add_uevent_var(env, "MBUFF_AREA=%s", area->name) ?:
+	       add_uevent_var(env, "MBUFF_BACKEND=%s",
+			      mbuff_backend_name(area->backend)) ?:
+	       add_uevent_var(env, "MBUFF_MEMTYPE=%s",
+			      mbuff_memtype_name(area->memtype)) ?:
+	       add_uevent_var(env, "MBUFF_SIZE=%zu", area->size);
 }
 
-static const struct kobj_type mbuff_area_ktype = {
-	.release = mbuff_area_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = mbuff_area_groups,
+/*
+ * The last put of an area's device, in its teardown (or a failed
+ * creation): the area's memory, UIO device and name are gone by then,
+ * and only the structure is left.
+ */
+static void mbuff_area_release(struct device *dev)
+{
+	kfree(to_area(dev));
+}
+
+static struct class mbuff_class = {
+	.name = "mbuff",
+	.dev_groups = mbuff_area_groups,
+	.dev_uevent = mbuff_area_uevent,
+	.dev_release = mbuff_area_release,
 };
 
 /**
- * mbuff_sysfs_add_area() - give a new area its sysfs directory
- * @area: the area; from here on, mbuff_sysfs_free_area() frees it
+ * mbuff_sysfs_add_area() - give a new area its device
+ * @area: the area, whose name the caller reserved in the registry; from
+ *	here on, mbuff_sysfs_free_area() frees it, even when this fails
+ *
+ * Registers /sys/class/mbuff/<name> (udev sees it added) and the symlink
+ * to it in /sys/class/misc/mbuff/areas/.  Called with no lock held.
  *
  * Return: 0 or a negative errno.
  */
 int mbuff_sysfs_add_area(struct mbuff_area *area)
 {
-	return kobject_init_and_add(&area->kobj, &mbuff_area_ktype,
-				    mbuff_areas_kobj, "%s", area->name);
+	struct device *dev = &area->dev;
+	int ret;
+
+	device_initialize(dev);
+	dev->class = &mbuff_class;
+	/* No power management: no power/ directory, no dpm list. */
+	device_set_pm_not_required(dev);
+	ret = dev_set_name(dev, "%s", area->name);
+	if (ret)
+		return ret;
+	ret = device_add(dev);
+	if (ret)
+		return ret;
+	ret = sysfs_create_link(mbuff_areas_kobj, &dev->kobj, area->name);
+	if (ret)
+		device_del(dev);
+	return ret;
 }
 
+/**
+ * mbuff_sysfs_del_area() - take an area's device out of sysfs
+ * @area: an area added by mbuff_sysfs_add_area(), whose name is being
+ *	given back to the registry under mbuff_lock
+ *
+ * Once this returns, a new area of the same name can be added.  udev sees
+ * the device removed.  The attributes and the uevent callback take no
+ * lock, so this cannot wait on the locks the last put is called under.
+ */
 void mbuff_sysfs_del_area(struct mbuff_area *area)
 {
-	kobject_del(&area->kobj);
+	sysfs_remove_link(mbuff_areas_kobj, area->name);
+	device_del(&area->dev);
 }
 
+/**
+ * mbuff_sysfs_free_area() - drop the area's device, which frees the area
+ * @area: an area on which mbuff_sysfs_add_area() was called, and whose
+ *	device is no longer registered
+ */
 void mbuff_sysfs_free_area(struct mbuff_area *area)
 {
-	kobject_put(&area->kobj);
+	put_device(&area->dev);
 }
 
 static struct mbuff_pool *mbuff_pool_of(struct kobject *kobj)
@@ -296,21 +363,47 @@ void mbuff_sysfs_del_pool(struct mbuff_pool *pool)
 	pool->kobj = NULL;
 }
 
+/**
+ * mbuff_sysfs_init() - register the class and the control device's
+ *	directories
+ * @dev: the control device, /dev/mbuff
+ *
+ * Return: 0 or a negative errno.
+ */
 int mbuff_sysfs_init(struct device *dev)
 {
+	int ret;
+
 	mbuff_areas_kobj = kobject_create_and_add("areas", &dev->kobj);
 	if (!mbuff_areas_kobj)
 		return -ENOMEM;
 	mbuff_pools_kobj = kobject_create_and_add("pools", &dev->kobj);
 	if (!mbuff_pools_kobj) {
-		kobject_put(mbuff_areas_kobj);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto err_areas;
 	}
+	ret = class_register(&mbuff_class);
+	if (ret)
+		goto err_pools;
 	return 0;
+
+err_pools:
+	kobject_put(mbuff_pools_kobj);
+err_areas:
+	kobject_put(mbuff_areas_kobj);
+	return ret;
 }
 
+/**
+ * mbuff_sysfs_exit() - unregister the class and the directories
+ *
+ * Every area's device is gone by then: each area holds a module reference
+ * until its teardown has dropped the device, and mbuff_exit() drains
+ * those teardowns first.
+ */
 void mbuff_sysfs_exit(void)
 {
+	class_unregister(&mbuff_class);
 	kobject_put(mbuff_pools_kobj);
 	kobject_put(mbuff_areas_kobj);
 }

@@ -61,7 +61,7 @@ static void area_str(const char *name, const char *attr, char *buf,
 {
 	char path[160];
 
-	snprintf(path, sizeof(path), SYS "/areas/%s/%s", name, attr);
+	snprintf(path, sizeof(path), "/sys/class/mbuff/%s/%s", name, attr);
 	if (read_file(path, buf, size))
 		snprintf(buf, size, "(none)");
 }
@@ -141,6 +141,11 @@ static void test_dt_area(void)
 	       mb_sysfs("cma-dt", "kernel_users") == 1,
 	       "the device tree's area 'cma-dt': backend %s, from %s at %#llx, held by the device",
 	       be, src, phys);
+	area_str("alias-dt", "backend", be, sizeof(be));
+	area_str("alias-dt", "memtype", src, sizeof(src));
+	tap_ok(!strcmp(be, "contiguous") && !strcmp(src, "write-combined"),
+	       "mbuff,backend \"contig\" and mbuff,memtype \"wc\" make a %s %s area",
+	       be, src);
 }
 
 /* An area from the region (or the default area): maps, shared, kernel
@@ -415,7 +420,7 @@ int main(int argc, char **argv)
 		cma_phys = strtoull(argv[4], NULL, 0);
 		cma_size = parse_size(argv[5]);
 	}
-	tap_plan(dt ? 20 : 15);
+	tap_plan(dt ? 21 : 15);
 	start = cma_free();
 	tap_ok(features() == 1, "MBUFF_FEAT_CMA is set");
 	if (dt) {

@@ -19,7 +19,7 @@ tap_ok $? "a ring reaches the kernel's callback ($(cat $ctl))"
 k handoff db && rmmod mbuff_test_client
 tap_ok $? "the client drops its last count with mbuff_free() and is unloaded"
 area_poke db ring 2 && area_poke db ring 3 &&
-	[ "$(cat /sys/class/misc/mbuff/areas/db/doorbells)" = 3 ]
+	[ "$(cat /sys/class/mbuff/db/doorbells)" = 3 ]
 tap_ok $? "rings after the unload are counted and call nothing"
-area_poke db destroy && [ ! -e /sys/class/misc/mbuff/areas/db ]
+area_poke db destroy && [ ! -e /sys/class/mbuff/db ]
 tap_ok $? "the area goes with its user count"

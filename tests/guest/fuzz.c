@@ -18,9 +18,9 @@
  *       $MBUFF_FUZZ_HANG, else 30)
  *   -x  leave these operations out (-h lists them), to narrow a failure
  *   -n  leave the module loaded (the last case is skipped)
- * Runs as root; workers 1, 2 (mod 3) drop to uid/gid 1000 and 1001.  Wants
- * the module loaded with dev_mode=0666 (else /dev/mbuff is made 0666), and
- * a pool for contiguous areas.  Prints TAP; exit 0 pass, 1 fail.
+ * Runs as root; workers 1, 2 (mod 3) drop to uid/gid 1000 and 1001, for
+ * whom it makes /dev/mbuff 0666 (no udev rule runs in the guest).  Wants a
+ * pool for contiguous areas.  Prints TAP; exit 0 pass, 1 fail.
  */
 #define _FILE_OFFSET_BITS 64
 
@@ -64,6 +64,7 @@ _Static_assert(sizeof(struct mbuff_sync) == 88, "struct mbuff_sync");
 _Static_assert(sizeof(struct mbuff_perm) == 80, "struct mbuff_perm");
 
 #define SYSFS		"/sys/class/misc/mbuff"
+#define AREAS		"/sys/class/mbuff"
 #define PARAMS		"/sys/module/mbuff/parameters"
 /* The kernel client's commands (tests/kmod/mbuff_test_client.c) */
 #define KCTL		"/sys/kernel/debug/mbuff_test/ctl"
@@ -1762,6 +1763,7 @@ static void op_uio(void)
 static const char *const area_attrs[] = {
 	"size", "backend", "memtype", "phys_addr", "uio", "doorbells", "users",
 	"kernel_users", "files", "maps", "owner", "group", "mode", "cma",
+	"uevent",
 };
 
 static void op_sysfs(void)
@@ -1774,7 +1776,7 @@ static void op_sysfs(void)
 
 	switch (below(3)) {
 	case 0:
-		d = opendir(SYSFS "/areas");
+		d = opendir(AREAS);
 		if (!d)
 			return;
 		k = (int)below(16);
@@ -1790,7 +1792,7 @@ static void op_sysfs(void)
 		if (!ent[0])
 			return;
 		attr = area_attrs[below(ARRAY_SIZE(area_attrs))];
-		snprintf(path, sizeof(path), SYSFS "/areas/%s/%s", ent, attr);
+		snprintf(path, sizeof(path), AREAS "/%s/%s", ent, attr);
 		describe("read %s", path);
 		if (read_str(path, buf, sizeof(buf)))
 			return;
@@ -3162,7 +3164,7 @@ static int list_names(char (*names)[MBUFF_NAME_SIZE], int cap)
 
 static int sysfs_areas(void)
 {
-	DIR *d = opendir(SYSFS "/areas");
+	DIR *d = opendir(AREAS);
 	struct dirent *e;
 	int n = 0;
 
@@ -3213,7 +3215,7 @@ static void show_areas(void)
 	}
 	if (fd >= 0)
 		close(fd);
-	tap_diag("LIST count %d, %d directories in " SYSFS "/areas", n,
+	tap_diag("LIST count %d, %d directories in " AREAS, n,
 		 sysfs_areas());
 }
 

@@ -4,7 +4,7 @@
 # One run of the fuzzer (fuzz.c) as a guest test: each run ends by
 # unloading mbuff.ko, so load it again for the next one, with the
 # parameters of the first load (else MBUFF_FUZZ_PARAMS, default
-# "pools=64M@256M dev_mode=0666"); load the kernel client too, which root
+# "pools=64M@256M"); load the kernel client too, which root
 # workers drive; skip the i386 program on a kernel that cannot run it.
 # Usage: fuzz.sh fuzz|fuzz32 [FUZZ-OPTIONS...]
 prog=${1:?usage: fuzz.sh fuzz|fuzz32 [FUZZ-OPTIONS...]}
@@ -14,9 +14,9 @@ p=/sys/module/mbuff/parameters
 
 if [ -d /sys/module/mbuff ]; then
 	[ -f "$saved" ] ||
-		echo "pools=$(cat $p/pools) dev_mode=$(cat $p/dev_mode)" >"$saved"
+		echo "pools=$(cat $p/pools)" >"$saved"
 else
-	params=${MBUFF_FUZZ_PARAMS:-pools=64M@256M dev_mode=0666}
+	params=${MBUFF_FUZZ_PARAMS:-pools=64M@256M}
 	[ -f "$saved" ] && params=$(cat "$saved")
 	# shellcheck disable=SC2086 # parameters are words
 	if ! insmod /lib/modules/mbuff.ko $params; then

@@ -26,7 +26,7 @@ done
 
 k info k-contig
 kphys=$(sed -n 's/.*phys=\(0x[0-9a-f]*\).*/\1/p' $ctl)
-uio=$(cat /sys/class/misc/mbuff/areas/k-contig/uio)
+uio=$(cat /sys/class/mbuff/k-contig/uio)
 uaddr=$(cat /sys/class/uio/$uio/maps/map0/addr)
 # UIO's map0/addr is readable by everyone: it never shows the address.
 [ -n "$kphys" ] && [ $((kphys)) -ne 0 ] && [ $((uaddr)) -eq 0 ] &&
@@ -50,7 +50,7 @@ tap_ok $? "two doorbell rings from user space reach the kernel callback ($(cat $
 k alloc legacy-k 65536 && k fill legacy-k 0 65536 0x5a &&
 	legacy_poke legacy-k check 0 65536 0x5a && legacy_poke legacy-k fill 0 16 0x33 &&
 	k check legacy-k 0 16 0x33 &&
-	[ "$(cat /sys/class/misc/mbuff/areas/legacy-k/users)" = 0 ]
+	[ "$(cat /sys/class/mbuff/legacy-k/users)" = 0 ]
 # The 0.7.2 programs' counts went with their mappings: no user count left.
 tap_ok $? "kernel mbuff_alloc() and a 0.7.2 program share 'legacy-k' both ways; the program left no count"
 
@@ -60,7 +60,7 @@ tap_ok $? "rmmod mbuff is refused while a kernel client holds areas"
 k put k-vmalloc && k put k-contig && k free legacy-k && rmmod mbuff_test_client
 tap_ok $? "the client drops its areas and unloads"
 # Names go at once, UIO devices just after (teardown on a workqueue).
-left() { ls /sys/class/misc/mbuff/areas; cat /sys/class/uio/*/name 2>/dev/null | grep mbuff:; }
+left() { ls /sys/class/mbuff; cat /sys/class/uio/*/name 2>/dev/null | grep mbuff:; }
 n=0
 while [ -n "$(left)" ] && [ $n -lt 100 ]; do
 	sleep 0.05

@@ -4,7 +4,7 @@
  * the program has unmapped and closed or exited, keep 0.7.2's -EIO for an
  * oversize ALLOCATE, and obey the access model: no ALLOCATE on a read-only
  * descriptor, none of another's private area.  Runs as root with
- * dev_mode=0666; children drop to uids 1000 and 1001.
+ * /dev/mbuff made 0666 (ax_init()); children drop to uids 1000 and 1001.
  */
 #include "access_util.h"
 
@@ -226,8 +226,6 @@ static void test_private(void)
 {
 	long ret;
 
-	if (chmod("/dev/mbuff", 0666))
-		tap_diag("chmod /dev/mbuff: %s", strerror(errno));
 	ret = ax_as(&u1000, op_create_private, "lga_priv", 0);
 	tap_ok(!ret, "uid 1000 creates a private 'lga_priv' with HOLD (%s)",
 	       ax_err(ret));

@@ -3,10 +3,10 @@
 # Run a 0.7.2 program and pass its TAP and status through, then check that
 # it left no area behind: its areas go with its mappings and descriptors,
 # so once it has exited none of the names it lists ("# used: NAME" and
-# "# left: NAME") may be in /sys/class/misc/mbuff/areas/.  An area left is
+# "# left: NAME") may be in /sys/class/mbuff/.  An area left is
 # reported as a diagnostic, and the run fails (exit 1) if nothing else did.
 # Usage: legacy_clean.sh PROGRAM [ARGS...]
-areas=/sys/class/misc/mbuff/areas
+areas=/sys/class/mbuff
 out=/tmp/legacy_clean.$$
 "$@" >$out 2>&1
 rc=$?

@@ -152,7 +152,7 @@ static inline int mb_gone(const char *name)
 	char path[128];
 	int i;
 
-	snprintf(path, sizeof(path), "/sys/class/misc/mbuff/areas/%s", name);
+	snprintf(path, sizeof(path), "/sys/class/mbuff/%s", name);
 	for (i = 0; i < 200; i++) {
 		if (access(path, F_OK) && mb_exists(name) == 0 &&
 		    mb_uio_index(name) < 0)
@@ -178,12 +178,12 @@ static inline int read_file(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-/* A value from /sys/class/misc/mbuff/areas/NAME/ATTR, or -1. */
+/* A value from /sys/class/mbuff/NAME/ATTR, or -1. */
 static inline long long mb_sysfs(const char *name, const char *attr)
 {
 	char path[160], buf[64];
 
-	snprintf(path, sizeof(path), "/sys/class/misc/mbuff/areas/%s/%s",
+	snprintf(path, sizeof(path), "/sys/class/mbuff/%s/%s",
 		 name, attr);
 	if (read_file(path, buf, sizeof(buf)))
 		return -1;

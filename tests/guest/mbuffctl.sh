@@ -11,7 +11,7 @@
 # Usage: mbuffctl.sh PHYS-OF-POOL
 . "$(dirname "$0")/tap.sh"
 pool=$(($1))
-areas=/sys/class/misc/mbuff/areas
+areas=/sys/class/mbuff
 tap_plan 31
 
 tap_skip() {
@@ -36,15 +36,15 @@ tap_ok $? "pools shows the claimed pool at $1"
 mbuffctl pools --json | grep -q '"phys_addr"'
 tap_ok $? "pools --json"
 
-mbuffctl create c1 1M --contiguous --cache=wc && mbuffctl create v1 64K --vmalloc
+mbuffctl create c1 1M --backend=contig --memtype=wc && mbuffctl create v1 64K --vmalloc
 tap_ok $? "create a write-combined contiguous area and a vmalloc area"
 out=$(mbuffctl list)
 echo "$out" | sed 's/^/# /'
 echo "$out" | grep -q '^c1 ' && echo "$out" | grep -q '^v1 '
 tap_ok $? "list shows both"
 info=$(mbuffctl info c1 --json)
-echo "$info" | grep -q '"memtype": *"wc"' &&
-	echo "$info" | grep -q "\"phys_addr\": *$(($(cat /sys/class/misc/mbuff/areas/c1/phys_addr)))[,}]"
+echo "$info" | grep -q '"memtype": *"write-combined"' &&
+	echo "$info" | grep -q "\"phys_addr\": *$(($(cat /sys/class/mbuff/c1/phys_addr)))[,}]"
 tap_ok $? "info --json gives the memory type and the physical base sysfs shows ($info)"
 
 printf 'hello, kernel' | mbuffctl fill c1 --stdin --offset 4096 &&
@@ -70,7 +70,7 @@ mbuffctl wait v1 --timeout 200 2>/tmp/wait.err
 tap_ok $? "wait --timeout with nothing to wait for exits 1 ($(cat /tmp/wait.err))"
 
 mbuffctl ring c1 7 && mbuffctl ring c1 -- -1 &&
-	[ "$(cat /sys/class/misc/mbuff/areas/c1/doorbells)" = 2 ]
+	[ "$(cat /sys/class/mbuff/c1/doorbells)" = 2 ]
 tap_ok $? "two rings are counted by the kernel"
 
 # dma-bufs: a command maps the area's dma-buf on descriptor 3.
@@ -95,9 +95,9 @@ tap_ok $? "the dma-buf holds the area after its user count is dropped (files $fi
 # Import: an exported dma-buf, inherited on descriptor 3, as a new name.
 mbuffctl export v1 -- mbuffctl import v1d --fd 3 --mode=0640 &&
 	info=$(mbuffctl info v1d --json) &&
-	echo "$info" | grep -q '"size": 65536, "source": "module", "backend": "dma-buf", "memtype": "cached", "phys_addr": null,' &&
+	echo "$info" | grep -q '"size": 65536, "source": "module", "backend": "dmabuf", "memtype": "cached", "phys_addr": null,' &&
 	echo "$info" | grep -q '"mode": "0640", "users": 1,' &&
-	mbuffctl list | grep -qE '^v1d +64K module +dma-buf +cached +- '
+	mbuffctl list | grep -qE '^v1d +64K module +dmabuf +cached +- '
 tap_ok $? "import --fd 3 of an exported dma-buf makes a named dma-buf area with a user count ($info)"
 mbuffctl fill v1d --pattern 0x3c --offset 8 --length 4 &&
 	[ "$(mbuffctl dump v1d --length 4 --raw)" = wxyz ] &&
@@ -113,7 +113,7 @@ tap_ok $? "an imported area is not exported again (exit $rc)"
 if [ -e /dev/dma_heap/system ]; then
 	mbuffctl import h1 --heap system 100K &&
 		info=$(mbuffctl info h1 --json) &&
-		echo "$info" | grep -q '"size": 102400, "source": "module", "backend": "dma-buf",' &&
+		echo "$info" | grep -q '"size": 102400, "source": "module", "backend": "dmabuf",' &&
 		echo "$info" | grep -q '"users": 1,' &&
 		printf 'from the heap' | mbuffctl fill h1 --stdin --offset 100000 &&
 		[ "$(mbuffctl dump h1 --offset 100000 --length 13 --raw)" = 'from the heap' ]
@@ -162,7 +162,7 @@ out=$($nobody mbuffctl list)
 rc=$?
 echo "$out" | sed 's/^/# /'
 [ $rc -eq 0 ] && echo "$out" | grep -qE '^p1 .* - +1 +0 +0 +0 0600 1000 +0$' &&
-	echo "$out" | grep -qE '^c1 +1M module +contiguous wc +- .* 0600 0 +0$'
+	echo "$out" | grep -qE '^c1 +1M module +contiguous +write-combined +- .* 0600 0 +0$'
 tap_ok $? "another user lists every area; those it may not read with what sysfs shows (exit $rc)"
 $nobody mbuffctl chmod 0666 c2 2>/tmp/perm.err; rc1=$?
 $nobody mbuffctl dump c1 2>>/tmp/perm.err; rc2=$?

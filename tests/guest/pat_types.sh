@@ -33,7 +33,7 @@ usertype() {
 # two processes mapped (through /dev/mbuff and /dev/uioN) all have the
 # expected type.
 check() {
-	phys=$(cat /sys/class/misc/mbuff/areas/$1/phys_addr)
+	phys=$(cat /sys/class/mbuff/$1/phys_addr)
 	start=$(printf '0x%016x' $((phys)))
 	end=$(printf '0x%016x' $((phys + 1048576)))
 	area_poke --hold 6 $1 check 0 4096 0 &

@@ -61,11 +61,11 @@ sleep_wait() {
 # Wait up to 5 s for an area to go.
 gone() {
 	i=0
-	while [ -e "/sys/class/misc/mbuff/areas/$1" ] && [ $i -lt 100 ]; do
+	while [ -e "/sys/class/mbuff/$1" ] && [ $i -lt 100 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
-	[ ! -e "/sys/class/misc/mbuff/areas/$1" ]
+	[ ! -e "/sys/class/mbuff/$1" ]
 }
 
 # Transfers the device makes for a record of $1 bytes: each piece of at
@@ -168,7 +168,7 @@ refuse "bad parameter: data=2048 " data=2048 size=1M
 refuse "bad parameter: size=12K holds no buffer" size=12K data=8K
 refuse "bad parameter: slots=33, but size=136K holds 32 buffers" \
 	size=136K data=4K slots=33
-refuse "bad parameter: backend=vmalloc (device=edu needs contig)" \
+refuse "bad parameter: backend=vmalloc (device=edu needs contiguous)" \
 	device=edu backend=vmalloc
 
 if [ "$dev" = edu ]; then

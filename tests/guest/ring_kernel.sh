@@ -73,11 +73,11 @@ done_wait() {
 # Wait up to 5 s for an area to go.
 gone() {
 	i=0
-	while [ -e "/sys/class/misc/mbuff/areas/$1" ] && [ $i -lt 100 ]; do
+	while [ -e "/sys/class/mbuff/$1" ] && [ $i -lt 100 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
-	[ ! -e "/sys/class/misc/mbuff/areas/$1" ]
+	[ ! -e "/sys/class/mbuff/$1" ]
 }
 
 # The producer's counts: records N and BYTES written, no error, done.

@@ -289,7 +289,7 @@ static void test_many(void)
 	ret = wait_refcnt(ref0);
 	refs = file_value(SC_REFCNT);
 	uio = uio_count();
-	n = dir_count(SC_SYSFS "/areas");
+	n = dir_count("/sys/class/mbuff");
 	tap_ok(!ret && !uio && !n,
 	       "every teardown ran: module references %lld (%lld before), %ld UIO devices, %ld sysfs directories",
 	       refs, ref0, uio, n);

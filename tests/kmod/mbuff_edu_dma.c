@@ -30,6 +30,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/mbuff.h>
+#include <mbuff/vocab.h>
 
 #define EDU_DMA_SRC	0x80
 #define EDU_DMA_DST	0x88
@@ -43,9 +44,9 @@
 static char *area = "edu-k";
 module_param(area, charp, 0444);
 MODULE_PARM_DESC(area, "name of the area (created if missing)");
-static char *backend = "contig";
+static char *backend = "contiguous";
 module_param(backend, charp, 0444);
-MODULE_PARM_DESC(backend, "contig or vmalloc");
+MODULE_PARM_DESC(backend, "contiguous (alias contig) or vmalloc");
 static uint size = 1 << 20;
 module_param(size, uint, 0444);
 MODULE_PARM_DESC(size, "size of the area in bytes");
@@ -142,8 +143,8 @@ static int edu_copy(struct edu_dma *e, int *chunks)
 
 static int edu_run(struct edu_dma *e, struct device *dev)
 {
-	unsigned int b = strcmp(backend, "vmalloc") ? MBUFF_BACKEND_CONTIG :
-			 MBUFF_BACKEND_VMALLOC;
+	unsigned int b = mbuff_backend_parse(backend) == MBUFF_BACKEND_VMALLOC ?
+			 MBUFF_BACKEND_VMALLOC : MBUFF_BACKEND_CONTIG;
 	phys_addr_t phys;
 	int chunks = 0, ret;
 	size_t i, bad = 0;

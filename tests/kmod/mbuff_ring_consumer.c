@@ -62,7 +62,7 @@ MODULE_PARM_DESC(size,
 static char *backend = "vmalloc";
 module_param(backend, charp, 0444);
 MODULE_PARM_DESC(backend,
-		 "backend of a new area: vmalloc, contig or any (default vmalloc)");
+		 "backend of a new area: vmalloc, contiguous (alias contig) or any (default vmalloc)");
 
 static uint max_record = 65536;
 module_param(max_record, uint, 0444);

@@ -20,6 +20,7 @@
 #include <linux/string.h>
 #include <linux/mbuff.h>
 #include <mbuff/ring.h>
+#include <mbuff/vocab.h>
 
 /**
  * struct mbuff_ring_end - one kernel end of a ring
@@ -36,16 +37,15 @@ struct mbuff_ring_end {
 	void *buf;
 };
 
-/* The backend named by @name, or -EINVAL. */
+/* The backend named by @name (vmalloc, contiguous, any, aliases), or -EINVAL. */
 static inline int mbuff_ring_end_backend(const char *name)
 {
-	if (!strcmp(name, "any"))
-		return MBUFF_BACKEND_ANY;
-	if (!strcmp(name, "vmalloc"))
-		return MBUFF_BACKEND_VMALLOC;
-	if (!strcmp(name, "contig"))
-		return MBUFF_BACKEND_CONTIG;
-	return -EINVAL;
+	int b = mbuff_backend_parse(name);
+
+	if (b != MBUFF_BACKEND_ANY && b != MBUFF_BACKEND_VMALLOC &&
+	    b != MBUFF_BACKEND_CONTIG)
+		return -EINVAL;
+	return b;
 }
 
 /**
@@ -53,7 +53,7 @@ static inline int mbuff_ring_end_backend(const char *name)
  * @e: the end
  * @name: the area's name
  * @size: its size, with an optional K or M suffix
- * @backend: "vmalloc", "contig" or "any", for a new area
+ * @backend: "vmalloc", "contiguous" (or "contig") or "any", for a new area
  * @buflen: bytes of the record buffer; 0 for none (in place)
  * @min_data: the fewest bytes of ring data the caller can work with: the
  *	footprint of its largest record (mbuff_ring_footprint()), as a ring

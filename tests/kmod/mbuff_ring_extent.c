@@ -61,6 +61,7 @@
 #include <linux/wait.h>
 #include <linux/mbuff.h>
 #include <mbuff/ring.h>
+#include <mbuff/vocab.h>
 
 #include "mbuff_ring_record.h"
 
@@ -117,10 +118,10 @@ module_param(device, charp, 0444);
 MODULE_PARM_DESC(device,
 		 "who writes the buffers: cpu (the thread) or edu (QEMU's edu device, by DMA) (default cpu)");
 
-static char *backend = "contig";
+static char *backend = "contiguous";
 module_param(backend, charp, 0444);
 MODULE_PARM_DESC(backend,
-		 "backend of a new area: contig, or with device=cpu also vmalloc or any (default contig)");
+		 "backend of a new area: contiguous (alias contig), or with device=cpu also vmalloc or any (default contiguous)");
 
 static uint batch;
 module_param(batch, uint, 0444);
@@ -572,16 +573,15 @@ static struct pci_driver rext_edu_driver = {
 	.remove = rext_edu_remove,
 };
 
-/* The backend named by @name, or -EINVAL. */
+/* The backend named by @name (<mbuff/vocab.h>), or -EINVAL. */
 static int rext_backend(const char *name)
 {
-	if (!strcmp(name, "contig"))
-		return MBUFF_BACKEND_CONTIG;
-	if (!strcmp(name, "vmalloc"))
-		return MBUFF_BACKEND_VMALLOC;
-	if (!strcmp(name, "any"))
-		return MBUFF_BACKEND_ANY;
-	return -EINVAL;
+	int b = mbuff_backend_parse(name);
+
+	if (b != MBUFF_BACKEND_CONTIG && b != MBUFF_BACKEND_VMALLOC &&
+	    b != MBUFF_BACKEND_ANY)
+		return -EINVAL;
+	return b;
 }
 
 /* Buffers of @stride bytes, the last @record_size, after the ring in @bytes. */
@@ -613,8 +613,8 @@ static int rext_check_params(size_t *bytes, int *b)
 	*b = rext_backend(backend);
 	if (*b < 0 || (rext_use_edu && *b != MBUFF_BACKEND_CONTIG)) {
 		pr_err("bad parameter: backend=%s (%s)\n", backend,
-		       rext_use_edu ? "device=edu needs contig" :
-		       "contig, vmalloc or any");
+		       rext_use_edu ? "device=edu needs contiguous" :
+		       "contiguous, vmalloc or any");
 		return -EINVAL;
 	}
 	abytes = memparse(size, &end);

@@ -58,7 +58,7 @@ MODULE_PARM_DESC(size,
 static char *backend = "vmalloc";
 module_param(backend, charp, 0444);
 MODULE_PARM_DESC(backend,
-		 "backend of a new area: vmalloc, contig or any (default vmalloc)");
+		 "backend of a new area: vmalloc, contiguous (alias contig) or any (default vmalloc)");
 
 static uint record_size = 4096;
 module_param(record_size, uint, 0444);

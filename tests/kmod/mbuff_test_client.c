@@ -37,6 +37,7 @@
 #include <asm/msr.h>
 #endif
 #include <linux/mbuff.h>
+#include <mbuff/vocab.h>
 
 #define MBUFF_TEST_SLOTS 16
 
@@ -104,21 +105,17 @@ static int mbuff_test_word(const char *w, const char * const *names, int n)
 
 static int mbuff_test_get(struct mbuff_test_slot *s, char **argv)
 {
-	/* Indexed by MBUFF_BACKEND_*; a dma-buf area is only imported. */
-	static const char * const backends[] = {
-		"any", "vmalloc", "contig", "-", "cma"
-	};
-	static const char * const memtypes[] = { "cached", "wc", "uc" };
 	static const char * const flags[] = { "0", "create", "excl" };
 	static const unsigned int flagbits[] = {
 		0, MBUFF_OPEN_CREATE, MBUFF_OPEN_CREATE | MBUFF_OPEN_EXCL
 	};
-	int b = mbuff_test_word(argv[1], backends, ARRAY_SIZE(backends));
-	int m = mbuff_test_word(argv[2], memtypes, 3);
+	/* A dma-buf area is only imported. */
+	int b = mbuff_backend_parse(argv[1]);
+	int m = mbuff_memtype_parse(argv[2]);
 	int f = mbuff_test_word(argv[3], flags, 3);
 	struct mbuff_area *area;
 
-	if (b < 0 || m < 0 || f < 0)
+	if (b < 0 || b == MBUFF_BACKEND_DMABUF || m < 0 || f < 0)
 		return -EINVAL;
 	area = mbuff_area_get(s->name, memparse(argv[0], NULL), b, m,
 			      flagbits[f]);

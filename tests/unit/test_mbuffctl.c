@@ -377,6 +377,7 @@ Test(mbuffctl, help_commands)
 	}
 	CTL("create", "--help");
 	cr_assert(strstr(r.out, "--contiguous") && strstr(r.out, "--cache") &&
+		  strstr(r.out, "--backend=NAME") && strstr(r.out, "--memtype=TYPE") &&
 		  strstr(r.out, "--mode=MODE") && strstr(r.out, "--cma"));
 	CTL("chmod", "--help");
 	cr_assert(strstr(r.out, "Usage: mbuffctl chmod MODE NAME\n"), "%s", r.out);
@@ -431,7 +432,13 @@ Test(mbuffctl, usage_options)
 	CTL("fill", name, "--pattern=1", "--stdin");
 	expect_usage("fill", "one of --pattern and --stdin");
 	CTL("create", name, "4K", "--contiguous", "--vmalloc");
-	expect_usage("create", "one of --contiguous, --cma and --vmalloc");
+	expect_usage("create", "one of --contiguous, --cma, --vmalloc and --backend");
+	CTL("create", name, "4K", "--backend=contig", "--vmalloc");
+	expect_usage("create --backend --vmalloc", "one of --contiguous, --cma");
+	CTL("create", name, "4K", "--backend=heap");
+	expect_usage("--backend=heap", "invalid backend 'heap' (use vmalloc, contiguous or cma)");
+	CTL("create", name, "4K", "--backend=any");
+	expect_usage("--backend=any", "invalid backend 'any'");
 	CTL("create", name, "4K", "--cma", "--contiguous");
 	expect_usage("create --cma --contiguous", "one of --contiguous, --cma");
 	CTL("create", name, "4K", "--vmalloc", "--cma");
@@ -488,7 +495,9 @@ Test(mbuffctl, usage_numbers)
 	CTL("create", name, "99999999999999999999");
 	expect_usage("huge size", "invalid size");
 	CTL("create", name, "4K", "--cache=fast");
-	expect_usage("--cache", "invalid cache type 'fast'");
+	expect_usage("--cache", "invalid memory type 'fast' (use cached, write-combined or uncached)");
+	CTL("create", name, "4K", "--memtype=WC");
+	expect_usage("--memtype", "invalid memory type 'WC'");
 	CTL("create", name, "4K", "--align=3");
 	expect_usage("--align=3", "not a power of two");
 	CTL("dump", name, "--offset=abc");

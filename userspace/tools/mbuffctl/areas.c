@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mbuff/vocab.h>
+
 /* mbuff_stat_batch_*(), which the static library has for in-tree tools */
 #include "internal.h"
 #include "mbuffctl.h"
@@ -220,7 +222,7 @@ static void mbuffctl_table(const struct mbuffctl_row *rows, size_t n)
 		ow = mbuffctl_max(ow, c.owner);
 		gw = mbuffctl_max(gw, c.group);
 	}
-	printf("%-*s %6s %-7s %-10s %-8s %-*s %5s %6s %5s %4s %-4s %-*s %s\n",
+	printf("%-*s %6s %-7s %-10s %-14s %-*s %5s %6s %5s %4s %-4s %-*s %s\n",
 	       nw, "NAME", "SIZE", "SOURCE", "BACKEND", "MEMTYPE", pw, "PHYS",
 	       "USERS", "KUSERS", "FILES", "MAPS", "MODE", ow, "OWNER",
 	       "GROUP");
@@ -229,7 +231,7 @@ static void mbuffctl_table(const struct mbuffctl_row *rows, size_t n)
 		char size[32], cnt[4][16], mode[16];
 
 		mbuffctl_cells(r, &c);
-		printf("%-*s %6s %-7s %-10s %-8s %-*s %5s %6s %5s %4s %-4s %-*s %s\n",
+		printf("%-*s %6s %-7s %-10s %-14s %-*s %5s %6s %5s %4s %-4s %-*s %s\n",
 		       nw, r->info.name,
 		       mbuffctl_size_str(size, sizeof(size), r->info.size),
 		       mbuffctl_or_dash(mbuffctl_source_name(r->info.source)),
@@ -299,7 +301,7 @@ static int mbuffctl_names(char (**namesp)[MBUFF_NAME_SIZE], size_t *countp)
 	return 0;
 }
 
-#define MBUFFCTL_AREAS_DIR "/sys/class/misc/mbuff/areas"
+#define MBUFFCTL_AREAS_DIR "/sys/class/mbuff"
 
 /* One value of an area's sysfs directory, without its newline. */
 static int mbuffctl_sysfs_str(const char *name, const char *attr, char *buf,
@@ -339,31 +341,26 @@ static int mbuffctl_sysfs_num(const char *name, const char *attr, int base,
  */
 static int mbuffctl_sysfs_row(const char *name, struct mbuffctl_row *row)
 {
-	/* As the module writes them (mbuff(7)), in MBUFF_MEM_* order. */
-	static const char *const memtypes[] = {
-		"cached", "write-combined", "uncached",
-	};
 	struct mbuff_area_info *i = &row->info;
 	unsigned long long v;
 	char buf[32];
-	size_t k;
+	int k;
 
 	if (mbuffctl_sysfs_num(name, "size", 0, &v))
 		return 0;
 	snprintf(i->name, sizeof(i->name), "%s", name);
 	i->size = v;
 	i->source = MBUFF_SOURCE_MODULE;
-	if (!mbuffctl_sysfs_str(name, "backend", buf, sizeof(buf)))
-		i->backend = !strcmp(buf, "contiguous") ? MBUFF_BACKEND_CONTIG :
-			     !strcmp(buf, "dma-buf") ? MBUFF_BACKEND_DMABUF :
-			     !strcmp(buf, "cma") ? MBUFF_BACKEND_CMA :
-			     MBUFF_BACKEND_VMALLOC;
+	/* As the module writes them: <mbuff/vocab.h>. */
+	if (!mbuffctl_sysfs_str(name, "backend", buf, sizeof(buf))) {
+		k = mbuff_backend_parse(buf);
+		i->backend = k > 0 ? (unsigned int)k : MBUFF_BACKEND_VMALLOC;
+	}
 	if (!mbuffctl_sysfs_str(name, "memtype", buf, sizeof(buf))) {
-		for (k = 0; k < ARRAY_SIZE(memtypes); k++) {
-			if (!strcmp(buf, memtypes[k])) {
-				i->memtype = (unsigned int)k;
-				row->memtype = true;
-			}
+		k = mbuff_memtype_parse(buf);
+		if (k >= 0) {
+			i->memtype = (unsigned int)k;
+			row->memtype = true;
 		}
 	}
 	/* CAP_SYS_RAWIO only; contiguous and CMA areas have it. */
@@ -549,20 +546,27 @@ int mbuffctl_info(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 	return mbuffctl_flush();
 }
 
+/* A memory type by its name or an alias (<mbuff/vocab.h>). */
 static int mbuffctl_parse_cache(const char *s, unsigned int *memtype)
 {
-	static const unsigned int types[] = {
-		MBUFF_MEM_CACHED, MBUFF_MEM_WC, MBUFF_MEM_UNCACHED,
-	};
-	size_t i;
+	int v = mbuff_memtype_parse(s);
 
-	for (i = 0; i < ARRAY_SIZE(types); i++) {
-		if (!strcmp(s, mbuffctl_memtype_name(types[i]))) {
-			*memtype = types[i];
-			return 0;
-		}
-	}
-	return -1;
+	if (v < 0)
+		return -1;
+	*memtype = (unsigned int)v;
+	return 0;
+}
+
+/* A backend an area can be created with, by its name or an alias. */
+static int mbuffctl_parse_backend(const char *s, unsigned int *backend)
+{
+	int v = mbuff_backend_parse(s);
+
+	if (v != MBUFF_BACKEND_VMALLOC && v != MBUFF_BACKEND_CONTIG &&
+	    v != MBUFF_BACKEND_CMA)
+		return -1;
+	*backend = (unsigned int)v;
+	return 0;
 }
 
 /* Parse a MODE argument; a usage error is printed. */
@@ -586,6 +590,8 @@ int mbuffctl_create(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 		{ "contiguous", no_argument, NULL, MBUFFCTL_OPT_CONTIG },
 		{ "vmalloc", no_argument, NULL, MBUFFCTL_OPT_VMALLOC },
 		{ "cma", no_argument, NULL, MBUFFCTL_OPT_CMA },
+		{ "backend", required_argument, NULL, MBUFFCTL_OPT_BACKEND },
+		{ "memtype", required_argument, NULL, MBUFFCTL_OPT_CACHE },
 		{ "cache", required_argument, NULL, MBUFFCTL_OPT_CACHE },
 		{ "align", required_argument, NULL, MBUFFCTL_OPT_ALIGN },
 		{ "excl", no_argument, NULL, MBUFFCTL_OPT_EXCL },
@@ -606,17 +612,26 @@ int mbuffctl_create(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 		case MBUFFCTL_OPT_CONTIG:
 		case MBUFFCTL_OPT_VMALLOC:
 		case MBUFFCTL_OPT_CMA:
+		case MBUFFCTL_OPT_BACKEND:
 			if (o.backend) {
-				mbuffctl_usage_error(cmd, "give one of --contiguous, --cma and --vmalloc");
+				mbuffctl_usage_error(cmd, "give one of --contiguous, --cma, --vmalloc and --backend");
 				return MBUFFCTL_EXIT_USAGE;
 			}
+			if (c == MBUFFCTL_OPT_BACKEND &&
+			    mbuffctl_parse_backend(optarg, &o.backend)) {
+				mbuffctl_usage_error(cmd, "invalid backend '%s' (use vmalloc, contiguous or cma)",
+						     optarg);
+				return MBUFFCTL_EXIT_USAGE;
+			}
+			if (c == MBUFFCTL_OPT_BACKEND)
+				break;
 			o.backend = c == MBUFFCTL_OPT_CONTIG ? MBUFF_BACKEND_CONTIG :
 				    c == MBUFFCTL_OPT_CMA ? MBUFF_BACKEND_CMA :
 				    MBUFF_BACKEND_VMALLOC;
 			break;
 		case MBUFFCTL_OPT_CACHE:
 			if (mbuffctl_parse_cache(optarg, &o.memtype)) {
-				mbuffctl_usage_error(cmd, "invalid cache type '%s' (use cached, wc or uncached)",
+				mbuffctl_usage_error(cmd, "invalid memory type '%s' (use cached, write-combined or uncached)",
 						     optarg);
 				return MBUFFCTL_EXIT_USAGE;
 			}

@@ -25,16 +25,18 @@ static const struct mbuffctl_cmd mbuffctl_cmds[] = {
 	  "show everything known about one area",
 	  NULL, MBUFFCTL_HELP_JSON("a JSON object"), mbuffctl_info },
 	{ "create",
-	  "NAME SIZE [--contiguous|--cma|--vmalloc] [--cache=TYPE]\n"
+	  "NAME SIZE [--backend=NAME] [--memtype=TYPE]\n"
 	  "                       [--align=N] [--excl] [--mode=MODE]",
 	  "create an area (or take a user count of an existing one)",
 	  "SIZE is in bytes, with an optional K, M, G or T suffix; 0x for hex.\n"
 	  "MODE is octal (0640) or symbolic from no permission (u=rw,g=r); it\n"
 	  "applies to a new area only, which is else private to its creator.",
-	  "      --contiguous      physically contiguous memory from a pool\n"
-	  "      --cma             physically contiguous memory from CMA\n"
-	  "      --vmalloc         virtually contiguous kernel memory\n"
-	  "      --cache=TYPE      cached (default), wc or uncached\n"
+	  "      --backend=NAME    contiguous: physically contiguous memory from\n"
+	  "                        a pool; cma: the same from CMA; vmalloc:\n"
+	  "                        virtually contiguous kernel memory\n"
+	  "      --contiguous, --cma, --vmalloc  the same as --backend=NAME\n"
+	  "      --memtype=TYPE    cached (default), write-combined or uncached\n"
+	  "                        (aliases wc, uc); --cache=TYPE is the same\n"
 	  "      --align=N         physical alignment, a power of two\n"
 	  "      --excl            fail if the area exists already\n"
 	  "      --mode=MODE       read and write permissions of a new area\n",

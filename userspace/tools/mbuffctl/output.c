@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbuff/vocab.h>
+
 #include "mbuffctl.h"
 
 void mbuffctl_err(const char *fmt, ...)
@@ -117,34 +119,15 @@ const char *mbuffctl_source_name(unsigned int source)
 	}
 }
 
+/* The module's names (<mbuff/vocab.h>); NULL for none, or "any". */
 const char *mbuffctl_backend_name(unsigned int backend)
 {
-	switch (backend) {
-	case MBUFF_BACKEND_VMALLOC:
-		return "vmalloc";
-	case MBUFF_BACKEND_CONTIG:
-		return "contiguous";
-	case MBUFF_BACKEND_DMABUF:
-		return "dma-buf";
-	case MBUFF_BACKEND_CMA:
-		return "cma";
-	default:
-		return NULL;
-	}
+	return backend == MBUFF_BACKEND_ANY ? NULL : mbuff_backend_word(backend);
 }
 
 const char *mbuffctl_memtype_name(unsigned int memtype)
 {
-	switch (memtype) {
-	case MBUFF_MEM_CACHED:
-		return "cached";
-	case MBUFF_MEM_WC:
-		return "wc";
-	case MBUFF_MEM_UNCACHED:
-		return "uncached";
-	default:
-		return NULL;
-	}
+	return mbuff_memtype_word(memtype);
 }
 
 /* A size as mbuffctl reads it: "64M" when exact, else bytes. */
