@@ -142,7 +142,7 @@ KSRC := Kbuild VERSION $(wildcard kernel/*.[ch] uio/*.[ch] tests/kmod/*.[ch]) \
 
 # The headers a program includes: the ABI (<mbuff/mbuff.h>,
 # <mbuff/mbuff_ring.h>) and what <mbuff.h> and the page markers need;
-# name.h and spec.h are the tree's own.
+# name.h, spec.h and vocab.h are the tree's own.
 PUBLIC_H := $(wildcard include/uapi/mbuff/*.h) include/mbuff/ring.h include/mbuff/pagemark.h
 # <mbuff/version.h>: VERSION, for C.
 VERSION_H := $(B)/include/mbuff/version.h
