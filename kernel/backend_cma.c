@@ -123,7 +123,19 @@ static void *mbuff_cma_map(struct mbuff_area *area)
 		    mbuff_pgprot(area->memtype, PAGE_KERNEL));
 }
 
-int mbuff_cma_create(struct mbuff_area *area, size_t align)
+static void mbuff_cma_destroy(struct mbuff_area *area)
+{
+	if (area->vaddr && area->memtype != MBUFF_MEM_CACHED)
+		vunmap(area->vaddr);
+	dma_free_pages(area->cma->dev, area->size, area->pages[0],
+		       area->cma_dma, DMA_BIDIRECTIONAL);
+	kvfree(area->pages);
+	area->pages = NULL;
+	area->vaddr = NULL;
+	area->cma = NULL;
+}
+
+static int mbuff_cma_alloc(struct mbuff_area *area, size_t align)
 {
 	unsigned long i, n = area->size >> PAGE_SHIFT;
 	/* Pairs with the release in mbuff_cma_add(). */
@@ -172,17 +184,29 @@ int mbuff_cma_create(struct mbuff_area *area, size_t align)
 	return 0;
 }
 
-void mbuff_cma_destroy(struct mbuff_area *area)
+/* Charge the creator, then allocate. */
+static int mbuff_cma_create(struct mbuff_area *area,
+			    const struct mbuff_open_args *args)
 {
-	if (area->vaddr && area->memtype != MBUFF_MEM_CACHED)
-		vunmap(area->vaddr);
-	dma_free_pages(area->cma->dev, area->size, area->pages[0],
-		       area->cma_dma, DMA_BIDIRECTIONAL);
-	kvfree(area->pages);
-	area->pages = NULL;
-	area->vaddr = NULL;
-	area->cma = NULL;
+	int ret;
+
+	ret = mbuff_quota_charge(area, args->kernel);
+	if (ret)
+		return ret;
+	ret = mbuff_cma_alloc(area, args->align);
+	if (ret)
+		mbuff_quota_uncharge(area);
+	return ret;
 }
+
+/* Mapped to user space as contiguous areas are (backend_reserved.c). */
+const struct mbuff_backend_ops mbuff_cma_ops = {
+	.contiguous = true,
+	.create = mbuff_cma_create,
+	.destroy = mbuff_cma_destroy,
+	.vm_ops = &mbuff_reserved_vm_ops,
+	.vm_flags = MBUFF_RESERVED_VM_FLAGS,
+};
 
 static int mbuff_cma_add(struct mbuff_cma *cma)
 {

@@ -242,7 +242,8 @@ void mbuff_dmabuf_put(struct dma_buf *dmabuf)
  * -EOPNOTSUPP when the exporter cannot map it into the kernel, or the
  * exporter's error.
  */
-int mbuff_dmabuf_import(struct mbuff_area *area, struct dma_buf *dmabuf)
+static int mbuff_dmabuf_import(struct mbuff_area *area,
+			       struct dma_buf *dmabuf)
 {
 	struct iosys_map map;
 	int ret;
@@ -295,8 +296,23 @@ err_put:
 	return ret;
 }
 
+/* Charged first, as one more area only. */
+static int mbuff_dmabuf_create(struct mbuff_area *area,
+			       const struct mbuff_open_args *args)
+{
+	int ret;
+
+	ret = mbuff_quota_charge(area, args->kernel);
+	if (ret)
+		return ret;
+	ret = mbuff_dmabuf_import(area, args->dmabuf);
+	if (ret)
+		mbuff_quota_uncharge(area);
+	return ret;
+}
+
 /* Let an imported area's dma-buf go; its teardown or a failed creation. */
-void mbuff_dmabuf_release_import(struct mbuff_area *area)
+static void mbuff_dmabuf_release_import(struct mbuff_area *area)
 {
 	struct iosys_map map = IOSYS_MAP_INIT_VADDR(area->vaddr);
 	struct dma_buf *dmabuf = area->dmabuf;
@@ -313,8 +329,9 @@ void mbuff_dmabuf_release_import(struct mbuff_area *area)
 }
 
 /* Map an imported area into user space, through its exporter. */
-int mbuff_dmabuf_mmap_import(struct mbuff_area *area,
-			     struct vm_area_struct *vma, unsigned long pgoff)
+static int mbuff_dmabuf_mmap_import(struct mbuff_area *area,
+				    struct vm_area_struct *vma,
+				    unsigned long pgoff)
 {
 	return dma_buf_mmap(area->dmabuf, vma, pgoff);
 }
@@ -350,3 +367,15 @@ int mbuff_dmabuf_sglist_import(const struct mbuff_area *area,
 	}
 	return n;
 }
+
+/*
+ * Areas of imported dma-bufs: mapped into user space by their exporter
+ * (the mapping holds the dma-buf, not the area), cached as far as the
+ * module knows.
+ */
+const struct mbuff_backend_ops mbuff_dmabuf_import_ops = {
+	.cached_only = true,
+	.create = mbuff_dmabuf_create,
+	.destroy = mbuff_dmabuf_release_import,
+	.mmap = mbuff_dmabuf_mmap_import,
+};
