@@ -206,6 +206,10 @@ const struct mbuff_backend_ops mbuff_cma_ops = {
 	.destroy = mbuff_cma_destroy,
 	.vm_ops = &mbuff_reserved_vm_ops,
 	.vm_flags = MBUFF_RESERVED_VM_FLAGS,
+	.sglist = mbuff_sglist_run,
+	.sync = mbuff_sync_cache,
+	.dma_map = mbuff_dma_map_pages,
+	.dma_unmap = mbuff_dma_unmap_pages,
 };
 
 static int mbuff_cma_add(struct mbuff_cma *cma)

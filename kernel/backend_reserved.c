@@ -181,4 +181,9 @@ const struct mbuff_backend_ops mbuff_reserved_ops = {
 	.destroy = mbuff_reserved_destroy,
 	.vm_ops = &mbuff_reserved_vm_ops,
 	.vm_flags = MBUFF_RESERVED_VM_FLAGS,
+	.sglist = mbuff_sglist_run,
+	.sync = mbuff_sync_cache,
+	/* Memory reserved at boot need not have struct pages. */
+	.dma_map = mbuff_dma_map_run,
+	.dma_unmap = mbuff_dma_unmap_run,
 };

@@ -137,6 +137,33 @@ static vm_fault_t mbuff_vmalloc_fault(struct vm_fault *vmf)
 	return vmf_error(ret);
 }
 
+/* The area's pages as physical runs, neighbours merged. */
+static int mbuff_vmalloc_sglist(const struct mbuff_area *area,
+				struct mbuff_sg_entry *ents,
+				unsigned int capacity)
+{
+	unsigned long off;
+	unsigned int n = 0;
+	u64 phys, end = 0;
+
+	for (off = 0; off < area->size; off += PAGE_SIZE) {
+		phys = PFN_PHYS(vmalloc_to_pfn(area->vaddr + off));
+		if (n && phys == end) {
+			/* Continues the current run. */
+			if (n <= capacity)
+				ents[n - 1].len += PAGE_SIZE;
+		} else {
+			if (n < capacity)
+				ents[n] = (struct mbuff_sg_entry) {
+					.phys = phys, .len = PAGE_SIZE,
+				};
+			n++;
+		}
+		end = phys + PAGE_SIZE;
+	}
+	return n;
+}
+
 static const struct vm_operations_struct mbuff_vmalloc_vm_ops = {
 	.open = mbuff_area_vm_open,
 	.close = mbuff_area_vm_close,
@@ -149,4 +176,8 @@ const struct mbuff_backend_ops mbuff_vmalloc_ops = {
 	.destroy = mbuff_vmalloc_destroy,
 	.vm_ops = &mbuff_vmalloc_vm_ops,
 	.vm_flags = MBUFF_VMALLOC_VM_FLAGS,
+	.sglist = mbuff_vmalloc_sglist,
+	.sync = mbuff_sync_cache,
+	.dma_map = mbuff_dma_map_pages,
+	.dma_unmap = mbuff_dma_unmap_pages,
 };

@@ -38,6 +38,7 @@
 #define _MBUFF_INTERNAL_H
 
 #include <linux/device.h>
+#include <linux/dma-direction.h>
 #include <linux/err.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
@@ -87,6 +88,13 @@ struct mbuff_open_args;
  *	fault handlers the backend's; NULL when the module maps none
  * @vm_flags: the VMA flags of such a mapping; its page protection is the
  *	area's memory type (mbuff_pgprot())
+ * @sglist: the physically contiguous runs of an area, for
+ *	mbuff_area_sglist()
+ * @sync: cache maintenance of a range the caller checked, for
+ *	mbuff_area_sync()
+ * @dma_map: map an area exported as a dma-buf for an importer's device;
+ *	NULL when the area cannot be exported
+ * @dma_unmap: undo @dma_map
  *
  * One const instance per backend, in the backend's file; area->ops points
  * to it from the area's allocation on.
@@ -101,6 +109,15 @@ struct mbuff_backend_ops {
 		    unsigned long pgoff);
 	const struct vm_operations_struct *vm_ops;
 	vm_flags_t vm_flags;
+	int (*sglist)(const struct mbuff_area *area,
+		      struct mbuff_sg_entry *ents, unsigned int capacity);
+	int (*sync)(struct mbuff_area *area, size_t offset, size_t len,
+		    unsigned int direction);
+	struct sg_table *(*dma_map)(struct mbuff_area *area,
+				    struct device *dev,
+				    enum dma_data_direction dir);
+	void (*dma_unmap)(struct mbuff_area *area, struct device *dev,
+			  struct sg_table *sgt, enum dma_data_direction dir);
 };
 
 /**
@@ -425,10 +442,6 @@ int mbuff_event_doorbell(struct mbuff_area *area, s32 value);
 int mbuff_dmabuf_export(struct mbuff_area *area);
 struct dma_buf *mbuff_dmabuf_get(int fd);
 void mbuff_dmabuf_put(struct dma_buf *dmabuf);
-int mbuff_dmabuf_sync_import(struct mbuff_area *area, unsigned int direction);
-int mbuff_dmabuf_sglist_import(const struct mbuff_area *area,
-			       struct mbuff_sg_entry *ents,
-			       unsigned int capacity);
 #else
 #define MBUFF_HAVE_DMABUF	false
 static inline int mbuff_dmabuf_export(struct mbuff_area *area)
@@ -445,22 +458,24 @@ static inline void mbuff_dmabuf_put(struct dma_buf *dmabuf)
 {
 }
 
-static inline int mbuff_dmabuf_sync_import(struct mbuff_area *area,
-					   unsigned int direction)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int mbuff_dmabuf_sglist_import(const struct mbuff_area *area,
-					     struct mbuff_sg_entry *ents,
-					     unsigned int capacity)
-{
-	return 0;
-}
 #endif
 
-/* dma.c */
+/* dma.c: the backends' DMA operations they share */
 long mbuff_ioc_sglist(struct mbuff_area *area, struct mbuff_sglist *req);
+int mbuff_sglist_run(const struct mbuff_area *area,
+		     struct mbuff_sg_entry *ents, unsigned int capacity);
+int mbuff_sync_cache(struct mbuff_area *area, size_t offset, size_t len,
+		     unsigned int direction);
+struct sg_table *mbuff_dma_map_pages(struct mbuff_area *area,
+				     struct device *dev,
+				     enum dma_data_direction dir);
+void mbuff_dma_unmap_pages(struct mbuff_area *area, struct device *dev,
+			   struct sg_table *sgt, enum dma_data_direction dir);
+struct sg_table *mbuff_dma_map_run(struct mbuff_area *area,
+				   struct device *dev,
+				   enum dma_data_direction dir);
+void mbuff_dma_unmap_run(struct mbuff_area *area, struct device *dev,
+			 struct sg_table *sgt, enum dma_data_direction dir);
 
 /* uio/area_uio.c */
 int mbuff_uio_add(struct mbuff_area *area, struct device *parent);
