@@ -20,6 +20,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "memtype.h"
 
 /*
  * Protects the name index, mbuff_areas, mbuff_nr_areas, mbuff_create_seq

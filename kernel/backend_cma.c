@@ -40,8 +40,8 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include "compat.h"
 #include "internal.h"
+#include "memtype.h"
 
 #define MBUFF_MAX_CMAS	8
 

@@ -20,6 +20,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "memtype.h"
 
 bool mbuff_have_pools(void)
 {

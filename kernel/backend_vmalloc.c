@@ -20,7 +20,6 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include "compat.h"
 #include "internal.h"
 
 /* Bytes of the vmalloc areas: the max_vmalloc_mb parameter bounds it. */

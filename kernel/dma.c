@@ -16,8 +16,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "compat.h"
 #include "internal.h"
+#include "memtype.h"
 
 /**
  * mbuff_area_sglist() - the physically contiguous runs of an area
