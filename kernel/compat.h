@@ -8,6 +8,7 @@
 #ifndef _MBUFF_COMPAT_H
 #define _MBUFF_COMPAT_H
 
+#include <linux/export.h>
 #include <linux/mm.h>
 #ifdef MBUFF_HAVE_PFN_T
 #include <linux/pfn_t.h>
@@ -93,14 +94,20 @@ static inline vm_fault_t mbuff_vmf_insert_pfn_pmd(struct vm_fault *vmf,
 
 /*
  * Symbol namespaces are named by a string literal since 6.13, by a bare
- * word before: MBUFF_IMPORT_NS(DMA_BUF) is MODULE_IMPORT_NS("DMA_BUF") or
- * MODULE_IMPORT_NS(DMA_BUF).  Kbuild defines MBUFF_HAVE_NS_LITERAL when
- * <linux/module.h> passes the namespace on as it is.
+ * word before, in MODULE_IMPORT_NS() and EXPORT_SYMBOL_NS_GPL() alike:
+ * MBUFF_IMPORT_NS(DMA_BUF) is MODULE_IMPORT_NS("DMA_BUF") or
+ * MODULE_IMPORT_NS(DMA_BUF), and EXPORT_SYMBOL_NS_GPL(sym, MBUFF_NS) puts
+ * sym in the module's own namespace, MBUFF (which its users import with
+ * MBUFF_MODULE_IMPORT_NS(), <linux/mbuff.h>).  Kbuild defines
+ * MBUFF_HAVE_NS_LITERAL when <linux/module.h> passes the namespace on as
+ * it is.
  */
 #ifdef MBUFF_HAVE_NS_LITERAL
 #define MBUFF_IMPORT_NS(ns) MODULE_IMPORT_NS(#ns)
+#define MBUFF_NS "MBUFF"
 #else
 #define MBUFF_IMPORT_NS(ns) MODULE_IMPORT_NS(ns)
+#define MBUFF_NS MBUFF
 #endif
 
 /*

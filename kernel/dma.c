@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "internal.h"
 #include "memtype.h"
 
@@ -38,7 +39,7 @@ int mbuff_area_sglist(const struct mbuff_area *area,
 {
 	return area->ops->sglist(area, ents, capacity);
 }
-EXPORT_SYMBOL_GPL(mbuff_area_sglist);
+EXPORT_SYMBOL_NS_GPL(mbuff_area_sglist, MBUFF_NS);
 
 /**
  * mbuff_sglist_run() - the runs of a physically contiguous area: one
@@ -86,7 +87,7 @@ int mbuff_area_sync(struct mbuff_area *area, size_t offset, size_t len,
 		return -EINVAL;
 	return area->ops->sync(area, offset, len, direction);
 }
-EXPORT_SYMBOL_GPL(mbuff_area_sync);
+EXPORT_SYMBOL_NS_GPL(mbuff_area_sync, MBUFF_NS);
 
 /**
  * mbuff_sync_cache() - cache maintenance of a range of an area's mapping
