@@ -20,6 +20,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "memtype.h"
 
 /*
  * Protects the name index, mbuff_areas, mbuff_nr_areas, mbuff_create_seq
@@ -46,7 +47,6 @@ static LIST_HEAD(mbuff_areas);
 static unsigned int mbuff_nr_areas;
 static unsigned long mbuff_create_seq;
 static DECLARE_WAIT_QUEUE_HEAD(mbuff_create_wq);
-static atomic_long_t mbuff_vmalloc_bytes = ATOMIC_LONG_INIT(0);
 
 /**
  * mbuff_check_name() - check an area name, saying why it is refused
@@ -64,7 +64,62 @@ int mbuff_check_name(const char *name)
 	return -EINVAL;
 }
 
-static void mbuff_vmalloc_unreserve(size_t size);
+/* CMA areas, where the kernel has no CMA: refused. */
+static int mbuff_nocma_create(struct mbuff_area *area,
+			      const struct mbuff_open_args *args)
+{
+	pr_info_ratelimited("cannot create CMA area '%s': the kernel has no CMA\n",
+			    area->name);
+	return -EOPNOTSUPP;
+}
+
+static const struct mbuff_backend_ops mbuff_nocma_ops = {
+	.create = mbuff_nocma_create,
+};
+
+/* Imported areas, where the kernel has no dma-buf: none is ever made. */
+static int mbuff_nodmabuf_create(struct mbuff_area *area,
+				 const struct mbuff_open_args *args)
+{
+	return -EOPNOTSUPP;
+}
+
+static const struct mbuff_backend_ops mbuff_nodmabuf_ops = {
+	.create = mbuff_nodmabuf_create,
+};
+
+/**
+ * mbuff_backend_ops() - the operations of a backend
+ * @backend: MBUFF_BACKEND_VMALLOC, _CONTIG, _DMABUF or _CMA; any other
+ *	value stands for vmalloc
+ *
+ * A backend the kernel lacks has operations that refuse to create areas.
+ *
+ * Return: the backend's operations, never NULL.
+ */
+const struct mbuff_backend_ops *mbuff_backend_ops(unsigned int backend)
+{
+	switch (backend) {
+	case MBUFF_BACKEND_CONTIG:
+		return &mbuff_reserved_ops;
+	case MBUFF_BACKEND_CMA:
+		return IS_ENABLED(CONFIG_DMA_CMA) ? &mbuff_cma_ops :
+						    &mbuff_nocma_ops;
+	case MBUFF_BACKEND_DMABUF:
+		return IS_ENABLED(CONFIG_DMA_SHARED_BUFFER) ?
+		       &mbuff_dmabuf_import_ops : &mbuff_nodmabuf_ops;
+	default:
+		return &mbuff_vmalloc_ops;
+	}
+}
+
+/* Give an area, not yet published, a backend and its operations. */
+static void mbuff_area_set_backend(struct mbuff_area *area,
+				   unsigned int backend)
+{
+	area->backend = backend;
+	area->ops = mbuff_backend_ops(backend);
+}
 
 static u32 mbuff_name_hash(const char *name)
 {
@@ -101,25 +156,6 @@ static void mbuff_area_unreserve(struct mbuff_area *area)
 	mutex_unlock(&mbuff_lock);
 }
 
-/* Give an area's memory back to where it came from. */
-static void mbuff_area_free_memory(struct mbuff_area *area)
-{
-	switch (area->backend) {
-	case MBUFF_BACKEND_CONTIG:
-		mbuff_reserved_destroy(area);
-		break;
-	case MBUFF_BACKEND_CMA:
-		mbuff_cma_destroy(area);
-		break;
-	case MBUFF_BACKEND_DMABUF:
-		mbuff_dmabuf_release_import(area);
-		break;
-	default:
-		mbuff_vmalloc_destroy(area);
-		mbuff_vmalloc_unreserve(area->size);
-	}
-}
-
 static void mbuff_area_destroy_work(struct work_struct *work)
 {
 	struct mbuff_area *area = container_of(work, struct mbuff_area,
@@ -136,7 +172,7 @@ static void mbuff_area_destroy_work(struct work_struct *work)
 	 * memory, so it may go back to its pool or to vmalloc.
 	 */
 	mbuff_uio_remove(area);
-	mbuff_area_free_memory(area);
+	area->ops->destroy(area);
 	mbuff_sysfs_free_area(area);
 	/* mbuff_exit() drains mbuff_wq, so this code outlives the put. */
 	module_put(THIS_MODULE);
@@ -204,27 +240,6 @@ static int mbuff_area_may_take(struct mbuff_area *area, unsigned int refmask)
 }
 
 /*
- * Take @size bytes of the max_vmalloc_mb budget, or refuse: concurrent
- * creators each see what the others took.
- */
-static bool mbuff_vmalloc_reserve(size_t size)
-{
-	unsigned long used;
-
-	used = atomic_long_add_return(size, &mbuff_vmalloc_bytes);
-	if (!mbuff_max_vmalloc ||
-	    (size <= mbuff_max_vmalloc && used <= mbuff_max_vmalloc))
-		return true;
-	atomic_long_sub(size, &mbuff_vmalloc_bytes);
-	return false;
-}
-
-static void mbuff_vmalloc_unreserve(size_t size)
-{
-	atomic_long_sub(size, &mbuff_vmalloc_bytes);
-}
-
-/*
  * Wait for the teardowns queued so far: the memory, pool space and quota
  * of areas whose last reference went come back when they have run.  Only
  * a creation that failed for want of what they give back waits, and it
@@ -250,43 +265,6 @@ static unsigned int mbuff_pick_backend(const struct mbuff_open_args *args)
 	return mbuff_have_pools() ? MBUFF_BACKEND_CONTIG : MBUFF_BACKEND_VMALLOC;
 }
 
-/* Charge the creator, then take vmalloc memory; undone on failure. */
-static int mbuff_vmalloc_take(struct mbuff_area *area,
-			      const struct mbuff_open_args *args)
-{
-	int ret;
-
-	if (!mbuff_vmalloc_reserve(area->size)) {
-		pr_info_ratelimited("cannot create '%s': max_vmalloc_mb reached\n",
-				    args->name);
-		return -ENOMEM;
-	}
-	ret = mbuff_quota_charge(area, args->kernel);
-	if (!ret) {
-		ret = mbuff_vmalloc_create(area);
-		if (ret)
-			mbuff_quota_uncharge(area);
-	}
-	if (ret)
-		mbuff_vmalloc_unreserve(area->size);
-	return ret;
-}
-
-/* Charge the creator, then carve pool memory; undone on failure. */
-static int mbuff_contig_take(struct mbuff_area *area,
-			     const struct mbuff_open_args *args)
-{
-	int ret;
-
-	ret = mbuff_have_pools() ? mbuff_quota_charge(area, args->kernel) : 0;
-	if (!ret) {
-		ret = mbuff_reserved_create(area, args->align);
-		if (ret)
-			mbuff_quota_uncharge(area);
-	}
-	return ret;
-}
-
 /*
  * The memory of a new area, zeroed: of its backend, or for "any", of a
  * pool and else of vmalloc.  Runs with no lock held.
@@ -296,41 +274,26 @@ static int mbuff_area_take_memory(struct mbuff_area *area,
 {
 	int ret;
 
-	if (area->backend == MBUFF_BACKEND_VMALLOC)
-		return mbuff_vmalloc_take(area, args);
-	if (area->backend == MBUFF_BACKEND_DMABUF ||
-	    area->backend == MBUFF_BACKEND_CMA) {
-		/* Charged first (an imported dma-buf as one more area only). */
-		ret = mbuff_quota_charge(area, args->kernel);
-		if (ret)
-			return ret;
-		if (area->backend == MBUFF_BACKEND_CMA)
-			ret = mbuff_cma_create(area, args->align);
-		else
-			ret = mbuff_dmabuf_import(area, args->dmabuf);
-		if (ret)
-			mbuff_quota_uncharge(area);
-		return ret;
-	}
-	ret = mbuff_contig_take(area, args);
+	ret = area->ops->create(area, args);
 	/*
 	 * "Any" takes vmalloc memory when the pools, or the caller's share
 	 * of them, are full.
 	 */
 	if (mbuff_want_of_memory(ret) &&
+	    area->backend == MBUFF_BACKEND_CONTIG &&
 	    args->backend == MBUFF_BACKEND_ANY &&
 	    args->memtype == MBUFF_MEM_CACHED) {
-		area->backend = MBUFF_BACKEND_VMALLOC;
-		ret = mbuff_vmalloc_take(area, args);
+		mbuff_area_set_backend(area, MBUFF_BACKEND_VMALLOC);
+		ret = area->ops->create(area, args);
 		if (ret)
-			area->backend = MBUFF_BACKEND_CONTIG;
+			mbuff_area_set_backend(area, MBUFF_BACKEND_CONTIG);
 	}
 	return ret;
 }
 
 static void mbuff_area_give_memory(struct mbuff_area *area)
 {
-	mbuff_area_free_memory(area);
+	area->ops->destroy(area);
 	mbuff_quota_uncharge(area);
 }
 
@@ -346,10 +309,10 @@ static int mbuff_area_create(struct mbuff_area *area,
 	int ret;
 
 	lockdep_assert_not_held(&mbuff_lock);
-	if (area->backend == MBUFF_BACKEND_VMALLOC &&
-	    args->memtype != MBUFF_MEM_CACHED) {
-		pr_info_ratelimited("cannot create '%s': vmalloc areas are cached only\n",
-				    args->name);
+	if (area->ops->cached_only && args->memtype != MBUFF_MEM_CACHED) {
+		pr_info_ratelimited("cannot create '%s': %s areas are cached only\n",
+				    args->name,
+				    mbuff_backend_name(area->backend));
 		ret = -EOPNOTSUPP;
 		goto err_free;
 	}
@@ -357,7 +320,7 @@ static int mbuff_area_create(struct mbuff_area *area,
 	/* Only now wait for the teardowns that may give memory back. */
 	if (mbuff_want_of_memory(ret)) {
 		mbuff_reclaim();
-		area->backend = mbuff_pick_backend(args);
+		mbuff_area_set_backend(area, mbuff_pick_backend(args));
 		ret = mbuff_area_take_memory(area, args);
 	}
 	if (ret)
@@ -406,7 +369,7 @@ static struct mbuff_area *mbuff_area_alloc(const struct mbuff_open_args *args)
 	strscpy(area->name, args->name, sizeof(area->name));
 	snprintf(area->uio_name, sizeof(area->uio_name), "mbuff:%s", area->name);
 	area->size = size;
-	area->backend = mbuff_pick_backend(args);
+	mbuff_area_set_backend(area, mbuff_pick_backend(args));
 	area->memtype = args->memtype;
 	INIT_WORK(&area->destroy_work, mbuff_area_destroy_work);
 	mutex_init(&area->doorbell_lock);
@@ -617,31 +580,27 @@ bool mbuff_area_put_kernel(struct mbuff_area *area, bool hold)
 	return true;
 }
 
-static void mbuff_vm_open(struct vm_area_struct *vma)
+/**
+ * mbuff_area_vm_open() - a user mapping of an area was copied
+ * @vma: the copy, by a split or a fork, of a VMA that holds the area
+ *
+ * The open of every backend's vm_operations_struct.
+ */
+void mbuff_area_vm_open(struct vm_area_struct *vma)
 {
-	/* A split or fork copies a VMA that already holds the area. */
 	mbuff_area_take(vma->vm_private_data, BIT(MBUFF_REF_MAP));
 }
 
-static void mbuff_vm_close(struct vm_area_struct *vma)
+/**
+ * mbuff_area_vm_close() - a user mapping of an area goes
+ * @vma: the VMA, which holds a MBUFF_REF_MAP on the area
+ *
+ * The close of every backend's vm_operations_struct.
+ */
+void mbuff_area_vm_close(struct vm_area_struct *vma)
 {
 	mbuff_area_unref(vma->vm_private_data, MBUFF_REF_MAP);
 }
-
-static const struct vm_operations_struct mbuff_vm_ops = {
-	.open = mbuff_vm_open,
-	.close = mbuff_vm_close,
-	.fault = mbuff_vmalloc_fault,
-};
-
-static const struct vm_operations_struct mbuff_vm_ops_pfn = {
-	.open = mbuff_vm_open,
-	.close = mbuff_vm_close,
-	.fault = mbuff_reserved_fault,
-#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
-	.huge_fault = mbuff_reserved_huge_fault,
-#endif
-};
 
 /**
  * mbuff_area_mmap() - map an area into user space
@@ -692,43 +651,43 @@ int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 	 * An imported area is mapped by its exporter, and the mapping holds
 	 * the dma-buf (its file), not the area.
 	 */
-	if (area->backend == MBUFF_BACKEND_DMABUF)
-		return mbuff_dmabuf_mmap_import(area, vma, pgoff);
+	if (area->ops->mmap)
+		return area->ops->mmap(area, vma, pgoff);
 	return mbuff_area_map(area, vma);
 }
 
 /**
  * mbuff_area_map() - map an area whose checks were made elsewhere
- * @area: a vmalloc, contiguous or CMA area, held by the caller
+ * @area: an area the module maps itself (its backend has vm_ops), held
+ *	by the caller
  * @vma: a shared mapping within the area, at vm_pgoff pages into it
  *
  * For mmap() of /dev/mbuff and /dev/uioN (mbuff_area_mmap()) and of an
  * exported dma-buf, whose file's mode stands for the permission checked
  * when it was exported.
  *
+ * The mapping gets the backend's VMA flags and operations, and the area's
+ * memory type; its pages come at fault time.
+ *
  * Return: 0, -EINVAL for a private mapping, -ENODEV if the area is being
- * torn down.
+ * torn down, -EOPNOTSUPP for an area the module does not map itself.
  */
 int mbuff_area_map(struct mbuff_area *area, struct vm_area_struct *vma)
 {
+	const struct mbuff_backend_ops *ops = area->ops;
 	int ret;
 
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
+	if (!ops->vm_ops)
+		return -EOPNOTSUPP;
 	ret = mbuff_area_ref(area, MBUFF_REF_MAP);
 	if (ret)
 		return ret;
-	if (mbuff_area_contiguous(area))
-		ret = mbuff_reserved_mmap(area, vma, vma->vm_pgoff);
-	else
-		ret = mbuff_vmalloc_mmap(area, vma, vma->vm_pgoff);
-	if (ret) {
-		mbuff_area_unref(area, MBUFF_REF_MAP);
-		return ret;
-	}
+	vma->vm_page_prot = mbuff_pgprot(area->memtype, vma->vm_page_prot);
+	mbuff_vma_set_flags(vma, ops->vm_flags);
 	vma->vm_private_data = area;
-	vma->vm_ops = mbuff_area_contiguous(area) ? &mbuff_vm_ops_pfn :
-						    &mbuff_vm_ops;
+	vma->vm_ops = ops->vm_ops;
 	return 0;
 }
 
@@ -748,14 +707,14 @@ int mbuff_area_mmap_prepare(struct mbuff_area *area,
 			    struct vm_area_desc *desc)
 {
 	vm_flags_t flags = vma_flags_to_legacy(desc->vma_flags);
-	bool contig = mbuff_area_contiguous(area);
+	const struct mbuff_backend_ops *ops = area->ops;
 	int ret;
 
 	ret = mbuff_area_mmap_check(area, flags, desc->pgoff,
 				    desc->end - desc->start);
 	if (ret)
 		return ret;
-	if (area->backend == MBUFF_BACKEND_DMABUF)
+	if (!ops->vm_ops)
 		return -EOPNOTSUPP;
 	ret = mbuff_area_ref(area, MBUFF_REF_MAP);
 	if (ret)
@@ -763,12 +722,11 @@ int mbuff_area_mmap_prepare(struct mbuff_area *area,
 	/* A mapping the caller may not write can never become writable. */
 	if (mbuff_area_permission(area, MAY_WRITE))
 		flags &= ~VM_MAYWRITE;
-	if (contig)
-		desc->page_prot = mbuff_pgprot(area->memtype, desc->page_prot);
-	flags |= contig ? MBUFF_RESERVED_VM_FLAGS : MBUFF_VMALLOC_VM_FLAGS;
+	desc->page_prot = mbuff_pgprot(area->memtype, desc->page_prot);
+	flags |= ops->vm_flags;
 	vma_flags_overwrite_word(&desc->vma_flags, flags);
 	desc->private_data = area;
-	desc->vm_ops = contig ? &mbuff_vm_ops_pfn : &mbuff_vm_ops;
+	desc->vm_ops = ops->vm_ops;
 	return 0;
 }
 #endif

@@ -40,8 +40,8 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include "compat.h"
 #include "internal.h"
+#include "memtype.h"
 
 #define MBUFF_MAX_CMAS	8
 
@@ -123,7 +123,19 @@ static void *mbuff_cma_map(struct mbuff_area *area)
 		    mbuff_pgprot(area->memtype, PAGE_KERNEL));
 }
 
-int mbuff_cma_create(struct mbuff_area *area, size_t align)
+static void mbuff_cma_destroy(struct mbuff_area *area)
+{
+	if (area->vaddr && area->memtype != MBUFF_MEM_CACHED)
+		vunmap(area->vaddr);
+	dma_free_pages(area->cma->dev, area->size, area->pages[0],
+		       area->cma_dma, DMA_BIDIRECTIONAL);
+	kvfree(area->pages);
+	area->pages = NULL;
+	area->vaddr = NULL;
+	area->cma = NULL;
+}
+
+static int mbuff_cma_alloc(struct mbuff_area *area, size_t align)
 {
 	unsigned long i, n = area->size >> PAGE_SHIFT;
 	/* Pairs with the release in mbuff_cma_add(). */
@@ -172,17 +184,33 @@ int mbuff_cma_create(struct mbuff_area *area, size_t align)
 	return 0;
 }
 
-void mbuff_cma_destroy(struct mbuff_area *area)
+/* Charge the creator, then allocate. */
+static int mbuff_cma_create(struct mbuff_area *area,
+			    const struct mbuff_open_args *args)
 {
-	if (area->vaddr && area->memtype != MBUFF_MEM_CACHED)
-		vunmap(area->vaddr);
-	dma_free_pages(area->cma->dev, area->size, area->pages[0],
-		       area->cma_dma, DMA_BIDIRECTIONAL);
-	kvfree(area->pages);
-	area->pages = NULL;
-	area->vaddr = NULL;
-	area->cma = NULL;
+	int ret;
+
+	ret = mbuff_quota_charge(area, args->kernel);
+	if (ret)
+		return ret;
+	ret = mbuff_cma_alloc(area, args->align);
+	if (ret)
+		mbuff_quota_uncharge(area);
+	return ret;
 }
+
+/* Mapped to user space as contiguous areas are (backend_reserved.c). */
+const struct mbuff_backend_ops mbuff_cma_ops = {
+	.contiguous = true,
+	.create = mbuff_cma_create,
+	.destroy = mbuff_cma_destroy,
+	.vm_ops = &mbuff_reserved_vm_ops,
+	.vm_flags = MBUFF_RESERVED_VM_FLAGS,
+	.sglist = mbuff_sglist_run,
+	.sync = mbuff_sync_cache,
+	.dma_map = mbuff_dma_map_pages,
+	.dma_unmap = mbuff_dma_unmap_pages,
+};
 
 static int mbuff_cma_add(struct mbuff_cma *cma)
 {

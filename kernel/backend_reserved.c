@@ -20,6 +20,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "memtype.h"
 
 bool mbuff_have_pools(void)
 {
@@ -54,15 +55,10 @@ static phys_addr_t mbuff_pool_carve(struct mbuff_area *area, size_t align,
 	return 0;
 }
 
-int mbuff_reserved_create(struct mbuff_area *area, size_t align)
+static int mbuff_reserved_alloc(struct mbuff_area *area, size_t align)
 {
 	u64 t0;
 
-	if (!mbuff_have_pools()) {
-		pr_info_ratelimited("cannot create contiguous area '%s': no pool (see the pools= parameter)\n",
-				    area->name);
-		return -ENODEV;
-	}
 	if (align && !is_power_of_2(align))
 		return -EINVAL;
 
@@ -87,14 +83,34 @@ int mbuff_reserved_create(struct mbuff_area *area, size_t align)
 	return 0;
 }
 
-void mbuff_reserved_destroy(struct mbuff_area *area)
+/* With a pool to carve from, charge the creator, then carve. */
+static int mbuff_reserved_create(struct mbuff_area *area,
+				 const struct mbuff_open_args *args)
+{
+	int ret;
+
+	if (!mbuff_have_pools()) {
+		pr_info_ratelimited("cannot create contiguous area '%s': no pool (see the pools= parameter)\n",
+				    area->name);
+		return -ENODEV;
+	}
+	ret = mbuff_quota_charge(area, args->kernel);
+	if (ret)
+		return ret;
+	ret = mbuff_reserved_alloc(area, args->align);
+	if (ret)
+		mbuff_quota_uncharge(area);
+	return ret;
+}
+
+static void mbuff_reserved_destroy(struct mbuff_area *area)
 {
 	memunmap(area->vaddr);
 	gen_pool_free(area->pool->gp, area->phys, area->size);
 	area->vaddr = NULL;
 }
 
-vm_fault_t mbuff_reserved_fault(struct vm_fault *vmf)
+static vm_fault_t mbuff_reserved_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mbuff_area *area = vma->vm_private_data;
@@ -128,7 +144,7 @@ vm_fault_t mbuff_reserved_fault(struct vm_fault *vmf)
 }
 
 #ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
-vm_fault_t mbuff_reserved_huge_fault(struct vm_fault *vmf, unsigned int order)
+static vm_fault_t mbuff_reserved_huge_fault(struct vm_fault *vmf, unsigned int order)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mbuff_area *area = vma->vm_private_data;
@@ -150,10 +166,25 @@ vm_fault_t mbuff_reserved_huge_fault(struct vm_fault *vmf, unsigned int order)
 }
 #endif
 
-int mbuff_reserved_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
-			unsigned long pgoff)
-{
-	vma->vm_page_prot = mbuff_pgprot(area->memtype, vma->vm_page_prot);
-	mbuff_vma_set_flags(vma, MBUFF_RESERVED_VM_FLAGS);
-	return 0;
-}
+/* The mappings of contiguous and CMA areas: pfns, in the area's type. */
+const struct vm_operations_struct mbuff_reserved_vm_ops = {
+	.open = mbuff_area_vm_open,
+	.close = mbuff_area_vm_close,
+	.fault = mbuff_reserved_fault,
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+	.huge_fault = mbuff_reserved_huge_fault,
+#endif
+};
+
+const struct mbuff_backend_ops mbuff_reserved_ops = {
+	.contiguous = true,
+	.create = mbuff_reserved_create,
+	.destroy = mbuff_reserved_destroy,
+	.vm_ops = &mbuff_reserved_vm_ops,
+	.vm_flags = MBUFF_RESERVED_VM_FLAGS,
+	.sglist = mbuff_sglist_run,
+	.sync = mbuff_sync_cache,
+	/* Memory reserved at boot need not have struct pages. */
+	.dma_map = mbuff_dma_map_run,
+	.dma_unmap = mbuff_dma_unmap_run,
+};

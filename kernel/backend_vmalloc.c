@@ -20,8 +20,31 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include "compat.h"
 #include "internal.h"
+
+/* Bytes of the vmalloc areas: the max_vmalloc_mb parameter bounds it. */
+static atomic_long_t mbuff_vmalloc_bytes = ATOMIC_LONG_INIT(0);
+
+/*
+ * Take @size bytes of the max_vmalloc_mb budget, or refuse: concurrent
+ * creators each see what the others took.
+ */
+static bool mbuff_vmalloc_reserve(size_t size)
+{
+	unsigned long used;
+
+	used = atomic_long_add_return(size, &mbuff_vmalloc_bytes);
+	if (!mbuff_max_vmalloc ||
+	    (size <= mbuff_max_vmalloc && used <= mbuff_max_vmalloc))
+		return true;
+	atomic_long_sub(size, &mbuff_vmalloc_bytes);
+	return false;
+}
+
+static void mbuff_vmalloc_unreserve(size_t size)
+{
+	atomic_long_sub(size, &mbuff_vmalloc_bytes);
+}
 
 static void mbuff_vmalloc_free_pages(struct page **pages, unsigned long n)
 {
@@ -30,7 +53,7 @@ static void mbuff_vmalloc_free_pages(struct page **pages, unsigned long n)
 	kvfree(pages);
 }
 
-int mbuff_vmalloc_create(struct mbuff_area *area)
+static int mbuff_vmalloc_alloc(struct mbuff_area *area)
 {
 	unsigned long i, n = area->size >> PAGE_SHIFT;
 	struct page **pages;
@@ -61,15 +84,38 @@ err_pages:
 	return -ENOMEM;
 }
 
-void mbuff_vmalloc_destroy(struct mbuff_area *area)
+/* Within max_vmalloc_mb, charge the creator, then take the pages. */
+static int mbuff_vmalloc_create(struct mbuff_area *area,
+				const struct mbuff_open_args *args)
+{
+	int ret;
+
+	if (!mbuff_vmalloc_reserve(area->size)) {
+		pr_info_ratelimited("cannot create '%s': max_vmalloc_mb reached\n",
+				    args->name);
+		return -ENOMEM;
+	}
+	ret = mbuff_quota_charge(area, args->kernel);
+	if (!ret) {
+		ret = mbuff_vmalloc_alloc(area);
+		if (ret)
+			mbuff_quota_uncharge(area);
+	}
+	if (ret)
+		mbuff_vmalloc_unreserve(area->size);
+	return ret;
+}
+
+static void mbuff_vmalloc_destroy(struct mbuff_area *area)
 {
 	vunmap(area->vaddr);
 	mbuff_vmalloc_free_pages(area->pages, area->size >> PAGE_SHIFT);
 	area->vaddr = NULL;
 	area->pages = NULL;
+	mbuff_vmalloc_unreserve(area->size);
 }
 
-vm_fault_t mbuff_vmalloc_fault(struct vm_fault *vmf)
+static vm_fault_t mbuff_vmalloc_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mbuff_area *area = vma->vm_private_data;
@@ -90,9 +136,47 @@ vm_fault_t mbuff_vmalloc_fault(struct vm_fault *vmf)
 	return vmf_error(ret);
 }
 
-int mbuff_vmalloc_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
-		       unsigned long pgoff)
+/* The area's pages as physical runs, neighbours merged. */
+static int mbuff_vmalloc_sglist(const struct mbuff_area *area,
+				struct mbuff_sg_entry *ents,
+				unsigned int capacity)
 {
-	mbuff_vma_set_flags(vma, MBUFF_VMALLOC_VM_FLAGS);
-	return 0;
+	unsigned long off;
+	unsigned int n = 0;
+	u64 phys, end = 0;
+
+	for (off = 0; off < area->size; off += PAGE_SIZE) {
+		phys = PFN_PHYS(vmalloc_to_pfn(area->vaddr + off));
+		if (n && phys == end) {
+			/* Continues the current run. */
+			if (n <= capacity)
+				ents[n - 1].len += PAGE_SIZE;
+		} else {
+			if (n < capacity)
+				ents[n] = (struct mbuff_sg_entry) {
+					.phys = phys, .len = PAGE_SIZE,
+				};
+			n++;
+		}
+		end = phys + PAGE_SIZE;
+	}
+	return n;
 }
+
+static const struct vm_operations_struct mbuff_vmalloc_vm_ops = {
+	.open = mbuff_area_vm_open,
+	.close = mbuff_area_vm_close,
+	.fault = mbuff_vmalloc_fault,
+};
+
+const struct mbuff_backend_ops mbuff_vmalloc_ops = {
+	.cached_only = true,
+	.create = mbuff_vmalloc_create,
+	.destroy = mbuff_vmalloc_destroy,
+	.vm_ops = &mbuff_vmalloc_vm_ops,
+	.vm_flags = MBUFF_VMALLOC_VM_FLAGS,
+	.sglist = mbuff_vmalloc_sglist,
+	.sync = mbuff_sync_cache,
+	.dma_map = mbuff_dma_map_pages,
+	.dma_unmap = mbuff_dma_unmap_pages,
+};

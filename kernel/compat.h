@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Differences between kernel versions and architectures, as named shims.
- * Nothing else in the module tests LINUX_VERSION_CODE or CONFIG_X86.
+ * Differences between kernel versions, and between the build machine and
+ * the kernel built for, as named shims.  Nothing else in the module tests
+ * LINUX_VERSION_CODE or a kernel interface Kbuild probed.  What memory
+ * types and cache maintenance each architecture has is in memtype.h.
  */
 #ifndef _MBUFF_COMPAT_H
 #define _MBUFF_COMPAT_H
 
-#include <linux/io.h>
-#include <linux/libnvdimm.h>
+#include <linux/export.h>
 #include <linux/mm.h>
-#include <linux/mbuff.h>
 #ifdef MBUFF_HAVE_PFN_T
 #include <linux/pfn_t.h>
 #endif
@@ -24,73 +24,6 @@
 #else
 #define MBUFF_MODULE_DEVICE_TABLE(type, name) MODULE_DEVICE_TABLE(type, name)
 #endif
-
-/*
- * The user page protection for a memory type.  "Uncached" is UC- on x86
- * (what pgprot_noncached gives and ioremap uses, so PAT sees one type).
- * Elsewhere it is Normal non-cacheable, the same as write-combined: on
- * arm64 pgprot_noncached is Device memory, which must never map DRAM
- * (unaligned accesses and DC ZVA in memset fault there).
- */
-static inline pgprot_t mbuff_pgprot(unsigned int memtype, pgprot_t prot)
-{
-	switch (memtype) {
-	case MBUFF_MEM_WC:
-		return pgprot_writecombine(prot);
-	case MBUFF_MEM_UNCACHED:
-#ifdef CONFIG_X86
-		return pgprot_noncached(prot);
-#else
-		return pgprot_writecombine(prot);
-#endif
-	default:
-		return prot;
-	}
-}
-
-/*
- * The kernel mapping of a physical range, with the same memory type as
- * mbuff_pgprot() gives user space.  The range is DRAM, not MMIO, so the
- * ioremap cookie is used as a plain pointer; memunmap() undoes both kinds.
- */
-static inline void *mbuff_memremap(phys_addr_t phys, size_t size,
-				   unsigned int memtype)
-{
-	switch (memtype) {
-	case MBUFF_MEM_WC:
-		return memremap(phys, size, MEMREMAP_WC);
-	case MBUFF_MEM_UNCACHED:
-#ifdef CONFIG_X86
-		return (__force void *)ioremap(phys, size);
-#else
-		return memremap(phys, size, MEMREMAP_WC);
-#endif
-	default:
-		return memremap(phys, size, MEMREMAP_WB);
-	}
-}
-
-/*
- * Cache maintenance by kernel virtual address for DMA by devices that do
- * not snoop the caches.  x86 DMA is cache coherent: nothing to do.  arm64
- * exports no dma-mapping call for memory that has no struct device, but
- * its persistent-memory helpers clean (to the point of persistence) and
- * invalidate (to the point of coherency) a range of any cacheable
- * mapping, the module's memremap of a no-map region included.
- */
-static inline void mbuff_cache_clean(void *va, size_t len)
-{
-#ifdef CONFIG_ARM64
-	arch_wb_cache_pmem(va, len);
-#endif
-}
-
-static inline void mbuff_cache_invalidate(void *va, size_t len)
-{
-#ifdef CONFIG_ARM64
-	arch_invalidate_pmem(va, len);
-#endif
-}
 
 /*
  * VMA flags are changed through helpers since 6.3; Kbuild defines
@@ -161,14 +94,20 @@ static inline vm_fault_t mbuff_vmf_insert_pfn_pmd(struct vm_fault *vmf,
 
 /*
  * Symbol namespaces are named by a string literal since 6.13, by a bare
- * word before: MBUFF_IMPORT_NS(DMA_BUF) is MODULE_IMPORT_NS("DMA_BUF") or
- * MODULE_IMPORT_NS(DMA_BUF).  Kbuild defines MBUFF_HAVE_NS_LITERAL when
- * <linux/module.h> passes the namespace on as it is.
+ * word before, in MODULE_IMPORT_NS() and EXPORT_SYMBOL_NS_GPL() alike:
+ * MBUFF_IMPORT_NS(DMA_BUF) is MODULE_IMPORT_NS("DMA_BUF") or
+ * MODULE_IMPORT_NS(DMA_BUF), and EXPORT_SYMBOL_NS_GPL(sym, MBUFF_NS) puts
+ * sym in the module's own namespace, MBUFF (which its users import with
+ * MBUFF_MODULE_IMPORT_NS(), <linux/mbuff.h>).  Kbuild defines
+ * MBUFF_HAVE_NS_LITERAL when <linux/module.h> passes the namespace on as
+ * it is.
  */
 #ifdef MBUFF_HAVE_NS_LITERAL
 #define MBUFF_IMPORT_NS(ns) MODULE_IMPORT_NS(#ns)
+#define MBUFF_NS "MBUFF"
 #else
 #define MBUFF_IMPORT_NS(ns) MODULE_IMPORT_NS(ns)
+#define MBUFF_NS MBUFF
 #endif
 
 /*

@@ -570,7 +570,7 @@ static long mbuff_ioc_export(struct file *file, void __user *uarg)
 				       MAY_READ | MAY_WRITE, &ret);
 	if (!area)
 		return ret;
-	if (area->backend == MBUFF_BACKEND_DMABUF) {
+	if (!area->ops->dma_map) {
 		pr_info_ratelimited("cannot export '%s': it is an imported dma-buf already\n",
 				    area->name);
 		mbuff_area_unref(area, MBUFF_REF_FILE);

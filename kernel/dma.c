@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * DMA helpers: where an area lies in physical memory (one run for a
- * contiguous area, the page runs of a vmalloc area), and cache
- * maintenance for devices that do not snoop the CPU caches.
+ * contiguous area, the page runs of a vmalloc area), cache maintenance
+ * for devices that do not snoop the CPU caches, and the mappings of an
+ * exported area for an importer's device.  The entry points call the
+ * area's backend operations; the backends share the operations here.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/dma-mapping.h>
 #include <linux/export.h>
 #include <linux/mm.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/vmalloc.h>
 
 #include "compat.h"
 #include "internal.h"
+#include "memtype.h"
 
 /**
  * mbuff_area_sglist() - the physically contiguous runs of an area
@@ -33,37 +37,29 @@
 int mbuff_area_sglist(const struct mbuff_area *area,
 		      struct mbuff_sg_entry *ents, unsigned int capacity)
 {
-	unsigned long off;
-	unsigned int n = 0;
-	u64 phys, end = 0;
-
-	if (area->backend == MBUFF_BACKEND_DMABUF)
-		return mbuff_dmabuf_sglist_import(area, ents, capacity);
-	if (mbuff_area_contiguous(area)) {
-		if (capacity)
-			ents[0] = (struct mbuff_sg_entry) {
-				.phys = area->phys, .len = area->size,
-			};
-		return 1;
-	}
-	for (off = 0; off < area->size; off += PAGE_SIZE) {
-		phys = PFN_PHYS(vmalloc_to_pfn(area->vaddr + off));
-		if (n && phys == end) {
-			/* Continues the current run. */
-			if (n <= capacity)
-				ents[n - 1].len += PAGE_SIZE;
-		} else {
-			if (n < capacity)
-				ents[n] = (struct mbuff_sg_entry) {
-					.phys = phys, .len = PAGE_SIZE,
-				};
-			n++;
-		}
-		end = phys + PAGE_SIZE;
-	}
-	return n;
+	return area->ops->sglist(area, ents, capacity);
 }
-EXPORT_SYMBOL_GPL(mbuff_area_sglist);
+EXPORT_SYMBOL_NS_GPL(mbuff_area_sglist, MBUFF_NS);
+
+/**
+ * mbuff_sglist_run() - the runs of a physically contiguous area: one
+ * @area: the area, at area->phys
+ * @ents: room for @capacity runs
+ * @capacity: entries at @ents
+ *
+ * The sglist operation of the contiguous and CMA backends.
+ *
+ * Return: 1.
+ */
+int mbuff_sglist_run(const struct mbuff_area *area,
+		     struct mbuff_sg_entry *ents, unsigned int capacity)
+{
+	if (capacity)
+		ents[0] = (struct mbuff_sg_entry) {
+			.phys = area->phys, .len = area->size,
+		};
+	return 1;
+}
 
 /**
  * mbuff_area_sync() - cache maintenance before or after a DMA
@@ -76,22 +72,40 @@ EXPORT_SYMBOL_GPL(mbuff_area_sglist);
  *
  * Only cached areas on architectures whose DMA is not cache coherent
  * need it (arm64); on x86, and for write-combined or uncached areas, it
- * only checks its arguments.
+ * only checks its arguments.  An imported area is synced by its exporter,
+ * whole.
  *
- * Return: 0, or -EINVAL for a range outside the area or a bad direction.
+ * Return: 0, -EINVAL for a range outside the area or a bad direction, or
+ * an exporter's error.
  */
 int mbuff_area_sync(struct mbuff_area *area, size_t offset, size_t len,
 		    unsigned int direction)
 {
-	void *va = area->vaddr + offset;
-
 	if (!len || offset >= area->size || len > area->size - offset ||
 	    direction < MBUFF_SYNC_TO_DEVICE ||
 	    direction > MBUFF_SYNC_BIDIRECTIONAL)
 		return -EINVAL;
-	/* The exporter knows how; it does the whole buffer. */
-	if (area->backend == MBUFF_BACKEND_DMABUF)
-		return mbuff_dmabuf_sync_import(area, direction);
+	return area->ops->sync(area, offset, len, direction);
+}
+EXPORT_SYMBOL_NS_GPL(mbuff_area_sync, MBUFF_NS);
+
+/**
+ * mbuff_sync_cache() - cache maintenance of a range of an area's mapping
+ * @area: the area
+ * @offset: first byte of the range, within the area
+ * @len: bytes, within the area
+ * @direction: MBUFF_SYNC_TO_DEVICE, _FROM_DEVICE or _BIDIRECTIONAL
+ *
+ * The sync operation of the backends whose memory the module maps: the
+ * kernel mapping of a cached area is cleaned and invalidated (memtype.h).
+ *
+ * Return: 0.
+ */
+int mbuff_sync_cache(struct mbuff_area *area, size_t offset, size_t len,
+		     unsigned int direction)
+{
+	void *va = area->vaddr + offset;
+
 	if (area->memtype != MBUFF_MEM_CACHED)
 		return 0;
 	if (direction & MBUFF_SYNC_TO_DEVICE)
@@ -100,7 +114,139 @@ int mbuff_area_sync(struct mbuff_area *area, size_t offset, size_t len,
 		mbuff_cache_invalidate(va, len);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(mbuff_area_sync);
+
+/* No segment longer than the importer's device takes. */
+static unsigned int mbuff_dma_max_seg(struct device *dev)
+{
+	return max_t(unsigned int, PAGE_SIZE,
+		     rounddown(dma_get_max_seg_size(dev), PAGE_SIZE));
+}
+
+/**
+ * mbuff_dma_map_pages() - map an area's pages for a device
+ * @area: an area with struct pages (area->pages)
+ * @dev: the device
+ * @dir: the direction of its DMA
+ *
+ * The dma_map operation of the vmalloc and CMA backends: an exported
+ * area's pages, through dma_map_sgtable().
+ *
+ * Return: the mapped table, or an ERR_PTR.
+ */
+struct sg_table *mbuff_dma_map_pages(struct mbuff_area *area,
+				     struct device *dev,
+				     enum dma_data_direction dir)
+{
+	struct sg_table *sgt;
+	int ret;
+
+	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
+	if (!sgt)
+		return ERR_PTR(-ENOMEM);
+	ret = sg_alloc_table_from_pages_segment(sgt, area->pages,
+						area->size >> PAGE_SHIFT, 0,
+						area->size,
+						mbuff_dma_max_seg(dev),
+						GFP_KERNEL);
+	if (ret)
+		goto err_free;
+	ret = dma_map_sgtable(dev, sgt, dir, 0);
+	if (ret)
+		goto err_table;
+	return sgt;
+
+err_table:
+	sg_free_table(sgt);
+err_free:
+	kfree(sgt);
+	return ERR_PTR(ret);
+}
+
+/**
+ * mbuff_dma_unmap_pages() - undo mbuff_dma_map_pages()
+ * @area: the area
+ * @dev: the device
+ * @sgt: the table mbuff_dma_map_pages() returned, freed here
+ * @dir: the direction it was mapped with
+ */
+void mbuff_dma_unmap_pages(struct mbuff_area *area, struct device *dev,
+			   struct sg_table *sgt, enum dma_data_direction dir)
+{
+	dma_unmap_sgtable(dev, sgt, dir, 0);
+	sg_free_table(sgt);
+	kfree(sgt);
+}
+
+/**
+ * mbuff_dma_map_run() - map a physically contiguous area for a device
+ * @area: the area, at area->phys, which need not have struct pages
+ * @dev: the device
+ * @dir: the direction of its DMA
+ *
+ * The dma_map operation of the contiguous backend: memory reserved at
+ * boot, mapped whole through dma_map_resource() and shown in segments
+ * the device takes.  The CPU side is kept coherent by the dma-buf's CPU
+ * access brackets.
+ *
+ * Return: the mapped table, or an ERR_PTR.
+ */
+struct sg_table *mbuff_dma_map_run(struct mbuff_area *area,
+				   struct device *dev,
+				   enum dma_data_direction dir)
+{
+	unsigned int seg = mbuff_dma_max_seg(dev);
+	struct scatterlist *sg;
+	struct sg_table *sgt;
+	dma_addr_t addr;
+	size_t off;
+	int ret;
+
+	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
+	if (!sgt)
+		return ERR_PTR(-ENOMEM);
+	/*
+	 * Not DIV_ROUND_UP(): size + seg - 1 wraps where size_t is 32 bits
+	 * and seg near 4 GiB (no limit on the device).
+	 */
+	ret = sg_alloc_table(sgt, (area->size - 1) / seg + 1, GFP_KERNEL);
+	if (ret)
+		goto err_free;
+	addr = dma_map_resource(dev, area->phys, area->size, dir,
+				DMA_ATTR_SKIP_CPU_SYNC);
+	ret = dma_mapping_error(dev, addr);
+	if (ret)
+		goto err_table;
+	off = 0;
+	for (sg = sgt->sgl; sg; sg = sg_next(sg)) {
+		sg_dma_address(sg) = addr + off;
+		sg_dma_len(sg) = min_t(size_t, seg, area->size - off);
+		off += sg_dma_len(sg);
+	}
+	return sgt;
+
+err_table:
+	sg_free_table(sgt);
+err_free:
+	kfree(sgt);
+	return ERR_PTR(ret);
+}
+
+/**
+ * mbuff_dma_unmap_run() - undo mbuff_dma_map_run()
+ * @area: the area
+ * @dev: the device
+ * @sgt: the table mbuff_dma_map_run() returned, freed here
+ * @dir: the direction it was mapped with
+ */
+void mbuff_dma_unmap_run(struct mbuff_area *area, struct device *dev,
+			 struct sg_table *sgt, enum dma_data_direction dir)
+{
+	/* One mapping of the whole run, however many segments show it. */
+	dma_unmap_resource(dev, sg_dma_address(sgt->sgl), area->size, dir,
+			   DMA_ATTR_SKIP_CPU_SYNC);
+	sg_free_table(sgt);
+	kfree(sgt);
+}
 
 long mbuff_ioc_sglist(struct mbuff_area *area, struct mbuff_sglist *req)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Areas as dma-bufs: any area, of either backend, exported as a dma-buf
+ * Areas as dma-bufs: any area the module allocated, exported as a dma-buf
  * file, so that V4L2, DRM, codecs or RDMA drivers read and write it with
  * no copy.  The dma-buf holds a file count on the area for its whole life
  * (the area is listed with one more file).  A device may write any
@@ -8,83 +8,35 @@
  * the area; whoever is given the descriptor may then map it, as with any
  * open file.
  *
- * Importers get the area's runs mapped for their device: a vmalloc area's
- * pages through dma_map_sgtable(), a contiguous area's single run through
- * dma_map_resource(), since memory reserved at boot need not have struct
- * pages.  CPU access brackets do the cache maintenance MBUFF_IOC_SYNC does
- * (arm64, cached areas); vmap gives the area's kernel mapping and mmap
- * maps it as /dev/mbuff does.
+ * Importers get the area's runs mapped for their device by its backend
+ * (dma.c): the pages of a vmalloc or CMA area through dma_map_sgtable(),
+ * a contiguous area's single run through dma_map_resource(), since
+ * memory reserved at boot need not have struct pages.  The other way
+ * round, a dma-buf imported as an area is a backend of its own.  CPU
+ * access brackets do the cache maintenance MBUFF_IOC_SYNC does (arm64,
+ * cached areas); vmap gives the area's kernel mapping and mmap maps it as
+ * /dev/mbuff does.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-buf.h>
-#include <linux/dma-mapping.h>
 #include <linux/fcntl.h>
 #include <linux/iosys-map.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
-#include <linux/slab.h>
 
 #include "compat.h"
 #include "internal.h"
 
 MBUFF_IMPORT_NS(DMA_BUF);
 
+/* Each backend maps its areas for an importer's device its own way. */
 static struct sg_table *mbuff_dmabuf_map(struct dma_buf_attachment *attach,
 					 enum dma_data_direction dir)
 {
 	struct mbuff_area *area = attach->dmabuf->priv;
-	/* No segment longer than the importer's device takes. */
-	unsigned int seg = max_t(unsigned int, PAGE_SIZE,
-				 rounddown(dma_get_max_seg_size(attach->dev),
-					   PAGE_SIZE));
-	struct scatterlist *sg;
-	struct sg_table *sgt;
-	dma_addr_t addr;
-	size_t off;
-	int ret;
 
-	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
-	if (!sgt)
-		return ERR_PTR(-ENOMEM);
-	if (area->backend == MBUFF_BACKEND_CONTIG) {
-		/*
-		 * Not DIV_ROUND_UP(): size + seg - 1 wraps where size_t is
-		 * 32 bits and seg near 4 GiB (no limit on the device).
-		 */
-		ret = sg_alloc_table(sgt, (area->size - 1) / seg + 1,
-				     GFP_KERNEL);
-		if (ret)
-			goto err_free;
-		/* The CPU side is kept coherent by begin/end_cpu_access. */
-		addr = dma_map_resource(attach->dev, area->phys, area->size, dir,
-					DMA_ATTR_SKIP_CPU_SYNC);
-		ret = dma_mapping_error(attach->dev, addr);
-		if (ret)
-			goto err_table;
-		off = 0;
-		for (sg = sgt->sgl; sg; sg = sg_next(sg)) {
-			sg_dma_address(sg) = addr + off;
-			sg_dma_len(sg) = min_t(size_t, seg, area->size - off);
-			off += sg_dma_len(sg);
-		}
-		return sgt;
-	}
-	ret = sg_alloc_table_from_pages_segment(sgt, area->pages,
-						area->size >> PAGE_SHIFT, 0,
-						area->size, seg, GFP_KERNEL);
-	if (ret)
-		goto err_free;
-	ret = dma_map_sgtable(attach->dev, sgt, dir, 0);
-	if (ret)
-		goto err_table;
-	return sgt;
-
-err_table:
-	sg_free_table(sgt);
-err_free:
-	kfree(sgt);
-	return ERR_PTR(ret);
+	return area->ops->dma_map(area, attach->dev, dir);
 }
 
 static void mbuff_dmabuf_unmap(struct dma_buf_attachment *attach,
@@ -93,14 +45,7 @@ static void mbuff_dmabuf_unmap(struct dma_buf_attachment *attach,
 {
 	struct mbuff_area *area = attach->dmabuf->priv;
 
-	/* One mapping of the whole run, however many segments show it. */
-	if (area->backend == MBUFF_BACKEND_CONTIG)
-		dma_unmap_resource(attach->dev, sg_dma_address(sgt->sgl),
-				   area->size, dir, DMA_ATTR_SKIP_CPU_SYNC);
-	else
-		dma_unmap_sgtable(attach->dev, sgt, dir, 0);
-	sg_free_table(sgt);
-	kfree(sgt);
+	area->ops->dma_unmap(area, attach->dev, sgt, dir);
 }
 
 static void mbuff_dmabuf_release(struct dma_buf *dmabuf)
@@ -242,7 +187,8 @@ void mbuff_dmabuf_put(struct dma_buf *dmabuf)
  * -EOPNOTSUPP when the exporter cannot map it into the kernel, or the
  * exporter's error.
  */
-int mbuff_dmabuf_import(struct mbuff_area *area, struct dma_buf *dmabuf)
+static int mbuff_dmabuf_import(struct mbuff_area *area,
+			       struct dma_buf *dmabuf)
 {
 	struct iosys_map map;
 	int ret;
@@ -295,8 +241,23 @@ err_put:
 	return ret;
 }
 
+/* Charged first, as one more area only. */
+static int mbuff_dmabuf_create(struct mbuff_area *area,
+			       const struct mbuff_open_args *args)
+{
+	int ret;
+
+	ret = mbuff_quota_charge(area, args->kernel);
+	if (ret)
+		return ret;
+	ret = mbuff_dmabuf_import(area, args->dmabuf);
+	if (ret)
+		mbuff_quota_uncharge(area);
+	return ret;
+}
+
 /* Let an imported area's dma-buf go; its teardown or a failed creation. */
-void mbuff_dmabuf_release_import(struct mbuff_area *area)
+static void mbuff_dmabuf_release_import(struct mbuff_area *area)
 {
 	struct iosys_map map = IOSYS_MAP_INIT_VADDR(area->vaddr);
 	struct dma_buf *dmabuf = area->dmabuf;
@@ -313,14 +274,16 @@ void mbuff_dmabuf_release_import(struct mbuff_area *area)
 }
 
 /* Map an imported area into user space, through its exporter. */
-int mbuff_dmabuf_mmap_import(struct mbuff_area *area,
-			     struct vm_area_struct *vma, unsigned long pgoff)
+static int mbuff_dmabuf_mmap_import(struct mbuff_area *area,
+				    struct vm_area_struct *vma,
+				    unsigned long pgoff)
 {
 	return dma_buf_mmap(area->dmabuf, vma, pgoff);
 }
 
-/* MBUFF_IOC_SYNC of an imported area: its exporter's CPU brackets. */
-int mbuff_dmabuf_sync_import(struct mbuff_area *area, unsigned int direction)
+/* MBUFF_IOC_SYNC of an imported area: its exporter's CPU brackets, whole. */
+static int mbuff_dmabuf_sync_import(struct mbuff_area *area, size_t offset,
+				    size_t len, unsigned int direction)
 {
 	int ret = 0;
 
@@ -332,9 +295,9 @@ int mbuff_dmabuf_sync_import(struct mbuff_area *area, unsigned int direction)
 }
 
 /* The runs of an imported area, as mapped for the module's device. */
-int mbuff_dmabuf_sglist_import(const struct mbuff_area *area,
-			       struct mbuff_sg_entry *ents,
-			       unsigned int capacity)
+static int mbuff_dmabuf_sglist_import(const struct mbuff_area *area,
+				      struct mbuff_sg_entry *ents,
+				      unsigned int capacity)
 {
 	struct scatterlist *sg;
 	unsigned int n = 0;
@@ -350,3 +313,17 @@ int mbuff_dmabuf_sglist_import(const struct mbuff_area *area,
 	}
 	return n;
 }
+
+/*
+ * Areas of imported dma-bufs: mapped into user space by their exporter
+ * (the mapping holds the dma-buf, not the area), cached as far as the
+ * module knows; not exported again.
+ */
+const struct mbuff_backend_ops mbuff_dmabuf_import_ops = {
+	.cached_only = true,
+	.create = mbuff_dmabuf_create,
+	.destroy = mbuff_dmabuf_release_import,
+	.mmap = mbuff_dmabuf_mmap_import,
+	.sglist = mbuff_dmabuf_sglist_import,
+	.sync = mbuff_dmabuf_sync_import,
+};

@@ -38,6 +38,7 @@
 #define _MBUFF_INTERNAL_H
 
 #include <linux/device.h>
+#include <linux/dma-direction.h>
 #include <linux/err.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
@@ -65,6 +66,59 @@ struct vm_area_struct;
 struct vm_fault;
 struct mbuff_user;
 struct mbuff_cma;
+struct mbuff_area;
+struct mbuff_open_args;
+
+/**
+ * struct mbuff_backend_ops - what a backend does for its areas
+ * @contiguous: its areas are one physical run, at area->phys
+ * @cached_only: its areas are cached (MBUFF_MEM_CACHED) only
+ * @create: give a new area, not yet published, its memory, zeroed, and
+ *	charge its creator (mbuff_quota_charge()) once the backend's own
+ *	limits let it have the memory; undo both on failure.  Runs with no
+ *	lock held.  Return: 0 or a negative errno (-ENOMEM and -EDQUOT make
+ *	the registry wait for the teardowns under way and try again).
+ * @destroy: give an area's memory back; the registry gives the charge
+ *	back (mbuff_quota_uncharge())
+ * @mmap: map an area into user space by other means than @vm_ops (an
+ *	imported dma-buf, through its exporter), after the registry's
+ *	checks; NULL for the others
+ * @vm_ops: the operations of a user mapping the module makes: its open
+ *	and close are mbuff_area_vm_open() and mbuff_area_vm_close(), its
+ *	fault handlers the backend's; NULL when the module maps none
+ * @vm_flags: the VMA flags of such a mapping; its page protection is the
+ *	area's memory type (mbuff_pgprot())
+ * @sglist: the physically contiguous runs of an area, for
+ *	mbuff_area_sglist()
+ * @sync: cache maintenance of a range the caller checked, for
+ *	mbuff_area_sync()
+ * @dma_map: map an area exported as a dma-buf for an importer's device;
+ *	NULL when the area cannot be exported
+ * @dma_unmap: undo @dma_map
+ *
+ * One const instance per backend, in the backend's file; area->ops points
+ * to it from the area's allocation on.
+ */
+struct mbuff_backend_ops {
+	bool contiguous;
+	bool cached_only;
+	int (*create)(struct mbuff_area *area,
+		      const struct mbuff_open_args *args);
+	void (*destroy)(struct mbuff_area *area);
+	int (*mmap)(struct mbuff_area *area, struct vm_area_struct *vma,
+		    unsigned long pgoff);
+	const struct vm_operations_struct *vm_ops;
+	vm_flags_t vm_flags;
+	int (*sglist)(const struct mbuff_area *area,
+		      struct mbuff_sg_entry *ents, unsigned int capacity);
+	int (*sync)(struct mbuff_area *area, size_t offset, size_t len,
+		    unsigned int direction);
+	struct sg_table *(*dma_map)(struct mbuff_area *area,
+				    struct device *dev,
+				    enum dma_data_direction dir);
+	void (*dma_unmap)(struct mbuff_area *area, struct device *dev,
+			  struct sg_table *sgt, enum dma_data_direction dir);
+};
 
 /**
  * struct mbuff_pool - a boot-reserved physical range claimed by the module
@@ -110,6 +164,7 @@ enum mbuff_ref {
  * @name: the area's name
  * @size: bytes, a multiple of PAGE_SIZE
  * @backend: MBUFF_BACKEND_VMALLOC, _CONTIG, _DMABUF or _CMA
+ * @ops: what @backend does, set with it (mbuff_area_set_backend())
  * @memtype: MBUFF_MEM_*; the kernel mapping and every user mapping use it
  * @vaddr: kernel mapping of the whole area
  * @phys: physical base (contiguous and CMA areas), 0 for the others
@@ -147,6 +202,7 @@ struct mbuff_area {
 	char name[MBUFF_NAME_LEN + 1];
 	size_t size;
 	unsigned int backend;
+	const struct mbuff_backend_ops *ops;
 	unsigned int memtype;
 	void *vaddr;
 	struct page **pages;
@@ -218,6 +274,7 @@ extern struct workqueue_struct *mbuff_wq;
 
 /* area.c: the registry */
 extern struct mutex mbuff_lock;
+const struct mbuff_backend_ops *mbuff_backend_ops(unsigned int backend);
 int mbuff_check_name(const char *name);
 int mbuff_area_open(const struct mbuff_open_args *args, unsigned int refmask,
 		    struct mbuff_area **areap);
@@ -235,6 +292,8 @@ static inline unsigned int mbuff_area_count(const struct mbuff_area *area,
 
 int mbuff_area_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
 		    unsigned long pgoff);
+void mbuff_area_vm_open(struct vm_area_struct *vma);
+void mbuff_area_vm_close(struct vm_area_struct *vma);
 int mbuff_area_map(struct mbuff_area *area, struct vm_area_struct *vma);
 #ifdef MBUFF_HAVE_UIO_MMAP_PREPARE
 int mbuff_area_mmap_prepare(struct mbuff_area *area,
@@ -255,7 +314,11 @@ int mbuff_quota_charge(struct mbuff_area *area, bool kernel);
 void mbuff_quota_uncharge(struct mbuff_area *area);
 bool mbuff_may_see_phys(void);
 
-/* backend_vmalloc.c, backend_reserved.c */
+/*
+ * backend_vmalloc.c, backend_reserved.c, backend_cma.c, dmabuf.c: the
+ * backends.  CMA and imported dma-bufs exist where the kernel has them;
+ * mbuff_backend_ops() takes care of the others.
+ */
 /*
  * The VMA flags of their user mappings: ordinary pages, or what
  * remap_pfn_range() would set; either way the pages come at fault time.
@@ -263,25 +326,16 @@ bool mbuff_may_see_phys(void);
 #define MBUFF_VMALLOC_VM_FLAGS	(VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP)
 #define MBUFF_RESERVED_VM_FLAGS	(VM_IO | VM_PFNMAP | VM_DONTEXPAND | \
 				 VM_DONTDUMP)
-int mbuff_vmalloc_create(struct mbuff_area *area);
-void mbuff_vmalloc_destroy(struct mbuff_area *area);
-int mbuff_vmalloc_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
-		       unsigned long pgoff);
-vm_fault_t mbuff_vmalloc_fault(struct vm_fault *vmf);
+extern const struct mbuff_backend_ops mbuff_vmalloc_ops;
+extern const struct mbuff_backend_ops mbuff_reserved_ops;
+extern const struct mbuff_backend_ops mbuff_cma_ops;
+extern const struct mbuff_backend_ops mbuff_dmabuf_import_ops;
+/* Mappings of physically contiguous areas (contiguous and CMA). */
+extern const struct vm_operations_struct mbuff_reserved_vm_ops;
 bool mbuff_have_pools(void);
-int mbuff_reserved_create(struct mbuff_area *area, size_t align);
-void mbuff_reserved_destroy(struct mbuff_area *area);
-int mbuff_reserved_mmap(struct mbuff_area *area, struct vm_area_struct *vma,
-			unsigned long pgoff);
-vm_fault_t mbuff_reserved_fault(struct vm_fault *vmf);
-#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
-vm_fault_t mbuff_reserved_huge_fault(struct vm_fault *vmf, unsigned int order);
-#endif
 
 /* backend_cma.c: where the DMA API allocates from CMA */
 #ifdef CONFIG_DMA_CMA
-int mbuff_cma_create(struct mbuff_area *area, size_t align);
-void mbuff_cma_destroy(struct mbuff_area *area);
 const char *mbuff_cma_name(const struct mbuff_area *area);
 int mbuff_cma_add_region(struct device *parent, struct device_node *np,
 			 int idx, const char *name, phys_addr_t base,
@@ -289,17 +343,6 @@ int mbuff_cma_add_region(struct device *parent, struct device_node *np,
 int mbuff_cma_init(void);
 void mbuff_cma_exit(void);
 #else
-static inline int mbuff_cma_create(struct mbuff_area *area, size_t align)
-{
-	pr_info_ratelimited("cannot create CMA area '%s': the kernel has no CMA\n",
-			    area->name);
-	return -EOPNOTSUPP;
-}
-
-static inline void mbuff_cma_destroy(struct mbuff_area *area)
-{
-}
-
 static inline const char *mbuff_cma_name(const struct mbuff_area *area)
 {
 	return "";
@@ -399,14 +442,6 @@ int mbuff_event_doorbell(struct mbuff_area *area, s32 value);
 int mbuff_dmabuf_export(struct mbuff_area *area);
 struct dma_buf *mbuff_dmabuf_get(int fd);
 void mbuff_dmabuf_put(struct dma_buf *dmabuf);
-int mbuff_dmabuf_import(struct mbuff_area *area, struct dma_buf *dmabuf);
-void mbuff_dmabuf_release_import(struct mbuff_area *area);
-int mbuff_dmabuf_mmap_import(struct mbuff_area *area,
-			     struct vm_area_struct *vma, unsigned long pgoff);
-int mbuff_dmabuf_sync_import(struct mbuff_area *area, unsigned int direction);
-int mbuff_dmabuf_sglist_import(const struct mbuff_area *area,
-			       struct mbuff_sg_entry *ents,
-			       unsigned int capacity);
 #else
 #define MBUFF_HAVE_DMABUF	false
 static inline int mbuff_dmabuf_export(struct mbuff_area *area)
@@ -423,39 +458,24 @@ static inline void mbuff_dmabuf_put(struct dma_buf *dmabuf)
 {
 }
 
-static inline int mbuff_dmabuf_import(struct mbuff_area *area,
-				      struct dma_buf *dmabuf)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline void mbuff_dmabuf_release_import(struct mbuff_area *area)
-{
-}
-
-static inline int mbuff_dmabuf_mmap_import(struct mbuff_area *area,
-					   struct vm_area_struct *vma,
-					   unsigned long pgoff)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int mbuff_dmabuf_sync_import(struct mbuff_area *area,
-					   unsigned int direction)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int mbuff_dmabuf_sglist_import(const struct mbuff_area *area,
-					     struct mbuff_sg_entry *ents,
-					     unsigned int capacity)
-{
-	return 0;
-}
 #endif
 
-/* dma.c */
+/* dma.c: the backends' DMA operations they share */
 long mbuff_ioc_sglist(struct mbuff_area *area, struct mbuff_sglist *req);
+int mbuff_sglist_run(const struct mbuff_area *area,
+		     struct mbuff_sg_entry *ents, unsigned int capacity);
+int mbuff_sync_cache(struct mbuff_area *area, size_t offset, size_t len,
+		     unsigned int direction);
+struct sg_table *mbuff_dma_map_pages(struct mbuff_area *area,
+				     struct device *dev,
+				     enum dma_data_direction dir);
+void mbuff_dma_unmap_pages(struct mbuff_area *area, struct device *dev,
+			   struct sg_table *sgt, enum dma_data_direction dir);
+struct sg_table *mbuff_dma_map_run(struct mbuff_area *area,
+				   struct device *dev,
+				   enum dma_data_direction dir);
+void mbuff_dma_unmap_run(struct mbuff_area *area, struct device *dev,
+			 struct sg_table *sgt, enum dma_data_direction dir);
 
 /* uio/area_uio.c */
 int mbuff_uio_add(struct mbuff_area *area, struct device *parent);
@@ -464,8 +484,7 @@ void mbuff_uio_remove(struct mbuff_area *area);
 /* Physically contiguous, with a fixed physical address: area->phys. */
 static inline bool mbuff_area_contiguous(const struct mbuff_area *area)
 {
-	return area->backend == MBUFF_BACKEND_CONTIG ||
-	       area->backend == MBUFF_BACKEND_CMA;
+	return area->ops->contiguous;
 }
 
 #endif /* _MBUFF_INTERNAL_H */

@@ -11,6 +11,7 @@
 #include <linux/export.h>
 #include <linux/uio_driver.h>
 
+#include "compat.h"
 #include "internal.h"
 
 /**
@@ -42,7 +43,7 @@ void *mbuff_alloc(const char *name, int size)
 		return NULL;
 	return area->vaddr;
 }
-EXPORT_SYMBOL_GPL(mbuff_alloc);
+EXPORT_SYMBOL_NS_GPL(mbuff_alloc, MBUFF_NS);
 
 /**
  * mbuff_free() - drop the kernel count mbuff_alloc() took
@@ -70,7 +71,7 @@ void mbuff_free(const char *name, void *mbuf)
 			__func__, name);
 	mbuff_area_unref(area, MBUFF_REF_FILE);
 }
-EXPORT_SYMBOL_GPL(mbuff_free);
+EXPORT_SYMBOL_NS_GPL(mbuff_free, MBUFF_NS);
 
 /**
  * mbuff_attach() - the same as mbuff_alloc() in the kernel
@@ -83,7 +84,7 @@ void *mbuff_attach(const char *name, int size)
 {
 	return mbuff_alloc(name, size);
 }
-EXPORT_SYMBOL_GPL(mbuff_attach);
+EXPORT_SYMBOL_NS_GPL(mbuff_attach, MBUFF_NS);
 
 /**
  * mbuff_detach() - the same as mbuff_free() in the kernel
@@ -94,7 +95,7 @@ void mbuff_detach(const char *name, void *mbuf)
 {
 	mbuff_free(name, mbuf);
 }
-EXPORT_SYMBOL_GPL(mbuff_detach);
+EXPORT_SYMBOL_NS_GPL(mbuff_detach, MBUFF_NS);
 
 /**
  * mbuff_area_get() - open or create an area and take a kernel count
@@ -136,7 +137,7 @@ struct mbuff_area *mbuff_area_get(const char *name, size_t size,
 	ret = mbuff_area_open(&args, BIT(MBUFF_REF_KERNEL), &area);
 	return ret ? ERR_PTR(ret) : area;
 }
-EXPORT_SYMBOL_GPL(mbuff_area_get);
+EXPORT_SYMBOL_NS_GPL(mbuff_area_get, MBUFF_NS);
 
 /**
  * mbuff_area_put() - drop the kernel count mbuff_area_get() took
@@ -151,7 +152,7 @@ void mbuff_area_put(struct mbuff_area *area)
 		return;
 	WARN_ON(!mbuff_area_put_kernel(area, false));
 }
-EXPORT_SYMBOL_GPL(mbuff_area_put);
+EXPORT_SYMBOL_NS_GPL(mbuff_area_put, MBUFF_NS);
 
 /**
  * mbuff_area_vaddr() - the kernel address of an area
@@ -163,7 +164,7 @@ void *mbuff_area_vaddr(const struct mbuff_area *area)
 {
 	return area->vaddr;
 }
-EXPORT_SYMBOL_GPL(mbuff_area_vaddr);
+EXPORT_SYMBOL_NS_GPL(mbuff_area_vaddr, MBUFF_NS);
 
 /**
  * mbuff_area_phys() - the physical base of a contiguous area
@@ -175,7 +176,7 @@ phys_addr_t mbuff_area_phys(const struct mbuff_area *area)
 {
 	return area->phys;
 }
-EXPORT_SYMBOL_GPL(mbuff_area_phys);
+EXPORT_SYMBOL_NS_GPL(mbuff_area_phys, MBUFF_NS);
 
 /**
  * mbuff_area_size() - the size of an area
@@ -187,7 +188,7 @@ size_t mbuff_area_size(const struct mbuff_area *area)
 {
 	return area->size;
 }
-EXPORT_SYMBOL_GPL(mbuff_area_size);
+EXPORT_SYMBOL_NS_GPL(mbuff_area_size, MBUFF_NS);
 
 /**
  * mbuff_area_memtype() - the memory type of an area
@@ -199,7 +200,7 @@ unsigned int mbuff_area_memtype(const struct mbuff_area *area)
 {
 	return area->memtype;
 }
-EXPORT_SYMBOL_GPL(mbuff_area_memtype);
+EXPORT_SYMBOL_NS_GPL(mbuff_area_memtype, MBUFF_NS);
 
 /**
  * mbuff_area_notify() - wake user space waiting on the area
@@ -214,7 +215,7 @@ void mbuff_area_notify(struct mbuff_area *area)
 {
 	mbuff_event_signal(area);
 }
-EXPORT_SYMBOL_GPL(mbuff_area_notify);
+EXPORT_SYMBOL_NS_GPL(mbuff_area_notify, MBUFF_NS);
 
 /**
  * mbuff_area_set_doorbell() - be called when user space rings the area
@@ -245,4 +246,4 @@ int mbuff_area_set_doorbell(struct mbuff_area *area, mbuff_doorbell_fn fn,
 	mutex_unlock(&area->doorbell_lock);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(mbuff_area_set_doorbell);
+EXPORT_SYMBOL_NS_GPL(mbuff_area_set_doorbell, MBUFF_NS);

@@ -26,6 +26,21 @@ struct mbuff_area;
  * Runs in process context (the writer's), may sleep, and is never called
  * for one area by two writers at once.
  */
+/**
+ * MBUFF_MODULE_IMPORT_NS() - import the symbol namespace of the mbuff API
+ *
+ * Every function below is exported into the symbol namespace MBUFF: a
+ * module that calls them imports it once, at file scope in one of its
+ * files (which includes <linux/module.h>):
+ *
+ *	MBUFF_MODULE_IMPORT_NS();
+ *
+ * It is what MODULE_IMPORT_NS(MBUFF) gives before Linux 6.13 and
+ * MODULE_IMPORT_NS("MBUFF") since, so it builds with either.  Without it
+ * modpost fails the build and the kernel refuses to load the module.
+ */
+#define MBUFF_MODULE_IMPORT_NS() MODULE_INFO(import_ns, "MBUFF")
+
 typedef void (*mbuff_doorbell_fn)(struct mbuff_area *area, s32 value,
 				  void *data);
 

@@ -284,3 +284,4 @@ module_pci_driver(edu_driver);
 
 MODULE_DESCRIPTION("mbuff test: DMA by QEMU's edu device into an area");
 MODULE_LICENSE("GPL");
+MBUFF_MODULE_IMPORT_NS();

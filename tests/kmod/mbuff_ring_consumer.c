@@ -327,3 +327,4 @@ module_exit(mbuff_rcons_exit);
 
 MODULE_DESCRIPTION("mbuff test: a kernel consumer on a ring, user to kernel");
 MODULE_LICENSE("GPL");
+MBUFF_MODULE_IMPORT_NS();

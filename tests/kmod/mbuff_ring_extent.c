@@ -786,3 +786,4 @@ module_exit(rext_exit);
 
 MODULE_DESCRIPTION("mbuff test: extent records handing over buffers a device wrote");
 MODULE_LICENSE("GPL");
+MBUFF_MODULE_IMPORT_NS();

@@ -356,3 +356,4 @@ module_exit(mbuff_rprod_exit);
 
 MODULE_DESCRIPTION("mbuff test: a kernel producer on a ring, kernel to user");
 MODULE_LICENSE("GPL");
+MBUFF_MODULE_IMPORT_NS();

@@ -410,3 +410,4 @@ module_exit(mbuff_test_exit);
 
 MODULE_DESCRIPTION("mbuff test: a kernel client of the exported API");
 MODULE_LICENSE("GPL");
+MBUFF_MODULE_IMPORT_NS();

@@ -284,7 +284,7 @@ static int mbuffctl_names(char (**namesp)[MBUFF_NAME_SIZE], size_t *countp)
 		if (!more) {
 			free(dev);
 			free(names);
-			return mbuffctl_fail(-ENOMEM, "cannot list areas");
+			return mbuffctl_fail_errno(-ENOMEM, "cannot list areas");
 		}
 		names = more;
 		memcpy(names[n], dev, ndev * MBUFF_NAME_SIZE);
@@ -489,7 +489,7 @@ int mbuffctl_list(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 	rows = calloc(count ? count : 1, sizeof(*rows));
 	if (!rows) {
 		free(names);
-		return mbuffctl_fail(-ENOMEM, "cannot list areas");
+		return mbuffctl_fail_errno(-ENOMEM, "cannot list areas");
 	}
 	mbuff_stat_batch_init(&batch, mbuffctl_source);
 	for (i = 0; i < count; i++) {
@@ -534,7 +534,8 @@ int mbuffctl_info(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 		return c;
 	ret = mbuffctl_row(NULL, argv[optind], &row);
 	if (!ret)
-		return mbuffctl_fail(-ENOENT, "cannot open '%s'", argv[optind]);
+		return mbuffctl_fail_errno(-ENOENT, "cannot open '%s'",
+					   argv[optind]);
 	if (ret < 0)
 		return MBUFFCTL_EXIT_ERROR;
 	if (json) {
@@ -719,12 +720,13 @@ int mbuffctl_chmod(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 	if (all != none) {
 		ret = mbuffctl_row(NULL, name, &row);
 		if (!ret)
-			return mbuffctl_fail(-ENOENT, "cannot chmod '%s'", name);
+			return mbuffctl_fail_errno(-ENOENT, "cannot chmod '%s'",
+						   name);
 		if (ret < 0)
 			return MBUFFCTL_EXIT_ERROR;
 		if (row.info.mode == (mode_t)-1)
-			return mbuffctl_fail(-EOPNOTSUPP, "cannot chmod '%s'",
-					     name);
+			return mbuffctl_fail_errno(-EOPNOTSUPP,
+						   "cannot chmod '%s'", name);
 		mbuffctl_parse_mode(argv[optind], row.info.mode, &mode);
 	}
 	ret = mbuff_chmod(name, mode, mbuffctl_source);

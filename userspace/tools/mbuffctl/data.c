@@ -100,9 +100,9 @@ static int mbuffctl_read_stdin(const char *name, unsigned char *p,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return mbuffctl_fail(-errno,
-					     "cannot fill '%s': reading standard input",
-					     name);
+			return mbuffctl_fail_errno(-errno,
+						   "cannot fill '%s': reading standard input",
+						   name);
 		if (!n)
 			break;
 		done += (uint64_t)n;

@@ -78,10 +78,11 @@ int mbuffctl_export(const struct mbuffctl_cmd *cmd, int argc, char **argv)
 		return mbuffctl_fail(fd, "cannot export '%s'", name);
 	ret = mbuffctl_pass_fd(fd);
 	if (ret)
-		return mbuffctl_fail(ret, "cannot export '%s': no descriptor %d",
-				     name, MBUFFCTL_DMABUF_FD);
+		return mbuffctl_fail_errno(ret,
+					   "cannot export '%s': no descriptor %d",
+					   name, MBUFFCTL_DMABUF_FD);
 	if (setenv(MBUFFCTL_DMABUF_ENV, "3", 1))
-		return mbuffctl_fail(-errno, "cannot export '%s'", name);
+		return mbuffctl_fail_errno(-errno, "cannot export '%s'", name);
 	fflush(NULL);
 	execvp(command[0], command);
 	ret = errno;

@@ -109,6 +109,8 @@ const char *mbuffctl_id_str(char *buf, size_t len, const char *name,
 void mbuffctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int mbuffctl_fail(int ret, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+int mbuffctl_fail_errno(int ret, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 int mbuffctl_flush(void);
 const char *mbuffctl_source_name(unsigned int source);
 const char *mbuffctl_backend_name(unsigned int backend);

@@ -212,15 +212,11 @@ int mbuffctl_parse_u64(const char *cmd, const char *what, const char *s,
  */
 int mbuffctl_check_name(const struct mbuffctl_cmd *cmd, const char *name)
 {
-	const char *msg, *colon;
-
+	/* Its only failure is -EINVAL: what a name must be is known here. */
 	if (!mbuff_name_check(name))
 		return 0;
-	/* The library's message ends with ": Invalid argument". */
-	msg = mbuff_last_error();
-	colon = strrchr(msg, ':');
-	mbuffctl_usage_error(cmd, "%.*s", colon ? (int)(colon - msg) :
-			     (int)strlen(msg), msg);
+	mbuffctl_usage_error(cmd, "invalid area name '%.40s' (use 1 to %d printable ASCII characters without '/' or space, not '.' or '..')",
+			     name, MBUFF_NAME_LEN);
 	return -1;
 }
 

@@ -24,12 +24,14 @@ void mbuffctl_err(const char *fmt, ...)
 }
 
 /*
- * The library's explanation of a failure that returned @ret, without the
- * ": strerror" it ends with, in @buf; empty when the message is not about
- * this failure or says no more than @context: "cannot open area 'x'" and
- * "cannot stat area 'x'" add nothing to "cannot open 'x'" or "cannot
- * destroy 'x'".  A message that starts with @context ("cannot import 'x':
- * descriptor 5 is not open") gives what follows it.
+ * The library's explanation of the failure of the call that just returned
+ * @ret, in @buf, as mbuffctl prints it: without the ": strerror" the
+ * library ends it with (mbuffctl adds its own), and empty when it says no
+ * more than @context: "cannot open area 'x'" and "cannot stat area 'x'"
+ * add nothing to "cannot open 'x'" or "cannot destroy 'x'".  A message
+ * that starts with @context ("cannot import 'x': descriptor 5 is not
+ * open") gives what follows it.  This only shapes the message: whether
+ * there is one to show is the caller's to know, from where @ret came.
  */
 static void mbuffctl_detail(char *buf, size_t len, int ret,
 			    const char *context)
@@ -74,8 +76,11 @@ static void mbuffctl_detail(char *buf, size_t len, int ret,
  * @ret: what it returned, -errno
  * @fmt: what mbuffctl was doing ("cannot open '%s'")
  *
- * Prints "mbuffctl: cannot open 'x': No such file or directory", with the
- * library's explanation before the error text when it adds something.
+ * Only right after the library call that failed: its explanation
+ * (mbuff_last_error()) is about that call.  Prints "mbuffctl: cannot open
+ * 'x': No such file or directory", with the library's explanation before
+ * the error text when it adds something.  A failure of mbuffctl's own is
+ * for mbuffctl_fail_errno().
  *
  * Return: MBUFFCTL_EXIT_ERROR.
  */
@@ -92,6 +97,29 @@ int mbuffctl_fail(int ret, const char *fmt, ...)
 		mbuffctl_err("%s: %s: %s", context, detail, strerror(-ret));
 	else
 		mbuffctl_err("%s: %s", context, strerror(-ret));
+	return MBUFFCTL_EXIT_ERROR;
+}
+
+/**
+ * mbuffctl_fail_errno() - report a failure that is not the library's
+ * @ret: -errno, of a system call mbuffctl made or of a decision of its own
+ *	(an area that a listing did not find)
+ * @fmt: what mbuffctl was doing ("cannot open '%s'")
+ *
+ * Prints "mbuffctl: cannot open 'x': No such file or directory"; whatever
+ * the library said last is about another call, and is left out.
+ *
+ * Return: MBUFFCTL_EXIT_ERROR.
+ */
+int mbuffctl_fail_errno(int ret, const char *fmt, ...)
+{
+	char context[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(context, sizeof(context), fmt, ap);
+	va_end(ap);
+	mbuffctl_err("%s: %s", context, strerror(-ret));
 	return MBUFFCTL_EXIT_ERROR;
 }
 
