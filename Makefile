@@ -284,7 +284,7 @@ module: kmod-src
 SPARSE_CF := -Wsparse-error
 
 sparse-kbuild: kmod-src
-	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) V=0 C=2 CF="$(SPARSE_CF)" \
+	$(Q)$(MAKE) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARCH) $(KBUILD_CCACHE) V=0 C=2 CF="$(SPARSE_CF)" \
 		MBUFF_TEST_MODULES=1 -k modules
 
 guest: module $(GUEST_BIN) $(GUEST_TOOLS)
