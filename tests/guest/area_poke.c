@@ -5,6 +5,7 @@
  * for a notification, or ring the doorbell.  Not a TAP test itself.
  *
  *   area_poke [--uio] [--hold SEC] NAME fill|check OFF LEN BYTE
+ *	--hold: keep the mapping SEC seconds, or until a SIGUSR1
  *   area_poke NAME wait [TIMEOUT_MS]    block in read() on /dev/uioN
  *   area_poke NAME ring VALUE           write VALUE to /dev/uioN
  *   area_poke NAME phys                 print the physical base
@@ -13,6 +14,7 @@
  * Exit 0 on success, 1 on failure (with the reason on stderr).
  */
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 
@@ -64,8 +66,15 @@ static int bytes(const char *name, int uio, int hold, char **argv)
 			return fail("byte %#lx is %#x, not %#x", off + bad,
 				    p[off + bad], byte);
 	}
-	if (hold)
-		sleep(hold);
+	if (hold) {
+		struct timespec ts = { .tv_sec = hold };
+		sigset_t usr1;
+
+		/* Blocked since main(): a SIGUSR1 sent early is pending. */
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigtimedwait(&usr1, NULL, &ts);
+	}
 	munmap(p, o.size);
 	close(fd);
 	return 0;
@@ -108,7 +117,12 @@ static int ring(const char *name, int32_t value)
 int main(int argc, char **argv)
 {
 	int uio = 0, hold = 0;
+	sigset_t usr1;
 
+	/* --hold ends early on SIGUSR1: keep it pending until then. */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	while (argc > 1 && !strncmp(argv[1], "--", 2)) {
 		if (!strcmp(argv[1], "--uio")) {
 			uio = 1;

@@ -36,9 +36,9 @@ check() {
 	phys=$(cat /sys/class/mbuff/$1/phys_addr)
 	start=$(printf '0x%016x' $((phys)))
 	end=$(printf '0x%016x' $((phys + 1048576)))
-	area_poke --hold 6 $1 check 0 4096 0 &
+	area_poke --hold 30 $1 check 0 4096 0 &
 	a=$!
-	area_poke --uio --hold 6 $1 check 0 4096 0 &
+	area_poke --uio --hold 30 $1 check 0 4096 0 &
 	b=$!
 	# Until both have mapped the area (a loaded debug kernel is slow).
 	i=0
@@ -52,6 +52,7 @@ check() {
 	grep -F "[mem $start-$end]" $pat >/tmp/pat.$1
 	ua=$(usertype $a mbuff)
 	ub=$(usertype $b uio)
+	kill -USR1 $a $b	# done with their mappings
 	wait $a && wait $b || return 1
 	n=$(wc -l </tmp/pat.$1)
 	other=$(grep -v -c " $2\$" /tmp/pat.$1)
@@ -76,7 +77,7 @@ case $(uname -r) in
 *) want=2M ;;
 esac
 huge() {
-	area_poke --hold 6 pat-huge check 0 4096 0 &
+	area_poke --hold 30 pat-huge check 0 4096 0 &
 	a=$!
 	# Until it has mapped the area and read its first page (a debug
 	# kernel on a loaded machine can take seconds).
@@ -87,6 +88,7 @@ huge() {
 	done
 	sleep 0.5
 	u=$(usertype $a mbuff)
+	kill -USR1 $a
 	wait $a
 	tap_diag "pat-huge, huge_map=$(cat /sys/module/mbuff/parameters/huge_map): '$u'"
 	[ "$u" = "write-back $1" ]
