@@ -298,11 +298,20 @@ guest-armhf:
 # Every kernel of the test matrix: the module per kernel (build/kmod/KVER),
 # the guest programs per architecture.  The debug kernel's KDIR is its
 # build, made on first use and cached per machine (scripts/debug-kernel).
+# The architectures build side by side (their outputs are apart), the
+# kernels of one in turn; a failed build stops the target with its name.
 matrix: all
-	$(Q)boot/kernels matrix | while read -r name arch kver; do \
-		if [ "$$arch" = x86_64 ]; then what=module; else what=guest; fi; \
-		$(MAKE) GUEST_ARCH=$$arch KVER=$$kver $$what || exit 1; \
-	done
+	$(Q)mkdir -p $(B) && { boot/kernels matrix || true; } | grep -v "^kernels:" >$(B)/matrix.list || true
+	$(Q)pids=; for a in $$(awk '{ print $$2 }' $(B)/matrix.list | sort -u); do \
+		awk -v a=$$a '$$2 == a' $(B)/matrix.list | \
+		while read -r name arch kver; do \
+			if [ "$$arch" = x86_64 ]; then what=module; else what=guest; fi; \
+			$(MAKE) GUEST_ARCH=$$arch KVER=$$kver $$what || \
+				{ echo "matrix: the build for $$name ($$kver) failed" >&2; exit 1; }; \
+		done & \
+		pids="$$pids $$!"; \
+	done; \
+	ok=1; for p in $$pids; do wait $$p || ok=; done; [ -n "$$ok" ]
 
 $(GB)/tests/%: tests/guest/%.c $(SHARED_H) $(LIBA)
 	@mkdir -p $(@D)
