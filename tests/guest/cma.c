@@ -103,6 +103,24 @@ static int create(const char *name, unsigned long size, unsigned int memtype,
 	return ret;
 }
 
+/*
+ * create() again while it fails with ENOMEM, up to 10 tries 0.2 s apart:
+ * a CMA allocation fails when a movable page in its range cannot be
+ * migrated at that moment (locked, or under I/O by another process), and
+ * the kernel's CMA users retry.  *tries: how many it took.
+ */
+static int create_retry(const char *name, unsigned long size, int *tries)
+{
+	int ret;
+
+	for (*tries = 1;; ++*tries) {
+		ret = create(name, size, MBUFF_MEM_CACHED, 0);
+		if (ret != -ENOMEM || *tries == 10)
+			return ret;
+		usleep(200000);
+	}
+}
+
 static int features(void)
 {
 	struct mbuff_info info;
@@ -405,7 +423,7 @@ int main(int argc, char **argv)
 	char src1[64], src2[64];
 	long long start;
 	unsigned int i;
-	int gone = 1, r1, r2 = 0;
+	int gone = 1, r1, r2 = 0, t1 = 0, t2 = 0;
 
 	if (argc == 2 && !strcmp(argv[1], "none"))
 		return test_none();
@@ -445,20 +463,21 @@ int main(int argc, char **argv)
 	test_quota();
 	/* Only if every area gave its memory back do these fit again. */
 	if (dt) {
-		r1 = create("cma-all", cma_size - (1 << 20), MBUFF_MEM_CACHED, 0);
-		r2 = create("cma-def", 48 << 20, MBUFF_MEM_CACHED, 0);
+		r1 = create_retry("cma-all", cma_size - (1 << 20), &t1);
+		r2 = create_retry("cma-def", 48 << 20, &t2);
 		area_str("cma-all", "cma", src1, sizeof(src1));
 		area_str("cma-def", "cma", src2, sizeof(src2));
 		gone &= !strncmp(src1, "mbuff-cma@", 10) &&
 			!strcmp(src2, "default");
 	} else {
-		r1 = create("cma-all", 24 << 20, MBUFF_MEM_CACHED, 0);
+		r1 = create_retry("cma-all", 24 << 20, &t1);
 	}
 	tap_ok(gone && !r1 && !r2,
-	       "when the areas go, CMA has their memory back: %s fit again (%s, %s; CmaFree %lld KiB, %lld KiB at the start)",
+	       "when the areas go, CMA has their memory back: %s fit again (%s, %s; tries %d, %d; CmaFree %lld KiB, %lld KiB at the start)",
 	       dt ? "the rest of the region and 48 MiB of the default area" :
 	       "24 MiB of the 32 MiB default area",
-	       strerror(-r1), strerror(-r2), cma_free() / 1024, start / 1024);
+	       strerror(-r1), strerror(-r2), t1, t2, cma_free() / 1024,
+	       start / 1024);
 	mb_destroy("cma-all");
 	mb_destroy("cma-def");
 	return tap_exit();
