@@ -701,6 +701,15 @@ int mbuff_area_map(struct mbuff_area *area, struct vm_area_struct *vma)
  * in newer kernels (kernel/compat.h).  An imported area cannot be mapped
  * so: its exporter's mmap wants the VMA itself.
  *
+ * The map count is taken here, where a mapping prepared from a file's own
+ * f_op->mmap_prepare should take nothing (it may yet be merged or fail,
+ * with no hook to give it back; vm_ops->mapped is the place).  It is safe
+ * for UIO: uio_mmap() is an f_op->mmap that calls this hook on a VMA that
+ * exists already (compat_set_desc_from_vma(), __compat_vma_mmap()), asks
+ * for no mmap action and no ->mapped, so nothing can fail after the count
+ * is taken; and the VMA's close gives it back.  Should UIO's file take
+ * f_op->mmap_prepare itself, the count moves to vm_ops->mapped.
+ *
  * Return: as mbuff_area_mmap(), and -EOPNOTSUPP for an imported area.
  */
 int mbuff_area_mmap_prepare(struct mbuff_area *area,
