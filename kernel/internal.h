@@ -386,6 +386,7 @@ int mbuff_sysfs_init(struct device *dev);
 void mbuff_sysfs_exit(void);
 int mbuff_sysfs_add_area(struct mbuff_area *area);
 void mbuff_sysfs_del_area(struct mbuff_area *area);
+void mbuff_sysfs_changed(struct mbuff_area *area);
 void mbuff_sysfs_free_area(struct mbuff_area *area);
 int mbuff_sysfs_add_pool(struct mbuff_pool *pool);
 void mbuff_sysfs_del_pool(struct mbuff_pool *pool);

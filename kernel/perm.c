@@ -96,7 +96,7 @@ bool mbuff_area_owned(struct mbuff_area *area)
  *
  * The owner (or CAP_SYS_ADMIN) may change the mode, and the group to one
  * it is in; any other owner or group needs CAP_CHOWN.  The quota charge
- * stays with the creator.
+ * stays with the creator.  udev hears of it (a change uevent).
  *
  * Return: 0, -EPERM, or -EINVAL for an invalid id or mode.
  */
@@ -124,6 +124,7 @@ int mbuff_area_setperm(struct mbuff_area *area, unsigned int flags,
 	if (flags & MBUFF_PERM_MODE)
 		area->mode = mode;
 	spin_unlock(&area->perm_lock);
+	mbuff_sysfs_changed(area);
 	return 0;
 }
 

@@ -192,20 +192,42 @@ static const struct attribute_group mbuff_area_group = {
 __ATTRIBUTE_GROUPS(mbuff_area);
 
 /*
- * What udev learns of an area with its add and remove events; all of it
- * is in sysfs for everyone to read, too.
+ * What udev learns of an area with its add, change and remove events; all
+ * of it is in sysfs for everyone to read, too.
  */
 static int mbuff_area_uevent(MBUFF_UEVENT_CONST struct device *dev,
 			     struct kobj_uevent_env *env)
 {
-	const struct mbuff_area *area = to_area(dev);
+	struct mbuff_area *area = to_area(dev);
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
 
+	mbuff_area_perm_get(area, &uid, &gid, &mode);
 	return add_uevent_var(env, "MBUFF_AREA=%s", area->name) ?:
 	       add_uevent_var(env, "MBUFF_BACKEND=%s",
 			      mbuff_backend_name(area->backend)) ?:
 	       add_uevent_var(env, "MBUFF_MEMTYPE=%s",
 			      mbuff_memtype_name(area->memtype)) ?:
-	       add_uevent_var(env, "MBUFF_SIZE=%zu", area->size);
+	       add_uevent_var(env, "MBUFF_SIZE=%zu", area->size) ?:
+	       add_uevent_var(env, "MBUFF_OWNER=%u",
+			      from_kuid_munged(&init_user_ns, uid)) ?:
+	       add_uevent_var(env, "MBUFF_GROUP=%u",
+			      from_kgid_munged(&init_user_ns, gid)) ?:
+	       add_uevent_var(env, "MBUFF_MODE=%04o", mode);
+}
+
+/**
+ * mbuff_sysfs_changed() - tell udev that an area's owner, group or mode
+ *	changed
+ * @area: an area whose device is in sysfs: the caller holds a reference,
+ *	and the device goes only with the last
+ *
+ * Sends a change uevent, which carries the new values.
+ */
+void mbuff_sysfs_changed(struct mbuff_area *area)
+{
+	kobject_uevent(&area->dev.kobj, KOBJ_CHANGE);
 }
 
 /*

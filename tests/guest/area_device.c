@@ -2,6 +2,7 @@
 /*
  * The device of an area: /sys/class/mbuff/NAME with the area's values,
  * add and remove uevents naming its area, backend, memory type and size,
+ * a change uevent with the new owner, group and mode after SETPERM,
  * the compat symlink /sys/class/misc/mbuff/areas/NAME, names that the
  * control device's directory also holds, and a name taken again at once
  * after its area went.
@@ -96,6 +97,59 @@ static int uevent_wait(const char *action, const char *name, size_t size)
 	return 0;
 }
 
+/*
+ * Wait up to 5 s for a change uevent of area @name: 1 when it carries
+ * owner @uid, group @gid and mode @mode.
+ */
+static int uevent_change_wait(const char *name, unsigned int uid,
+			      unsigned int gid, unsigned int mode)
+{
+	char msg[8192], want[96], u[16], g[16], m[16];
+	struct pollfd p = { .fd = nl, .events = POLLIN };
+
+	snprintf(want, sizeof(want), "change@/devices/virtual/mbuff/%s", name);
+	snprintf(u, sizeof(u), "%u", uid);
+	snprintf(g, sizeof(g), "%u", gid);
+	snprintf(m, sizeof(m), "%04o", mode);
+	while (poll(&p, 1, 5000) == 1) {
+		ssize_t n = recv(nl, msg, sizeof(msg) - 1, 0);
+		const char *a, *o, *gr, *mo;
+
+		if (n <= 0)
+			return 0;
+		msg[n] = '\0';
+		if (strcmp(msg, want))
+			continue;
+		a = uevent_var(msg, (size_t)n, "MBUFF_AREA");
+		o = uevent_var(msg, (size_t)n, "MBUFF_OWNER");
+		gr = uevent_var(msg, (size_t)n, "MBUFF_GROUP");
+		mo = uevent_var(msg, (size_t)n, "MBUFF_MODE");
+		tap_diag("%s: MBUFF_AREA=%s MBUFF_OWNER=%s MBUFF_GROUP=%s MBUFF_MODE=%s",
+			 msg, a ? a : "-", o ? o : "-", gr ? gr : "-",
+			 mo ? mo : "-");
+		return a && o && gr && mo && !strcmp(a, name) &&
+		       !strcmp(o, u) && !strcmp(gr, g) && !strcmp(mo, m);
+	}
+	tap_diag("no %s", want);
+	return 0;
+}
+
+/* MBUFF_IOC_SETPERM on @fd: 0 or -errno. */
+static int setperm(int fd, const char *name, unsigned int flags,
+		   unsigned int uid, unsigned int gid, unsigned int mode)
+{
+	struct mbuff_perm req;
+
+	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
+	req.flags = flags;
+	snprintf(req.name, sizeof(req.name), "%s", name);
+	req.uid = uid;
+	req.gid = gid;
+	req.mode = mode;
+	return ioctl(fd, MBUFF_IOC_SETPERM, &req) ? -errno : 0;
+}
+
 static int sysfs_str(const char *name, const char *attr, char *buf,
 		     size_t len)
 {
@@ -158,6 +212,18 @@ static void test_device(void)
 	tap_ok(uevent_file_has(name, "MBUFF_AREA=dv-area") &&
 	       uevent_file_has(name, line),
 	       "its uevent file says the same");
+	ok = fd >= 0 &&
+	     !setperm(fd, name, MBUFF_PERM_MODE | MBUFF_PERM_UID | MBUFF_PERM_GID,
+		      0, 1001, 0640);
+	if (nl < 0)
+		tap_skip("no uevent socket (%s)", strerror(nl_err));
+	else
+		tap_ok(ok && uevent_change_wait(name, 0, 1001, 0640),
+		       "SETPERM (group 1001, mode 0640) sends a change uevent with the new owner, group and mode");
+	tap_ok(uevent_file_has(name, "MBUFF_GROUP=1001") &&
+	       uevent_file_has(name, "MBUFF_MODE=0640") &&
+	       uevent_file_has(name, "MBUFF_OWNER=0"),
+	       "its uevent file has them too");
 	snprintf(link, sizeof(link), "/sys/class/misc/mbuff/areas/%s", name);
 	snprintf(buf, sizeof(buf), "/sys/class/mbuff/%s", name);
 	tap_ok(same_dir(link, buf),
@@ -237,7 +303,7 @@ int main(int argc, char **argv)
 		memtype = MBUFF_MEM_CACHED;
 		memtype_name = "cached";
 	}
-	tap_plan(7);
+	tap_plan(9);
 	uevent_listen();
 	test_device();
 	test_names();
