@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <linux/netlink.h>
 
+#include "access_util.h"
 #include "mbuff_util.h"
 #include "tap.h"
 
@@ -58,96 +59,83 @@ static const char *uevent_var(const char *msg, size_t len, const char *key)
 }
 
 /*
- * Wait up to 5 s for the uevent ACTION of area @name, and check its
- * variables: 1 when it came with the right ones.
+ * Wait up to 5 s for the uevent ACTION of area @name, into @msg (@size
+ * bytes): its length, or 0 when none came.
  */
-static int uevent_wait(const char *action, const char *name, size_t size)
+static size_t uevent_recv(const char *action, const char *name, char *msg,
+			  size_t size)
 {
-	char msg[8192], want[96], sz[32];
 	struct pollfd p = { .fd = nl, .events = POLLIN };
+	char want[96];
 
 	snprintf(want, sizeof(want), "%s@/devices/virtual/mbuff/%s", action,
 		 name);
-	snprintf(sz, sizeof(sz), "%zu", size);
 	while (poll(&p, 1, 5000) == 1) {
-		ssize_t n = recv(nl, msg, sizeof(msg) - 1, 0);
-		const char *a, *b, *m, *s, *sub;
+		ssize_t n = recv(nl, msg, size - 1, 0);
 
 		if (n <= 0)
 			return 0;
 		msg[n] = '\0';
-		if (strcmp(msg, want))
-			continue;
-		sub = uevent_var(msg, (size_t)n, "SUBSYSTEM");
-		a = uevent_var(msg, (size_t)n, "MBUFF_AREA");
-		b = uevent_var(msg, (size_t)n, "MBUFF_BACKEND");
-		m = uevent_var(msg, (size_t)n, "MBUFF_MEMTYPE");
-		s = uevent_var(msg, (size_t)n, "MBUFF_SIZE");
-		if (!sub || !a || !b || !m || !s) {
-			tap_diag("%s: a variable is missing", msg);
-			return 0;
-		}
-		tap_diag("%s: SUBSYSTEM=%s MBUFF_AREA=%s MBUFF_BACKEND=%s MBUFF_MEMTYPE=%s MBUFF_SIZE=%s",
-			 msg, sub, a, b, m, s);
-		return !strcmp(sub, "mbuff") && !strcmp(a, name) &&
-		       !strcmp(b, backend_name) && !strcmp(m, memtype_name) &&
-		       !strcmp(s, sz);
+		if (!strcmp(msg, want))
+			return (size_t)n;
 	}
 	tap_diag("no %s", want);
 	return 0;
 }
 
 /*
- * Wait up to 5 s for a change uevent of area @name: 1 when it carries
- * owner @uid, group @gid and mode @mode.
+ * Wait for the uevent ACTION of area @name, and check its variables: 1
+ * when it came with the right ones.
+ */
+static int uevent_wait(const char *action, const char *name, size_t size)
+{
+	char msg[8192], sz[32];
+	size_t n = uevent_recv(action, name, msg, sizeof(msg));
+	const char *a, *b, *m, *s, *sub;
+
+	if (!n)
+		return 0;
+	snprintf(sz, sizeof(sz), "%zu", size);
+	sub = uevent_var(msg, n, "SUBSYSTEM");
+	a = uevent_var(msg, n, "MBUFF_AREA");
+	b = uevent_var(msg, n, "MBUFF_BACKEND");
+	m = uevent_var(msg, n, "MBUFF_MEMTYPE");
+	s = uevent_var(msg, n, "MBUFF_SIZE");
+	if (!sub || !a || !b || !m || !s) {
+		tap_diag("%s: a variable is missing", msg);
+		return 0;
+	}
+	tap_diag("%s: SUBSYSTEM=%s MBUFF_AREA=%s MBUFF_BACKEND=%s MBUFF_MEMTYPE=%s MBUFF_SIZE=%s",
+		 msg, sub, a, b, m, s);
+	return !strcmp(sub, "mbuff") && !strcmp(a, name) &&
+	       !strcmp(b, backend_name) && !strcmp(m, memtype_name) &&
+	       !strcmp(s, sz);
+}
+
+/*
+ * Wait for a change uevent of area @name: 1 when it carries owner @uid,
+ * group @gid and mode @mode.
  */
 static int uevent_change_wait(const char *name, unsigned int uid,
 			      unsigned int gid, unsigned int mode)
 {
-	char msg[8192], want[96], u[16], g[16], m[16];
-	struct pollfd p = { .fd = nl, .events = POLLIN };
+	char msg[8192], u[16], g[16], m[16];
+	size_t n = uevent_recv("change", name, msg, sizeof(msg));
+	const char *a, *o, *gr, *mo;
 
-	snprintf(want, sizeof(want), "change@/devices/virtual/mbuff/%s", name);
+	if (!n)
+		return 0;
 	snprintf(u, sizeof(u), "%u", uid);
 	snprintf(g, sizeof(g), "%u", gid);
 	snprintf(m, sizeof(m), "%04o", mode);
-	while (poll(&p, 1, 5000) == 1) {
-		ssize_t n = recv(nl, msg, sizeof(msg) - 1, 0);
-		const char *a, *o, *gr, *mo;
-
-		if (n <= 0)
-			return 0;
-		msg[n] = '\0';
-		if (strcmp(msg, want))
-			continue;
-		a = uevent_var(msg, (size_t)n, "MBUFF_AREA");
-		o = uevent_var(msg, (size_t)n, "MBUFF_OWNER");
-		gr = uevent_var(msg, (size_t)n, "MBUFF_GROUP");
-		mo = uevent_var(msg, (size_t)n, "MBUFF_MODE");
-		tap_diag("%s: MBUFF_AREA=%s MBUFF_OWNER=%s MBUFF_GROUP=%s MBUFF_MODE=%s",
-			 msg, a ? a : "-", o ? o : "-", gr ? gr : "-",
-			 mo ? mo : "-");
-		return a && o && gr && mo && !strcmp(a, name) &&
-		       !strcmp(o, u) && !strcmp(gr, g) && !strcmp(mo, m);
-	}
-	tap_diag("no %s", want);
-	return 0;
-}
-
-/* MBUFF_IOC_SETPERM on @fd: 0 or -errno. */
-static int setperm(int fd, const char *name, unsigned int flags,
-		   unsigned int uid, unsigned int gid, unsigned int mode)
-{
-	struct mbuff_perm req;
-
-	memset(&req, 0, sizeof(req));
-	req.argsz = sizeof(req);
-	req.flags = flags;
-	snprintf(req.name, sizeof(req.name), "%s", name);
-	req.uid = uid;
-	req.gid = gid;
-	req.mode = mode;
-	return ioctl(fd, MBUFF_IOC_SETPERM, &req) ? -errno : 0;
+	a = uevent_var(msg, n, "MBUFF_AREA");
+	o = uevent_var(msg, n, "MBUFF_OWNER");
+	gr = uevent_var(msg, n, "MBUFF_GROUP");
+	mo = uevent_var(msg, n, "MBUFF_MODE");
+	tap_diag("%s: MBUFF_AREA=%s MBUFF_OWNER=%s MBUFF_GROUP=%s MBUFF_MODE=%s",
+		 msg, a ? a : "-", o ? o : "-", gr ? gr : "-", mo ? mo : "-");
+	return a && o && gr && mo && !strcmp(a, name) && !strcmp(o, u) &&
+	       !strcmp(gr, g) && !strcmp(mo, m);
 }
 
 static int sysfs_str(const char *name, const char *attr, char *buf,
@@ -213,7 +201,7 @@ static void test_device(void)
 	       uevent_file_has(name, line),
 	       "its uevent file says the same");
 	ok = fd >= 0 &&
-	     !setperm(fd, name, MBUFF_PERM_MODE | MBUFF_PERM_UID | MBUFF_PERM_GID,
+	     !ax_setperm(fd, name, MBUFF_PERM_MODE | MBUFF_PERM_UID | MBUFF_PERM_GID,
 		      0, 1001, 0640);
 	if (nl < 0)
 		tap_skip("no uevent socket (%s)", strerror(nl_err));
